@@ -1,0 +1,14 @@
+package io.globalval;
+
+/**
+ * The role a process plays for one application's global values.
+ */
+public enum Role {
+
+	/** Sequences every change and sends it to the workers; holds the application's lock. */
+	MASTER,
+
+	/** Keeps a replica that follows the master; sends its writes to the master. */
+	WORKER
+
+}

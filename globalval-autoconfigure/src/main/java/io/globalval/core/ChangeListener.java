@@ -1,0 +1,34 @@
+package io.globalval.core;
+
+import io.globalval.Role;
+
+/**
+ * Told about what a node applies, in revision order, on the node's event thread (never
+ * the replication thread, so a slow listener delays other listeners but never
+ * replication). A listener that throws is logged and skipped.
+ */
+public interface ChangeListener {
+
+	/**
+	 * A change was applied.
+	 * @param event the change
+	 */
+	void onChange(ChangeEvent event);
+
+	/**
+	 * A snapshot replaced the whole map. Changes it made to keys are reported through
+	 * {@link #onChange} first, except for a worker's first snapshot.
+	 * @param revision the snapshot's revision
+	 * @param keys the number of keys it holds
+	 */
+	default void onSnapshot(long revision, int keys) {
+	}
+
+	/**
+	 * The role of this node was decided.
+	 * @param role the role
+	 */
+	default void onRole(Role role) {
+	}
+
+}

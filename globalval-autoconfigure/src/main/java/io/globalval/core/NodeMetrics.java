@@ -1,0 +1,100 @@
+package io.globalval.core;
+
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
+
+/**
+ * Counters of one node, kept by the core and its transport whatever the metrics library.
+ * All counters are cumulative since the node started.
+ */
+public final class NodeMetrics {
+
+	final LongAdder writesSent = new LongAdder();
+
+	final LongAdder changesApplied = new LongAdder();
+
+	final LongAdder bytesSent = new LongAdder();
+
+	final LongAdder bytesReceived = new LongAdder();
+
+	final LongAdder framesRejected = new LongAdder();
+
+	final LongAdder resyncs = new LongAdder();
+
+	final LongAdder snapshotsApplied = new LongAdder();
+
+	private volatile LongConsumer propagationNanos = (nanos) -> {
+	};
+
+	/** @return writes this node submitted */
+	public long writesSent() {
+		return this.writesSent.sum();
+	}
+
+	/** @return changes applied to this node's replica, snapshots excluded */
+	public long changesApplied() {
+		return this.changesApplied.sum();
+	}
+
+	/** @return bytes written to this node's connections */
+	public long bytesSent() {
+		return this.bytesSent.sum();
+	}
+
+	/** @return bytes read from this node's connections */
+	public long bytesReceived() {
+		return this.bytesReceived.sum();
+	}
+
+	/** @return frames or connections refused as invalid */
+	public long framesRejected() {
+		return this.framesRejected.sum();
+	}
+
+	/** @return resyncs (gaps, reconnects with a snapshot) */
+	public long resyncs() {
+		return this.resyncs.sum();
+	}
+
+	/** @return snapshots applied */
+	public long snapshotsApplied() {
+		return this.snapshotsApplied.sum();
+	}
+
+	/**
+	 * Add bytes sent, for transports.
+	 * @param bytes the count
+	 */
+	public void addBytesSent(long bytes) {
+		this.bytesSent.add(bytes);
+	}
+
+	/**
+	 * Add bytes received, for transports.
+	 * @param bytes the count
+	 */
+	public void addBytesReceived(long bytes) {
+		this.bytesReceived.add(bytes);
+	}
+
+	/**
+	 * Count a rejected frame or peer, for transports.
+	 */
+	public void frameRejected() {
+		this.framesRejected.increment();
+	}
+
+	/**
+	 * Set what receives the time from a write's origin to its application here, for a
+	 * metrics library's timer.
+	 * @param recorder receives nanoseconds
+	 */
+	public void onPropagation(LongConsumer recorder) {
+		this.propagationNanos = recorder;
+	}
+
+	void propagated(long nanos) {
+		this.propagationNanos.accept(nanos);
+	}
+
+}

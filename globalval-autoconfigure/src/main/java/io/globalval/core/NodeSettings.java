@@ -1,0 +1,223 @@
+package io.globalval.core;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Plain settings of a globalval node, without Spring. Build them with {@link #builder()}.
+ *
+ * @param name the application name; processes of one name share values
+ * @param role how the node decides its role
+ * @param directory the directory of the lock file and the master's socket
+ * @param nodeName a readable name for this process, for logs and metrics
+ * @param writeTimeout how long a write may wait for the master's answer
+ * @param maxKeyLength the longest key, in characters
+ * @param maxValueSize the largest value, in JSON bytes
+ * @param maxFrameSize the largest frame on the wire, in bytes
+ * @param changeLogCapacity how many recent changes the master keeps for catch-up
+ * @param changeLogMaxBytes how many bytes of recent changes the master keeps for catch-up
+ * @param maxQueuedBytes how many bytes may wait to be written to one peer before it is
+ * disconnected as too slow
+ * @param pingInterval how often the master probes its workers for lag
+ */
+public record NodeSettings(String name, RolePreference role, Path directory, String nodeName, Duration writeTimeout,
+		int maxKeyLength, int maxValueSize, int maxFrameSize, int changeLogCapacity, long changeLogMaxBytes,
+		long maxQueuedBytes, Duration pingInterval) {
+
+	/** Name of the lock file whose holder is master. */
+	public static final String LOCK_FILE = "master.lock";
+
+	/** Name of the master's socket file. */
+	public static final String SOCKET_FILE = "master.sock";
+
+	/** Bytes a snapshot chunk aims at; a chunk always holds at least one entry. */
+	static final int SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
+
+	/** Room for everything in a frame but the value: header, key, revision, lengths. */
+	static final int FRAME_OVERHEAD_BYTES = 64;
+
+	/**
+	 * Check the settings.
+	 */
+	public NodeSettings {
+		Objects.requireNonNull(name, "'name' must not be null");
+		Objects.requireNonNull(role, "'role' must not be null");
+		Objects.requireNonNull(directory, "'directory' must not be null");
+		Objects.requireNonNull(nodeName, "'nodeName' must not be null");
+		Objects.requireNonNull(writeTimeout, "'writeTimeout' must not be null");
+		Objects.requireNonNull(pingInterval, "'pingInterval' must not be null");
+		if (name.isBlank()) {
+			throw new IllegalArgumentException("'name' must not be blank");
+		}
+		if (maxKeyLength < 1) {
+			throw new IllegalArgumentException("maxKeyLength must be at least 1, was " + maxKeyLength);
+		}
+		if (maxValueSize < 1) {
+			throw new IllegalArgumentException("maxValueSize must be at least 1, was " + maxValueSize);
+		}
+		long needed = (long) maxValueSize + (long) maxKeyLength * 3 + FRAME_OVERHEAD_BYTES;
+		if (maxFrameSize < needed) {
+			throw new IllegalArgumentException(("globalval.max-frame-size (%d) must exceed globalval.max-value-size "
+					+ "(%d) plus room for the key and header (%d bytes in all); raise the frame size or lower the value size")
+				.formatted(maxFrameSize, maxValueSize, needed));
+		}
+		if (writeTimeout.isNegative() || writeTimeout.isZero()) {
+			throw new IllegalArgumentException("writeTimeout must be positive, was " + writeTimeout);
+		}
+	}
+
+	/**
+	 * Return the path of the lock file.
+	 * @return the lock file
+	 */
+	public Path lockFile() {
+		return this.directory.resolve(LOCK_FILE);
+	}
+
+	/**
+	 * Return the path of the master's socket.
+	 * @return the socket file
+	 */
+	public Path socketFile() {
+		return this.directory.resolve(SOCKET_FILE);
+	}
+
+	/**
+	 * Return a builder with defaults.
+	 * @return a builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Return the default socket directory of an application:
+	 * {@code <java.io.tmpdir>/globalval-<name>}.
+	 * @param name the application name
+	 * @return the directory
+	 */
+	public static Path defaultDirectory(String name) {
+		String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
+		return Path.of(System.getProperty("java.io.tmpdir"), "globalval-" + safe);
+	}
+
+	/**
+	 * Builds {@link NodeSettings}. Every setting has a default but the name.
+	 */
+	public static final class Builder {
+
+		private String name = "application";
+
+		private RolePreference role = RolePreference.AUTO;
+
+		private Path directory;
+
+		private String nodeName;
+
+		private Duration writeTimeout = Duration.ofSeconds(5);
+
+		private int maxKeyLength = 256;
+
+		private int maxValueSize = 1024 * 1024;
+
+		private int maxFrameSize = 16 * 1024 * 1024;
+
+		private int changeLogCapacity = 100_000;
+
+		private long changeLogMaxBytes = 64L * 1024 * 1024;
+
+		private long maxQueuedBytes = 256L * 1024 * 1024;
+
+		private Duration pingInterval = Duration.ofSeconds(1);
+
+		private Builder() {
+		}
+
+		/** @param name the application name @return this builder */
+		public Builder name(String name) {
+			this.name = name;
+			return this;
+		}
+
+		/** @param role how to decide the role @return this builder */
+		public Builder role(RolePreference role) {
+			this.role = role;
+			return this;
+		}
+
+		/** @param directory the socket directory @return this builder */
+		public Builder directory(Path directory) {
+			this.directory = directory;
+			return this;
+		}
+
+		/** @param nodeName a readable name of this process @return this builder */
+		public Builder nodeName(String nodeName) {
+			this.nodeName = nodeName;
+			return this;
+		}
+
+		/** @param writeTimeout how long a write may wait @return this builder */
+		public Builder writeTimeout(Duration writeTimeout) {
+			this.writeTimeout = writeTimeout;
+			return this;
+		}
+
+		/** @param maxKeyLength the longest key @return this builder */
+		public Builder maxKeyLength(int maxKeyLength) {
+			this.maxKeyLength = maxKeyLength;
+			return this;
+		}
+
+		/** @param maxValueSize the largest value in bytes @return this builder */
+		public Builder maxValueSize(int maxValueSize) {
+			this.maxValueSize = maxValueSize;
+			return this;
+		}
+
+		/** @param maxFrameSize the largest frame in bytes @return this builder */
+		public Builder maxFrameSize(int maxFrameSize) {
+			this.maxFrameSize = maxFrameSize;
+			return this;
+		}
+
+		/** @param changeLogCapacity changes kept for catch-up @return this builder */
+		public Builder changeLogCapacity(int changeLogCapacity) {
+			this.changeLogCapacity = changeLogCapacity;
+			return this;
+		}
+
+		/** @param changeLogMaxBytes bytes kept for catch-up @return this builder */
+		public Builder changeLogMaxBytes(long changeLogMaxBytes) {
+			this.changeLogMaxBytes = changeLogMaxBytes;
+			return this;
+		}
+
+		/** @param maxQueuedBytes bytes queued to one peer at most @return this builder */
+		public Builder maxQueuedBytes(long maxQueuedBytes) {
+			this.maxQueuedBytes = maxQueuedBytes;
+			return this;
+		}
+
+		/** @param pingInterval how often to probe workers @return this builder */
+		public Builder pingInterval(Duration pingInterval) {
+			this.pingInterval = pingInterval;
+			return this;
+		}
+
+		/**
+		 * Build the settings.
+		 * @return the settings
+		 */
+		public NodeSettings build() {
+			Path dir = (this.directory != null) ? this.directory : defaultDirectory(this.name);
+			String node = (this.nodeName != null) ? this.nodeName : "pid-" + ProcessHandle.current().pid();
+			return new NodeSettings(this.name, this.role, dir, node, this.writeTimeout, this.maxKeyLength,
+					this.maxValueSize, this.maxFrameSize, this.changeLogCapacity, this.changeLogMaxBytes,
+					this.maxQueuedBytes, this.pingInterval);
+		}
+
+	}
+
+}

@@ -1,0 +1,47 @@
+package io.globalval.core;
+
+import io.globalval.protocol.Message;
+
+/**
+ * What a worker's transport calls for its connection to the master. Calls come from the
+ * transport's one reader thread.
+ */
+public interface WorkerHandler {
+
+	/**
+	 * Return the hello to open a new connection with.
+	 * @return the hello
+	 */
+	Message.Hello hello();
+
+	/**
+	 * A connection to the master is open and the hello was queued.
+	 * @param master the master
+	 */
+	void connected(Peer master);
+
+	/**
+	 * A message arrived from the master.
+	 * @param message the message
+	 */
+	void received(Message message);
+
+	/**
+	 * The connection ended.
+	 * @param reason why, for the log
+	 */
+	void disconnected(String reason);
+
+	/**
+	 * Return whether the transport should go on connecting (false once closed or refused).
+	 * @return whether to reconnect
+	 */
+	boolean keepConnecting();
+
+	/**
+	 * Return the counters the transport adds to.
+	 * @return the metrics
+	 */
+	NodeMetrics metrics();
+
+}

@@ -1,0 +1,43 @@
+package io.globalval.core;
+
+/**
+ * The master's view of one connected worker.
+ */
+final class WorkerLink {
+
+	final Peer peer;
+
+	final int nodeId;
+
+	final String name;
+
+	final long pid;
+
+	volatile long reportedRevision;
+
+	volatile long revisionsBehind;
+
+	volatile long lagNanos;
+
+	WorkerLink(Peer peer, int nodeId, String name, long pid) {
+		this.peer = peer;
+		this.nodeId = nodeId;
+		this.name = name;
+		this.pid = pid;
+	}
+
+	void send(byte[] frame) {
+		this.peer.send(frame);
+	}
+
+	WorkerStatus status() {
+		return new WorkerStatus(this.nodeId, this.name, this.pid, this.reportedRevision, this.revisionsBehind,
+				this.lagNanos);
+	}
+
+	@Override
+	public String toString() {
+		return this.name + " (node " + this.nodeId + ", pid " + this.pid + ")";
+	}
+
+}

@@ -1,0 +1,202 @@
+package io.globalval.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.globalval.protocol.Message.Ack;
+import io.globalval.protocol.Message.Applied;
+import io.globalval.protocol.Message.Broadcast;
+import io.globalval.protocol.Message.BroadcastAck;
+import io.globalval.protocol.Message.CompareAndSet;
+import io.globalval.protocol.Message.Delete;
+import io.globalval.protocol.Message.Entry;
+import io.globalval.protocol.Message.Error;
+import io.globalval.protocol.Message.Hello;
+import io.globalval.protocol.Message.Increment;
+import io.globalval.protocol.Message.Ping;
+import io.globalval.protocol.Message.Pong;
+import io.globalval.protocol.Message.Reply;
+import io.globalval.protocol.Message.Resync;
+import io.globalval.protocol.Message.Set;
+import io.globalval.protocol.Message.Snapshot;
+import io.globalval.protocol.Message.Welcome;
+
+/**
+ * Turns {@link Message messages} into complete frames (length, type, payload) and
+ * {@link Frame frames} back into messages. Stateless and thread-safe.
+ */
+public final class FrameCodec {
+
+	/** Bytes a snapshot entry takes at the least: key length, revision and value length. */
+	private static final int MIN_ENTRY_BYTES = 3;
+
+	private FrameCodec() {
+	}
+
+	/**
+	 * Encode a message as one complete frame, ready to be written.
+	 * @param message the message
+	 * @return the frame bytes, length field included
+	 */
+	public static byte[] encode(Message message) {
+		if (message instanceof Hello m) {
+			return new WireWriter(FrameType.HELLO, 32 + m.appName().length() + m.nodeName().length())
+				.varint(m.protocolVersion())
+				.string(m.appName())
+				.varint(m.lastRevision())
+				.varint(m.epoch())
+				.varint(m.requestedNodeId())
+				.string(m.nodeName())
+				.varint(m.pid())
+				.toFrame();
+		}
+		if (message instanceof Welcome m) {
+			return new WireWriter(FrameType.WELCOME, 24).varint(m.epoch())
+				.varint(m.nodeId())
+				.varint(m.revision())
+				.bool(m.snapshotFollows())
+				.toFrame();
+		}
+		if (message instanceof Snapshot m) {
+			return encodeSnapshot(m);
+		}
+		if (message instanceof Resync m) {
+			return new WireWriter(FrameType.RESYNC, 10).varint(m.lastRevision()).toFrame();
+		}
+		if (message instanceof Set m) {
+			return new WireWriter(FrameType.SET, 24 + m.key().length() * 3 + m.value().length).varint(m.seq())
+				.string(m.key())
+				.bytes(m.value())
+				.fixed64(m.originNanos())
+				.toFrame();
+		}
+		if (message instanceof Delete m) {
+			return new WireWriter(FrameType.DELETE, 24 + m.key().length() * 3).varint(m.seq())
+				.string(m.key())
+				.fixed64(m.originNanos())
+				.toFrame();
+		}
+		if (message instanceof CompareAndSet m) {
+			return new WireWriter(FrameType.COMPARE_AND_SET,
+					32 + m.key().length() * 3 + m.update().length + ((m.expected() != null) ? m.expected().length : 0))
+				.varint(m.seq())
+				.string(m.key())
+				.nullableBytes(m.expected())
+				.bytes(m.update())
+				.fixed64(m.originNanos())
+				.toFrame();
+		}
+		if (message instanceof Increment m) {
+			return new WireWriter(FrameType.INCREMENT, 32 + m.key().length() * 3).varint(m.seq())
+				.string(m.key())
+				.signed(m.delta())
+				.fixed64(m.originNanos())
+				.toFrame();
+		}
+		if (message instanceof Broadcast m) {
+			return new WireWriter(FrameType.BROADCAST, 10).varint(m.seq()).toFrame();
+		}
+		if (message instanceof Applied m) {
+			return encodeApplied(m);
+		}
+		if (message instanceof Ack m) {
+			return new WireWriter(FrameType.ACK, 20).varint(m.revision()).varint(m.seq()).toFrame();
+		}
+		if (message instanceof Reply m) {
+			return new WireWriter(FrameType.REPLY, 24).varint(m.seq())
+				.varint(m.revision())
+				.bool(m.success())
+				.toFrame();
+		}
+		if (message instanceof BroadcastAck m) {
+			return new WireWriter(FrameType.BROADCAST_ACK, 10).varint(m.broadcastId()).toFrame();
+		}
+		if (message instanceof Error m) {
+			return new WireWriter(FrameType.ERROR, 16 + m.message().length() * 3).varint(m.seq())
+				.varint(m.code().code())
+				.string(m.message())
+				.toFrame();
+		}
+		if (message instanceof Ping m) {
+			return new WireWriter(FrameType.PING, 20).fixed64(m.nanos()).varint(m.revision()).toFrame();
+		}
+		if (message instanceof Pong m) {
+			return new WireWriter(FrameType.PONG, 20).fixed64(m.nanos()).varint(m.revision()).toFrame();
+		}
+		throw new IllegalArgumentException("Unknown message " + message);
+	}
+
+	private static byte[] encodeApplied(Applied m) {
+		int valueBytes = (m.value() != null) ? m.value().length : 0;
+		return new WireWriter(FrameType.APPLIED, 40 + m.key().length() * 3 + valueBytes).varint(m.revision())
+			.string(m.key())
+			.nullableBytes(m.value())
+			.varint(m.origin())
+			.varint(m.seq())
+			.fixed64(m.originNanos())
+			.toFrame();
+	}
+
+	private static byte[] encodeSnapshot(Snapshot m) {
+		int expected = 32;
+		for (Entry entry : m.entries()) {
+			expected += entry.key().length() + entry.value().length + 16;
+		}
+		WireWriter writer = new WireWriter(FrameType.SNAPSHOT, expected).varint(m.revision())
+			.varint(m.broadcastId())
+			.bool(m.last())
+			.varint(m.entries().size());
+		for (Entry entry : m.entries()) {
+			writer.string(entry.key()).varint(entry.revision()).bytes(entry.value());
+		}
+		return writer.toFrame();
+	}
+
+	/**
+	 * Decode the message in a frame. The result holds copies of every byte array, so the
+	 * frame's buffer may be reused afterwards.
+	 * @param frame the frame
+	 * @return the message
+	 * @throws ProtocolException if the payload is truncated, has extra bytes, or holds
+	 * values out of range
+	 */
+	public static Message decode(Frame frame) {
+		WireReader in = new WireReader(frame.type(), frame.payload());
+		Message message = switch (frame.type()) {
+			case HELLO -> new Hello(in.varint32(), in.string(), in.varint(), in.varint(), in.varint32(), in.string(),
+					in.varint());
+			case WELCOME -> new Welcome(in.varint(), in.varint32(), in.varint(), in.bool());
+			case SNAPSHOT -> decodeSnapshot(in);
+			case RESYNC -> new Resync(in.varint());
+			case SET -> new Set(in.varint(), in.string(), in.bytes(), in.fixed64());
+			case DELETE -> new Delete(in.varint(), in.string(), in.fixed64());
+			case COMPARE_AND_SET ->
+				new CompareAndSet(in.varint(), in.string(), in.nullableBytes(), in.bytes(), in.fixed64());
+			case INCREMENT -> new Increment(in.varint(), in.string(), in.signed(), in.fixed64());
+			case BROADCAST -> new Broadcast(in.varint());
+			case APPLIED -> new Applied(in.varint(), in.string(), in.nullableBytes(), in.varint32(), in.varint(),
+					in.fixed64());
+			case ACK -> new Ack(in.varint(), in.varint());
+			case REPLY -> new Reply(in.varint(), in.varint(), in.bool());
+			case BROADCAST_ACK -> new BroadcastAck(in.varint());
+			case ERROR -> new Error(in.varint(), ErrorCode.ofCode(in.varint32()), in.string());
+			case PING -> new Ping(in.fixed64(), in.varint());
+			case PONG -> new Pong(in.fixed64(), in.varint());
+		};
+		in.end();
+		return message;
+	}
+
+	private static Snapshot decodeSnapshot(WireReader in) {
+		long revision = in.varint();
+		long broadcastId = in.varint();
+		boolean last = in.bool();
+		int count = in.count(MIN_ENTRY_BYTES);
+		List<Entry> entries = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			entries.add(new Entry(in.string(), in.varint(), in.bytes()));
+		}
+		return new Snapshot(revision, broadcastId, last, entries);
+	}
+
+}

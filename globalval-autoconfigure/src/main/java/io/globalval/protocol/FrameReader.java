@@ -1,0 +1,129 @@
+package io.globalval.protocol;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+
+/**
+ * Reads frames from a blocking channel. Many small frames arrive in one read and are
+ * returned one by one from the same buffer; a frame larger than the buffer gets its own
+ * array, allocated only after its announced length has been checked against the maximum.
+ * Not thread-safe: one reader thread per connection.
+ */
+public final class FrameReader {
+
+	/** Size of the reusable read buffer; most frames fit many times over. */
+	static final int BUFFER_BYTES = 64 * 1024;
+
+	private final ReadableByteChannel channel;
+
+	private final int maxFrameBytes;
+
+	private final ByteBuffer buffer;
+
+	private long bytesRead;
+
+	/**
+	 * Create a reader.
+	 * @param channel the channel to read from, in blocking mode
+	 * @param maxFrameBytes the largest accepted frame length (type and payload)
+	 */
+	public FrameReader(ReadableByteChannel channel, int maxFrameBytes) {
+		this.channel = channel;
+		this.maxFrameBytes = maxFrameBytes;
+		this.buffer = ByteBuffer.allocate(BUFFER_BYTES);
+		this.buffer.flip();
+	}
+
+	/**
+	 * Read the next frame, blocking until it is complete.
+	 * @return the frame, or {@code null} when the peer closed the connection between frames
+	 * @throws FrameTooLargeException if the frame announces a length over the maximum
+	 * @throws ProtocolException if the length is invalid, the type unknown, or the peer
+	 * closed the connection in the middle of a frame
+	 * @throws IOException if reading fails
+	 */
+	public Frame next() throws IOException {
+		if (!fill(Frame.LENGTH_FIELD_BYTES, 0)) {
+			return null;
+		}
+		int length = this.buffer.getInt(this.buffer.position());
+		if (length < 1) {
+			throw new ProtocolException("Invalid frame length " + length);
+		}
+		if (length > this.maxFrameBytes) {
+			throw new FrameTooLargeException(Integer.toUnsignedLong(length), this.maxFrameBytes);
+		}
+		int total = Frame.LENGTH_FIELD_BYTES + length;
+		if (total <= this.buffer.capacity()) {
+			fill(total, total);
+			int start = this.buffer.position();
+			FrameType type = FrameType.ofCode(this.buffer.get(start + Frame.LENGTH_FIELD_BYTES) & 0xFF);
+			ByteBuffer payload = this.buffer.slice(start + Frame.HEADER_BYTES, length - 1);
+			this.buffer.position(start + total);
+			return new Frame(type, payload);
+		}
+		return readLarge(length);
+	}
+
+	private Frame readLarge(int length) throws IOException {
+		this.buffer.position(this.buffer.position() + Frame.LENGTH_FIELD_BYTES);
+		ByteBuffer large = ByteBuffer.allocate(length);
+		int fromBuffer = Math.min(this.buffer.remaining(), length);
+		large.put(large.position(), this.buffer, this.buffer.position(), fromBuffer);
+		large.position(fromBuffer);
+		this.buffer.position(this.buffer.position() + fromBuffer);
+		while (large.hasRemaining()) {
+			int read = this.channel.read(large);
+			if (read < 0) {
+				throw midFrame(Frame.LENGTH_FIELD_BYTES + large.position(), Frame.LENGTH_FIELD_BYTES + length);
+			}
+			this.bytesRead += read;
+		}
+		large.flip();
+		FrameType type = FrameType.ofCode(large.get() & 0xFF);
+		return new Frame(type, large.slice());
+	}
+
+	/**
+	 * Make at least {@code needed} bytes available at the buffer's position.
+	 * @return false on end of stream
+	 * @throws ProtocolException on end of stream after part of a frame
+	 */
+	private boolean fill(int needed, int frameTotal) throws IOException {
+		if (this.buffer.remaining() >= needed) {
+			return true;
+		}
+		this.buffer.compact();
+		try {
+			while (this.buffer.position() < needed) {
+				int read = this.channel.read(this.buffer);
+				if (read < 0) {
+					if (this.buffer.position() == 0) {
+						return false;
+					}
+					throw midFrame(this.buffer.position(), (frameTotal > 0) ? frameTotal : needed);
+				}
+				this.bytesRead += read;
+			}
+		}
+		finally {
+			this.buffer.flip();
+		}
+		return true;
+	}
+
+	private static ProtocolException midFrame(int received, int expected) {
+		return new ProtocolException(
+				"Peer closed the connection mid-frame (" + received + " of " + expected + " bytes received)");
+	}
+
+	/**
+	 * Return how many bytes this reader has read from its channel.
+	 * @return the byte count
+	 */
+	public long bytesRead() {
+		return this.bytesRead;
+	}
+
+}

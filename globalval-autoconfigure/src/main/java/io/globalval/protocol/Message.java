@@ -1,0 +1,283 @@
+package io.globalval.protocol;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The messages of the globalval protocol, one record per {@link FrameType}. Values are
+ * carried as JSON bytes; only the master looks inside one, for compare-and-set and
+ * increment.
+ */
+public sealed interface Message {
+
+	/**
+	 * Return the frame type this message is written as.
+	 * @return the frame type
+	 */
+	FrameType type();
+
+	/**
+	 * First frame of a worker.
+	 * @param protocolVersion the worker's {@link Frame#PROTOCOL_VERSION}
+	 * @param appName the application name; the master refuses another application
+	 * @param lastRevision the last revision the worker applied, 0 if none
+	 * @param epoch the epoch of the master that revision came from, 0 if none
+	 * @param requestedNodeId the node id the worker had before, 0 if none
+	 * @param nodeName a readable name of the worker, for logs and metrics
+	 * @param pid the worker's process id
+	 */
+	record Hello(int protocolVersion, String appName, long lastRevision, long epoch, int requestedNodeId,
+			String nodeName, long pid) implements Message {
+		public FrameType type() {
+			return FrameType.HELLO;
+		}
+	}
+
+	/**
+	 * The master accepted a worker.
+	 * @param epoch the master's epoch
+	 * @param nodeId the id the worker has from now on (the master is 0)
+	 * @param revision the master's revision when the worker joined
+	 * @param snapshotFollows whether a snapshot follows (otherwise the changes after the
+	 * worker's last revision follow)
+	 */
+	record Welcome(long epoch, int nodeId, long revision, boolean snapshotFollows) implements Message {
+		public FrameType type() {
+			return FrameType.WELCOME;
+		}
+	}
+
+	/**
+	 * One chunk of a snapshot. A snapshot is one or more chunks of the same revision, the
+	 * last one flagged; the receiver replaces its map once it has the last chunk.
+	 * @param revision the revision of the whole snapshot
+	 * @param broadcastId non-zero when the snapshot answers a broadcast and must be acknowledged
+	 * @param last whether this is the last chunk
+	 * @param entries the entries in this chunk
+	 */
+	record Snapshot(long revision, long broadcastId, boolean last, List<Entry> entries) implements Message {
+		public FrameType type() {
+			return FrameType.SNAPSHOT;
+		}
+	}
+
+	/**
+	 * One key of a snapshot.
+	 * @param key the key
+	 * @param revision the revision that last wrote it
+	 * @param value its JSON bytes
+	 */
+	record Entry(String key, long revision, byte[] value) {
+
+		@Override
+		public boolean equals(Object other) {
+			return (other instanceof Entry that) && this.key.equals(that.key) && this.revision == that.revision
+					&& Arrays.equals(this.value, that.value);
+		}
+
+		@Override
+		public int hashCode() {
+			return Objects.hash(this.key, this.revision, Arrays.hashCode(this.value));
+		}
+
+		@Override
+		public String toString() {
+			return "Entry[" + this.key + "@" + this.revision + ", " + this.value.length + " bytes]";
+		}
+
+	}
+
+	/**
+	 * A worker saw a revision gap and asks for what follows its last revision.
+	 * @param lastRevision the last revision it applied
+	 */
+	record Resync(long lastRevision) implements Message {
+		public FrameType type() {
+			return FrameType.RESYNC;
+		}
+	}
+
+	/**
+	 * Set a key.
+	 * @param seq the write's sequence number at its origin
+	 * @param key the key
+	 * @param value the JSON bytes of the value
+	 * @param originNanos {@link System#nanoTime()} at the origin when set was called
+	 */
+	record Set(long seq, String key, byte[] value, long originNanos) implements Message {
+		public FrameType type() {
+			return FrameType.SET;
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return (other instanceof Set that) && this.seq == that.seq && this.key.equals(that.key)
+					&& Arrays.equals(this.value, that.value) && this.originNanos == that.originNanos;
+		}
+
+		@Override
+		public int hashCode() {
+			return Objects.hash(this.seq, this.key, Arrays.hashCode(this.value));
+		}
+	}
+
+	/**
+	 * Delete a key.
+	 * @param seq the write's sequence number at its origin
+	 * @param key the key
+	 * @param originNanos {@link System#nanoTime()} at the origin
+	 */
+	record Delete(long seq, String key, long originNanos) implements Message {
+		public FrameType type() {
+			return FrameType.DELETE;
+		}
+	}
+
+	/**
+	 * Set a key only if its current value equals an expected one.
+	 * @param seq the write's sequence number at its origin
+	 * @param key the key
+	 * @param expected the expected JSON value, or {@code null} for "absent"
+	 * @param update the JSON bytes to set
+	 * @param originNanos {@link System#nanoTime()} at the origin
+	 */
+	record CompareAndSet(long seq, String key, byte[] expected, byte[] update, long originNanos) implements Message {
+		public FrameType type() {
+			return FrameType.COMPARE_AND_SET;
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return (other instanceof CompareAndSet that) && this.seq == that.seq && this.key.equals(that.key)
+					&& Arrays.equals(this.expected, that.expected) && Arrays.equals(this.update, that.update)
+					&& this.originNanos == that.originNanos;
+		}
+
+		@Override
+		public int hashCode() {
+			return Objects.hash(this.seq, this.key, Arrays.hashCode(this.update));
+		}
+	}
+
+	/**
+	 * Add to an integer value (absent counts as 0).
+	 * @param seq the write's sequence number at its origin
+	 * @param key the key
+	 * @param delta the amount to add, may be negative
+	 * @param originNanos {@link System#nanoTime()} at the origin
+	 */
+	record Increment(long seq, String key, long delta, long originNanos) implements Message {
+		public FrameType type() {
+			return FrameType.INCREMENT;
+		}
+	}
+
+	/**
+	 * Ask the master to re-send its whole state to every worker.
+	 * @param seq the request's sequence number at its origin
+	 */
+	record Broadcast(long seq) implements Message {
+		public FrameType type() {
+			return FrameType.BROADCAST;
+		}
+	}
+
+	/**
+	 * A sequenced change.
+	 * @param revision its revision
+	 * @param key the key
+	 * @param value the new JSON value, or {@code null} when the key was deleted
+	 * @param origin the node id of the process that made the write
+	 * @param seq the write's sequence number at its origin
+	 * @param originNanos {@link System#nanoTime()} at the origin when the write was made
+	 */
+	record Applied(long revision, String key, byte[] value, int origin, long seq, long originNanos)
+			implements Message {
+		public FrameType type() {
+			return FrameType.APPLIED;
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return (other instanceof Applied that) && this.revision == that.revision && this.key.equals(that.key)
+					&& Arrays.equals(this.value, that.value) && this.origin == that.origin && this.seq == that.seq
+					&& this.originNanos == that.originNanos;
+		}
+
+		@Override
+		public int hashCode() {
+			return Objects.hash(this.revision, this.key, Arrays.hashCode(this.value));
+		}
+	}
+
+	/**
+	 * Sent instead of {@link Applied} to the origin of a set or delete, which already has
+	 * the value: the write was applied with this revision.
+	 * @param revision the revision of the change
+	 * @param seq the write's sequence number at its origin
+	 */
+	record Ack(long revision, long seq) implements Message {
+		public FrameType type() {
+			return FrameType.ACK;
+		}
+	}
+
+	/**
+	 * The outcome of a request that changed nothing (a failed compare-and-set, a delete
+	 * of an absent key) or of a broadcast.
+	 * @param seq the request's sequence number at its origin
+	 * @param revision the master's revision when it answered
+	 * @param success whether the request did what it asked
+	 */
+	record Reply(long seq, long revision, boolean success) implements Message {
+		public FrameType type() {
+			return FrameType.REPLY;
+		}
+	}
+
+	/**
+	 * A broadcast snapshot has been applied by the sender.
+	 * @param broadcastId the id of the broadcast
+	 */
+	record BroadcastAck(long broadcastId) implements Message {
+		public FrameType type() {
+			return FrameType.BROADCAST_ACK;
+		}
+	}
+
+	/**
+	 * A request failed, or the connection is refused.
+	 * @param seq the failed request's sequence number, or 0 when the whole connection is refused
+	 * @param code an {@link ErrorCode}
+	 * @param message what went wrong, for the log and the exception
+	 */
+	record Error(long seq, ErrorCode code, String message) implements Message {
+		public FrameType type() {
+			return FrameType.ERROR;
+		}
+	}
+
+	/**
+	 * Liveness and lag probe.
+	 * @param nanos {@link System#nanoTime()} at the master when sent
+	 * @param revision the master's revision when sent
+	 */
+	record Ping(long nanos, long revision) implements Message {
+		public FrameType type() {
+			return FrameType.PING;
+		}
+	}
+
+	/**
+	 * Answer to a {@link Ping}.
+	 * @param nanos the ping's {@code nanos}
+	 * @param revision the worker's revision when it answered
+	 */
+	record Pong(long nanos, long revision) implements Message {
+		public FrameType type() {
+			return FrameType.PONG;
+		}
+	}
+
+}

@@ -1,0 +1,44 @@
+package io.globalval.transport.uds;
+
+import java.io.IOException;
+import java.nio.channels.ReadableByteChannel;
+import java.util.function.Consumer;
+
+import io.globalval.core.NodeMetrics;
+import io.globalval.protocol.Frame;
+import io.globalval.protocol.FrameCodec;
+import io.globalval.protocol.FrameReader;
+import io.globalval.protocol.Message;
+
+/**
+ * Reads frames from a connection until it ends and hands each decoded message on.
+ */
+final class FrameLoop {
+
+	private FrameLoop() {
+	}
+
+	/**
+	 * Read until the peer closes the connection.
+	 * @param channel the channel
+	 * @param maxFrameBytes the frame limit
+	 * @param metrics counts the bytes read
+	 * @param handler receives each message
+	 * @throws IOException if reading fails
+	 * @throws io.globalval.protocol.ProtocolException if the peer sends an invalid frame
+	 */
+	static void run(ReadableByteChannel channel, int maxFrameBytes, NodeMetrics metrics, Consumer<Message> handler)
+			throws IOException {
+		FrameReader reader = new FrameReader(channel, maxFrameBytes);
+		long counted = 0;
+		Frame frame;
+		while ((frame = reader.next()) != null) {
+			Message message = FrameCodec.decode(frame);
+			long read = reader.bytesRead();
+			metrics.addBytesReceived(read - counted);
+			counted = read;
+			handler.accept(message);
+		}
+	}
+
+}

@@ -1,0 +1,174 @@
+package io.globalval.core;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.globalval.GlobalValNodes;
+import io.globalval.GlobalValNotReadyException;
+import io.globalval.GlobalValRejectedException;
+import io.globalval.GlobalValTemplate;
+import io.globalval.Role;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A master and workers in one JVM, on a real socket: the replication logic without the
+ * cost of starting processes.
+ */
+class InProcessReplicationTests {
+
+	@TempDir
+	Path directory;
+
+	private final List<GlobalValNode> nodes = new ArrayList<>();
+
+	@AfterEach
+	void closeNodes() {
+		nodes.forEach(GlobalValNode::close);
+	}
+
+	private GlobalValTemplate start(RolePreference role) throws Exception {
+		NodeSettings settings = NodeSettings.builder()
+			.name("test")
+			.directory(this.directory)
+			.role(role)
+			.writeTimeout(Duration.ofSeconds(5))
+			.build();
+		GlobalValNode node = GlobalValNodes.start(settings);
+		this.nodes.add(node);
+		node.ready().get(10, TimeUnit.SECONDS);
+		return new GlobalValTemplate(node);
+	}
+
+	@Test
+	void firstNodeIsMasterAndOthersAreWorkers() throws Exception {
+		GlobalValTemplate master = start(RolePreference.AUTO);
+		GlobalValTemplate worker = start(RolePreference.AUTO);
+		assertThat(master.role()).isEqualTo(Role.MASTER);
+		assertThat(worker.role()).isEqualTo(Role.WORKER);
+	}
+
+	@Test
+	void setInWorkerIsSeenByMasterAndOtherWorkers() throws Exception {
+		GlobalValTemplate master = start(RolePreference.AUTO);
+		GlobalValTemplate one = start(RolePreference.WORKER);
+		GlobalValTemplate two = start(RolePreference.WORKER);
+		long revision = one.set("greeting", Map.of("text", "hello")).get(5, TimeUnit.SECONDS);
+		assertThat(one.get("greeting")).isEqualTo(Map.of("text", "hello"));
+		assertThat(two.awaitRevision(revision).get(5, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(revision);
+		assertThat(two.get("greeting")).isEqualTo(Map.of("text", "hello"));
+		assertThat(master.get("greeting")).isEqualTo(Map.of("text", "hello"));
+		assertThat(master.revision()).isEqualTo(revision);
+	}
+
+	@Test
+	void setInMasterIsSeenByWorkers() throws Exception {
+		GlobalValTemplate master = start(RolePreference.MASTER);
+		GlobalValTemplate worker = start(RolePreference.WORKER);
+		long revision = master.set("n", 42).get(5, TimeUnit.SECONDS);
+		worker.awaitRevision(revision).get(5, TimeUnit.SECONDS);
+		assertThat(worker.get("n", Integer.class)).isEqualTo(42);
+	}
+
+	@Test
+	void joiningWorkerGetsExistingValues() throws Exception {
+		GlobalValTemplate master = start(RolePreference.MASTER);
+		List<CompletableFuture<Long>> writes = new ArrayList<>();
+		for (int i = 0; i < 10_000; i++) {
+			writes.add(master.set("k" + i, "v" + i));
+		}
+		CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+		GlobalValTemplate worker = start(RolePreference.WORKER);
+		assertThat(worker.entries()).hasSize(10_000).containsEntry("k9999", "v9999");
+		assertThat(worker.revision()).isEqualTo(10_000);
+	}
+
+	@Test
+	void deleteCompareAndSetAndIncrementWorkThroughTheMaster() throws Exception {
+		start(RolePreference.MASTER);
+		GlobalValTemplate worker = start(RolePreference.WORKER);
+		assertThat(worker.delete("absent").get(5, TimeUnit.SECONDS)).isFalse();
+		assertThat(worker.compareAndSet("flag", null, "on").get(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(worker.compareAndSet("flag", null, "again").get(5, TimeUnit.SECONDS)).isFalse();
+		assertThat(worker.compareAndSet("flag", "on", "off").get(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(worker.get("flag")).isEqualTo("off");
+		assertThat(worker.increment("counter", 5).get(5, TimeUnit.SECONDS)).isEqualTo(5);
+		assertThat(worker.increment("counter", -2).get(5, TimeUnit.SECONDS)).isEqualTo(3);
+		assertThat(worker.get("counter")).isEqualTo(3);
+		assertThat(worker.delete("flag").get(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(worker.get("flag")).isNull();
+		assertThatExceptionOfType(Exception.class).isThrownBy(() -> worker.increment("counter-text", 1)
+			.thenCompose((ignored) -> worker.set("text", "x"))
+			.thenCompose((ignored) -> worker.increment("text", 1))
+			.get(5, TimeUnit.SECONDS)).withCauseInstanceOf(GlobalValRejectedException.class);
+	}
+
+	@Test
+	void broadcastCompletesWhenEveryWorkerHasTheState() throws Exception {
+		GlobalValTemplate master = start(RolePreference.MASTER);
+		GlobalValTemplate worker = start(RolePreference.WORKER);
+		List<Long> snapshots = new CopyOnWriteArrayList<>();
+		((GlobalValNode) worker.getNode()).addListener(new ChangeListener() {
+			@Override
+			public void onChange(ChangeEvent event) {
+			}
+
+			@Override
+			public void onSnapshot(long revision, int keys) {
+				snapshots.add(revision);
+			}
+		});
+		master.set("a", 1).get(5, TimeUnit.SECONDS);
+		worker.broadcast().get(5, TimeUnit.SECONDS);
+		master.broadcast().get(5, TimeUnit.SECONDS);
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(snapshots).hasSize(2));
+	}
+
+	@Test
+	void badInputIsRefusedBeforeAnythingIsSent() throws Exception {
+		start(RolePreference.MASTER);
+		GlobalValTemplate worker = start(RolePreference.WORKER);
+		assertThatIllegalArgumentException().isThrownBy(() -> worker.set("k", null)).withMessageContaining("delete");
+		assertThatIllegalArgumentException().isThrownBy(() -> worker.set("", 1)).withMessageContaining("empty");
+		assertThatIllegalArgumentException().isThrownBy(() -> worker.set("x".repeat(300), 1))
+			.withMessageContaining("max-key-length");
+		assertThatIllegalArgumentException().isThrownBy(() -> worker.set("big", "x".repeat(2 * 1024 * 1024)))
+			.withMessageContaining("max-value-size");
+		assertThatIllegalArgumentException().isThrownBy(() -> worker.set("self", new Unwritable()))
+			.withMessageContaining("cannot be written as JSON");
+		assertThat(worker.getNode().metrics().writesSent()).isZero();
+	}
+
+	@Test
+	void workerIsNotReadyBeforeItsFirstSnapshot() {
+		NodeSettings settings = NodeSettings.builder().name("lonely").directory(this.directory)
+			.role(RolePreference.WORKER).build();
+		GlobalValNode node = GlobalValNodes.start(settings);
+		this.nodes.add(node);
+		GlobalValTemplate worker = new GlobalValTemplate(node);
+		assertThat(worker.isReady()).isFalse();
+		assertThatExceptionOfType(GlobalValNotReadyException.class).isThrownBy(() -> worker.get("k"));
+	}
+
+	static class Unwritable {
+
+		public String getValue() {
+			throw new IllegalStateException("cannot be read");
+		}
+
+	}
+
+}
