@@ -245,8 +245,7 @@ public final class MasterNode extends AbstractNode implements MasterHandler {
 	private void refuse(Peer peer, ErrorCode code, String message) {
 		logger.warn("Refused {}: {}", peer.describe(), message);
 		this.metrics.frameRejected();
-		peer.send(FrameCodec.encode(new Message.Error(0, code, message)));
-		peer.close(message);
+		peer.sendAndClose(FrameCodec.encode(new Message.Error(0, code, message)), message);
 	}
 
 	private void reject(Peer peer, String what) {

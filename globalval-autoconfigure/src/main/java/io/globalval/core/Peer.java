@@ -13,6 +13,14 @@ public interface Peer {
 	void send(byte[] frame);
 
 	/**
+	 * Queue a last frame and close the connection once it has been written, for a
+	 * refusal that the peer must be able to read.
+	 * @param frame the last frame
+	 * @param reason why, for the log
+	 */
+	void sendAndClose(byte[] frame, String reason);
+
+	/**
 	 * Close the connection.
 	 * @param reason why, for the log
 	 */

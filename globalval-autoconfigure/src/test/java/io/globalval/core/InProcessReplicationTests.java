@@ -7,16 +7,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.globalval.GlobalValConnectionException;
 import io.globalval.GlobalValNodes;
 import io.globalval.GlobalValNotReadyException;
 import io.globalval.GlobalValRejectedException;
 import io.globalval.GlobalValTemplate;
+import io.globalval.GlobalValTimeoutException;
 import io.globalval.Role;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -161,6 +164,61 @@ class InProcessReplicationTests {
 		GlobalValTemplate worker = new GlobalValTemplate(node);
 		assertThat(worker.isReady()).isFalse();
 		assertThatExceptionOfType(GlobalValNotReadyException.class).isThrownBy(() -> worker.get("k"));
+	}
+
+	@Test
+	void workerOfAnotherApplicationIsRefusedOnBothSides() throws Exception {
+		GlobalValTemplate master = start(RolePreference.MASTER);
+		NodeSettings settings = NodeSettings.builder().name("other").directory(this.directory)
+			.role(RolePreference.WORKER).build();
+		GlobalValNode stranger = GlobalValNodes.start(settings);
+		this.nodes.add(stranger);
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> stranger.ready().get(10, TimeUnit.SECONDS))
+			.withCauseInstanceOf(GlobalValConnectionException.class)
+			.withMessageContaining("Application mismatch")
+			.withMessageContaining("'other'");
+		assertThat(master.getNode().metrics().framesRejected()).isEqualTo(1);
+		assertThat(master.getNode().workers()).isEmpty();
+	}
+
+	@Test
+	void writeThatCannotReachTheMasterFailsAfterTheWriteTimeout() {
+		NodeSettings settings = NodeSettings.builder().name("alone").directory(this.directory)
+			.role(RolePreference.WORKER).writeTimeout(Duration.ofMillis(200)).build();
+		GlobalValNode node = GlobalValNodes.start(settings);
+		this.nodes.add(node);
+		CompletableFuture<Long> write = new GlobalValTemplate(node).set("k", "v");
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> write.get(10, TimeUnit.SECONDS))
+			.withCauseInstanceOf(GlobalValTimeoutException.class)
+			.withMessageContaining("was not sent")
+			.withMessageContaining("globalval.write-timeout");
+	}
+
+	@Test
+	void readYourWritesHoldsForEveryWriteKind() throws Exception {
+		start(RolePreference.MASTER);
+		GlobalValTemplate worker = start(RolePreference.WORKER);
+		for (int i = 0; i < 100; i++) {
+			worker.set("ryw", i).get(5, TimeUnit.SECONDS);
+			assertThat(worker.get("ryw")).isEqualTo(i);
+			long incremented = worker.increment("ryw-counter", 1).get(5, TimeUnit.SECONDS);
+			assertThat(worker.get("ryw-counter", Long.class)).isEqualTo(incremented);
+		}
+	}
+
+	@Test
+	void listenersSeeEveryChangeInRevisionOrder() throws Exception {
+		GlobalValTemplate master = start(RolePreference.MASTER);
+		GlobalValTemplate worker = start(RolePreference.WORKER);
+		List<Long> revisions = new CopyOnWriteArrayList<>();
+		worker.getNode().addListener((event) -> revisions.add(event.revision()));
+		List<CompletableFuture<Long>> writes = new ArrayList<>();
+		for (int i = 0; i < 500; i++) {
+			writes.add(((i % 2 == 0) ? master : worker).set("ordered-" + (i % 7), i));
+		}
+		CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(revisions).hasSize(500));
+		assertThat(revisions).isSorted().doesNotHaveDuplicates();
 	}
 
 	static class Unwritable {

@@ -46,6 +46,8 @@ final class UdsConnection implements Peer {
 
 	private volatile boolean writing;
 
+	private volatile String closeWhenWritten;
+
 	private volatile boolean closed;
 
 	UdsConnection(SocketChannel channel, String description, NodeMetrics metrics, long maxQueuedBytes) {
@@ -78,6 +80,12 @@ final class UdsConnection implements Peer {
 		this.queue.add(frame);
 	}
 
+	@Override
+	public void sendAndClose(byte[] frame, String reason) {
+		this.closeWhenWritten = reason;
+		send(frame);
+	}
+
 	private void writeLoop() {
 		List<byte[]> batch = new ArrayList<>(MAX_BATCH_FRAMES);
 		ByteBuffer[] buffers = new ByteBuffer[MAX_BATCH_FRAMES];
@@ -101,6 +109,9 @@ final class UdsConnection implements Peer {
 				Arrays.fill(buffers, 0, batch.size(), null);
 				batch.clear();
 				this.writing = false;
+				if (this.closeWhenWritten != null && this.queue.isEmpty()) {
+					close(this.closeWhenWritten);
+				}
 			}
 		}
 		catch (InterruptedException ex) {

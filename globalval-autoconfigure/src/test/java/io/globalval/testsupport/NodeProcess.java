@@ -1,0 +1,169 @@
+package io.globalval.testsupport;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A child JVM running {@link NodeProcessMain}, and the commands a test sends it. Every
+ * wait is bounded; {@link #close()} kills the process.
+ */
+public final class NodeProcess implements AutoCloseable {
+
+	private static final long ANSWER_TIMEOUT_SECONDS = 90;
+
+	private final Process process;
+
+	private final Writer stdin;
+
+	private final Map<String, LinkedBlockingQueue<String>> answers = new ConcurrentHashMap<>();
+
+	private final AtomicInteger ids = new AtomicInteger();
+
+	private final String role;
+
+	private NodeProcess(Process process) throws Exception {
+		this.process = process;
+		this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+		Thread reader = new Thread(this::readAnswers, "answers-" + process.pid());
+		reader.setDaemon(true);
+		reader.start();
+		this.role = answer("0").split(" ")[1];
+	}
+
+	/**
+	 * Start a node in a new JVM.
+	 * @param directory the socket directory
+	 * @param role AUTO, MASTER or WORKER
+	 * @param name the application name
+	 * @param log where the child's logs go
+	 * @return the started node, ready
+	 */
+	public static NodeProcess start(Path directory, String role, String name, Path log) throws Exception {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
+				System.getProperty("java.class.path"), NodeProcessMain.class.getName(), directory.toString(), role,
+				name));
+		Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+			.start();
+		try {
+			return new NodeProcess(process);
+		}
+		catch (Exception ex) {
+			process.destroyForcibly();
+			throw ex;
+		}
+	}
+
+	private void readAnswers() {
+		try (BufferedReader reader = new BufferedReader(
+				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
+			String line;
+			while ((line = reader.readLine()) != null) {
+				if (line.startsWith("@")) {
+					int space = line.indexOf(' ');
+					queue(line.substring(1, space)).add(line.substring(space + 1));
+				}
+			}
+		}
+		catch (IOException ex) {
+			// the process ended; waiting callers time out with a clear message
+		}
+	}
+
+	private LinkedBlockingQueue<String> queue(String id) {
+		return this.answers.computeIfAbsent(id, (key) -> new LinkedBlockingQueue<>());
+	}
+
+	private String answer(String id) throws Exception {
+		String answer = queue(id).poll(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		if (answer == null) {
+			throw new IllegalStateException("No answer " + id + " from node process " + this.process.pid()
+					+ " within " + ANSWER_TIMEOUT_SECONDS + "s (alive: " + this.process.isAlive() + ")");
+		}
+		return answer;
+	}
+
+	/**
+	 * Send a command and return its answer.
+	 * @param command the command and its arguments
+	 * @return the answer
+	 */
+	public String call(String command) throws Exception {
+		String id = send(command);
+		String answer = answer(id);
+		if (answer.startsWith("error")) {
+			throw new IllegalStateException("Node " + this.process.pid() + " failed '" + command + "': " + answer);
+		}
+		return answer;
+	}
+
+	/**
+	 * Send a command without waiting for its answer.
+	 * @param command the command
+	 * @return the id to {@link #await(String)} its answer with
+	 */
+	public String send(String command) throws IOException {
+		String id = String.valueOf(this.ids.incrementAndGet());
+		synchronized (this.stdin) {
+			this.stdin.write(id + " " + command + "\n");
+			this.stdin.flush();
+		}
+		return id;
+	}
+
+	/**
+	 * Wait for the answer of a command sent with {@link #send(String)}.
+	 * @param id the command's id
+	 * @return the answer
+	 */
+	public String await(String id) throws Exception {
+		String answer = answer(id);
+		if (answer.startsWith("error")) {
+			throw new IllegalStateException("Node " + this.process.pid() + " failed: " + answer);
+		}
+		return answer;
+	}
+
+	/**
+	 * Return the role the node reported when it was ready.
+	 * @return MASTER or WORKER
+	 */
+	public String role() {
+		return this.role;
+	}
+
+	/**
+	 * Return the process.
+	 * @return the process
+	 */
+	public Process process() {
+		return this.process;
+	}
+
+	/**
+	 * Kill the process and wait (bounded) for it to end.
+	 */
+	@Override
+	public void close() {
+		this.process.destroyForcibly();
+		try {
+			this.process.waitFor(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

@@ -1,0 +1,145 @@
+package io.globalval.testsupport;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.globalval.GlobalValNodes;
+import io.globalval.GlobalValTemplate;
+import io.globalval.core.GlobalValNode;
+import io.globalval.core.NodeSettings;
+import io.globalval.core.RolePreference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A globalval node in its own JVM, driven by commands on standard input, one per line:
+ * {@code <id> <command> <args...>}. Each answer is one line on standard output,
+ * {@code @<id> <result>}; logs go to standard error.
+ * <p>
+ * Arguments: {@code <directory> <role> <name>}.
+ */
+public final class NodeProcessMain {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private NodeProcessMain() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		NodeSettings settings = NodeSettings.builder()
+			.directory(Path.of(args[0]))
+			.role(RolePreference.valueOf(args[1]))
+			.name(args[2])
+			.pingInterval(Duration.ofHours(1))
+			.writeTimeout(Duration.ofSeconds(30))
+			.build();
+		GlobalValNode node = GlobalValNodes.start(settings);
+		PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+		node.ready().get(30, TimeUnit.SECONDS);
+		GlobalValTemplate template = new GlobalValTemplate(node);
+		out.println("@0 ready " + template.role());
+		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+		String line;
+		while ((line = in.readLine()) != null) {
+			String[] words = line.trim().split(" ", 3);
+			String id = words[0];
+			String command = words[1];
+			String rest = (words.length > 2) ? words[2] : "";
+			try {
+				out.println("@" + id + " " + run(node, template, command, rest));
+			}
+			catch (Exception ex) {
+				out.println("@" + id + " error " + ex.toString().replace('\n', ' '));
+			}
+			if (command.equals("exit")) {
+				break;
+			}
+		}
+		node.close();
+	}
+
+	private static String run(GlobalValNode node, GlobalValTemplate template, String command, String rest)
+			throws Exception {
+		String[] args = rest.isEmpty() ? new String[0] : rest.split(" ");
+		switch (command) {
+			case "set": {
+				// set <key> <json>
+				String[] parts = rest.split(" ", 2);
+				return String.valueOf(template.set(parts[0], json.readValue(parts[1], Object.class)).get(30, TimeUnit.SECONDS));
+			}
+			case "get":
+				return json.writeValueAsString(template.get(args[0]));
+			case "await":
+				return String.valueOf(template.awaitRevision(Long.parseLong(args[0])).get(30, TimeUnit.SECONDS));
+			case "revision":
+				return String.valueOf(template.revision());
+			case "preload": {
+				// preload <count> <prefix>
+				int count = Integer.parseInt(args[0]);
+				List<CompletableFuture<Long>> writes = new ArrayList<>(count);
+				for (int i = 0; i < count; i++) {
+					writes.add(template.set(args[1] + i, "value-" + i));
+				}
+				CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+				return String.valueOf(template.revision());
+			}
+			case "race-set": {
+				// race-set <count> <keys> <prefix> <seed>: concurrent sets on a few keys
+				int count = Integer.parseInt(args[0]);
+				int keys = Integer.parseInt(args[1]);
+				Random random = new Random(Long.parseLong(args[3]));
+				List<CompletableFuture<Long>> writes = new ArrayList<>(count);
+				for (int i = 0; i < count; i++) {
+					writes.add(template.set(args[2] + random.nextInt(keys), random.nextInt()));
+				}
+				CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+				return "done";
+			}
+			case "increment": {
+				// increment <key> <count>: concurrent increments by one
+				int count = Integer.parseInt(args[1]);
+				List<CompletableFuture<Long>> writes = new ArrayList<>(count);
+				for (int i = 0; i < count; i++) {
+					writes.add(template.increment(args[0], 1));
+				}
+				CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+				return "done";
+			}
+			case "cas": {
+				// cas <key> <expected json or absent> <update json>
+				Object expected = args[1].equals("absent") ? null : json.readValue(args[1], Object.class);
+				return String.valueOf(template.compareAndSet(args[0], expected, json.readValue(args[2], Object.class))
+					.get(30, TimeUnit.SECONDS));
+			}
+			case "dump": {
+				// dump <prefix>: the entries whose key starts with prefix, sorted, as JSON
+				TreeMap<String, Object> sorted = new TreeMap<>();
+				template.entries().forEach((key, value) -> {
+					if (key.startsWith(args.length > 0 ? args[0] : "")) {
+						sorted.put(key, value);
+					}
+				});
+				return json.writeValueAsString(sorted);
+			}
+			case "size":
+				return String.valueOf(template.entries().size());
+			case "bytes-sent":
+				return String.valueOf(node.metrics().bytesSent());
+			case "exit":
+				return "bye";
+			default:
+				return "error unknown command " + command;
+		}
+	}
+
+
+}
