@@ -1,20 +1,12 @@
 package io.globalval;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.globalval.core.DefaultGlobalValNode;
 import io.globalval.core.GlobalValNode;
-import io.globalval.core.MasterLock;
-import io.globalval.core.MasterNode;
 import io.globalval.core.NodeSettings;
-import io.globalval.core.RolePreference;
 import io.globalval.core.ValueCodec;
-import io.globalval.core.WorkerNode;
-import io.globalval.transport.uds.UdsMasterServer;
-import io.globalval.transport.uds.UdsWorkerClient;
+import io.globalval.transport.uds.UdsTransport;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -27,8 +19,6 @@ import tools.jackson.databind.json.JsonMapper;
  * </pre>
  */
 public final class GlobalValNodes {
-
-	private static final Logger logger = LoggerFactory.getLogger(GlobalValNodes.class);
 
 	private GlobalValNodes() {
 	}
@@ -51,47 +41,7 @@ public final class GlobalValNodes {
 	 * @throws UncheckedIOException if the socket directory, lock or socket cannot be set up
 	 */
 	public static GlobalValNode start(NodeSettings settings, JsonMapper mapper) {
-		ValueCodec codec = new ValueCodec(mapper);
-		try {
-			MasterLock lock = null;
-			if (settings.role() != RolePreference.WORKER) {
-				lock = MasterLock.tryAcquire(settings);
-				if (lock == null && settings.role() == RolePreference.MASTER) {
-					throw new GlobalValException(("globalval.role=master, but another process holds %s, so a master of "
-							+ "'%s' is already running; use role auto or worker for this process")
-						.formatted(settings.lockFile(), settings.name()));
-				}
-			}
-			else {
-				MasterLock.createPrivateDirectory(settings.directory());
-			}
-			return (lock != null) ? startMaster(settings, codec, lock) : startWorker(settings, codec);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot set up globalval in " + settings.directory(), ex);
-		}
-	}
-
-	private static GlobalValNode startMaster(NodeSettings settings, ValueCodec codec, MasterLock lock)
-			throws IOException {
-		MasterNode master = new MasterNode(settings, codec, lock);
-		try {
-			UdsMasterServer server = UdsMasterServer.start(settings, master);
-			master.attachTransport(server);
-		}
-		catch (IOException | RuntimeException ex) {
-			master.close();
-			throw ex;
-		}
-		logger.info("globalval '{}': role MASTER, socket {}", settings.name(), settings.socketFile());
-		return master;
-	}
-
-	private static GlobalValNode startWorker(NodeSettings settings, ValueCodec codec) {
-		WorkerNode worker = new WorkerNode(settings, codec);
-		worker.attachTransport(UdsWorkerClient.start(settings, worker));
-		logger.info("globalval '{}': role WORKER, socket {}", settings.name(), settings.socketFile());
-		return worker;
+		return DefaultGlobalValNode.start(settings, new ValueCodec(mapper), new UdsTransport());
 	}
 
 }

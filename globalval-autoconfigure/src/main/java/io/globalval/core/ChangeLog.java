@@ -1,6 +1,7 @@
 package io.globalval.core;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -65,16 +66,23 @@ final class ChangeLog {
 		if (this.size == 0 || revision + 1 < this.firstRevision || revision > latest) {
 			return null;
 		}
-		int from = (int) (revision + 1 - this.firstRevision);
-		List<byte[]> result = new ArrayList<>(this.size - from);
-		for (int i = from; i < this.size; i++) {
+		return all().subList((int) (revision + 1 - this.firstRevision), this.size);
+	}
+
+	/**
+	 * Return every frame held, oldest first.
+	 * @return the frames
+	 */
+	List<byte[]> all() {
+		List<byte[]> result = new ArrayList<>(this.size);
+		for (int i = 0; i < this.size; i++) {
 			result.add(this.frames[(this.head + i) % this.frames.length]);
 		}
 		return result;
 	}
 
 	void clear() {
-		java.util.Arrays.fill(this.frames, null);
+		Arrays.fill(this.frames, null);
 		this.head = 0;
 		this.size = 0;
 		this.bytes = 0;

@@ -1,6 +1,8 @@
 package io.globalval.core;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -42,7 +44,8 @@ public final class MasterLock implements AutoCloseable {
 	public static MasterLock tryAcquire(NodeSettings settings) throws IOException {
 		createPrivateDirectory(settings.directory());
 		Path file = settings.lockFile();
-		FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+		FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+				StandardOpenOption.WRITE);
 		try {
 			restrictToOwner(file, OWNER_ONLY_FILE);
 			FileLock lock = channel.tryLock();
@@ -91,6 +94,34 @@ public final class MasterLock implements AutoCloseable {
 	 */
 	public static void restrictSocket(Path socket) throws IOException {
 		restrictToOwner(socket, OWNER_ONLY_FILE);
+	}
+
+	/**
+	 * Read the epoch the last master wrote into the lock file.
+	 * @return the epoch, 0 if none was written
+	 * @throws IOException if the file cannot be read
+	 */
+	public long readEpoch() throws IOException {
+		ByteBuffer buffer = ByteBuffer.allocate(64);
+		this.channel.read(buffer, 0);
+		String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).trim();
+		try {
+			return text.isEmpty() ? 0 : Long.parseLong(text);
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
+	/**
+	 * Write this master's epoch into the lock file, for the next master.
+	 * @param epoch the epoch
+	 * @throws IOException if the file cannot be written
+	 */
+	public void writeEpoch(long epoch) throws IOException {
+		this.channel.truncate(0);
+		this.channel.write(ByteBuffer.wrap((epoch + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+		this.channel.force(false);
 	}
 
 	/**

@@ -20,10 +20,12 @@ import java.util.Objects;
  * @param maxQueuedBytes how many bytes may wait to be written to one peer before it is
  * disconnected as too slow
  * @param pingInterval how often the master probes its workers for lag
+ * @param failoverGrace how long a worker that took over as master waits for the other
+ * workers to reconnect (adopting changes they are ahead with) before it takes writes
  */
 public record NodeSettings(String name, RolePreference role, Path directory, String nodeName, Duration writeTimeout,
 		int maxKeyLength, int maxValueSize, int maxFrameSize, int changeLogCapacity, long changeLogMaxBytes,
-		long maxQueuedBytes, Duration pingInterval) {
+		long maxQueuedBytes, Duration pingInterval, Duration failoverGrace) {
 
 	/** Name of the lock file whose holder is master. */
 	public static final String LOCK_FILE = "master.lock";
@@ -33,6 +35,9 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 
 	/** Bytes a snapshot chunk aims at; a chunk always holds at least one entry. */
 	static final int SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
+
+	/** The largest frame size that may be configured: 1 GiB, far from int overflow. */
+	static final int MAX_FRAME_SIZE_LIMIT = 1 << 30;
 
 	/** Room for everything in a frame but the value: header, key, revision, lengths. */
 	static final int FRAME_OVERHEAD_BYTES = 64;
@@ -47,6 +52,7 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 		Objects.requireNonNull(nodeName, "'nodeName' must not be null");
 		Objects.requireNonNull(writeTimeout, "'writeTimeout' must not be null");
 		Objects.requireNonNull(pingInterval, "'pingInterval' must not be null");
+		Objects.requireNonNull(failoverGrace, "'failoverGrace' must not be null");
 		if (name.isBlank()) {
 			throw new IllegalArgumentException("'name' must not be blank");
 		}
@@ -55,6 +61,10 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 		}
 		if (maxValueSize < 1) {
 			throw new IllegalArgumentException("maxValueSize must be at least 1, was " + maxValueSize);
+		}
+		if (maxFrameSize > MAX_FRAME_SIZE_LIMIT) {
+			throw new IllegalArgumentException("globalval.max-frame-size (%d) must be at most %d bytes"
+				.formatted(maxFrameSize, MAX_FRAME_SIZE_LIMIT));
 		}
 		long needed = (long) maxValueSize + (long) maxKeyLength * 3 + FRAME_OVERHEAD_BYTES;
 		if (maxFrameSize < needed) {
@@ -125,11 +135,13 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 
 		private int changeLogCapacity = 100_000;
 
-		private long changeLogMaxBytes = 64L * 1024 * 1024;
+		private long changeLogMaxBytes = 32L * 1024 * 1024;
 
 		private long maxQueuedBytes = 256L * 1024 * 1024;
 
 		private Duration pingInterval = Duration.ofSeconds(1);
+
+		private Duration failoverGrace = Duration.ofMillis(500);
 
 		private Builder() {
 		}
@@ -206,6 +218,12 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 			return this;
 		}
 
+		/** @param failoverGrace how long a new master adopts before taking writes @return this builder */
+		public Builder failoverGrace(Duration failoverGrace) {
+			this.failoverGrace = failoverGrace;
+			return this;
+		}
+
 		/**
 		 * Build the settings.
 		 * @return the settings
@@ -215,7 +233,7 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 			String node = (this.nodeName != null) ? this.nodeName : "pid-" + ProcessHandle.current().pid();
 			return new NodeSettings(this.name, this.role, dir, node, this.writeTimeout, this.maxKeyLength,
 					this.maxValueSize, this.maxFrameSize, this.changeLogCapacity, this.changeLogMaxBytes,
-					this.maxQueuedBytes, this.pingInterval);
+					this.maxQueuedBytes, this.pingInterval, this.failoverGrace);
 		}
 
 	}

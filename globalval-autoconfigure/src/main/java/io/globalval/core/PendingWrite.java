@@ -2,7 +2,9 @@ package io.globalval.core;
 
 import java.util.concurrent.CompletableFuture;
 
+import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.FrameType;
+import io.globalval.protocol.Message;
 
 /**
  * A worker's write that the master has not answered yet. It keeps the value, because
@@ -19,6 +21,8 @@ final class PendingWrite {
 	/** The value the write sets when acked, {@code null} for a delete. */
 	final byte[] value;
 
+	final Message request;
+
 	final byte[] frame;
 
 	final long originNanos;
@@ -30,13 +34,13 @@ final class PendingWrite {
 	/** Guarded by the worker's send lock. */
 	boolean sent;
 
-	PendingWrite(long seq, FrameType kind, String key, byte[] value, byte[] frame, long originNanos,
-			long deadlineNanos) {
-		this.seq = seq;
+	PendingWrite(FrameType kind, String key, byte[] value, Message request, long originNanos, long deadlineNanos) {
+		this.seq = Sequencer.seqOf(request);
 		this.kind = kind;
 		this.key = key;
 		this.value = value;
-		this.frame = frame;
+		this.request = request;
+		this.frame = FrameCodec.encode(request);
 		this.originNanos = originNanos;
 		this.deadlineNanos = deadlineNanos;
 	}
@@ -63,9 +67,15 @@ final class PendingWrite {
 		this.future.complete(result);
 	}
 
-	/** Complete with the outcome of a request that changed nothing, or of a broadcast. */
-	void replied(boolean success) {
-		this.future.complete((this.kind == FrameType.BROADCAST) ? null : success);
+	/** Complete with the master's reply: a write that changed nothing, a repeated write, or a broadcast. */
+	void replied(Message.Reply reply) {
+		Object result = switch (this.kind) {
+			case SET -> reply.revision();
+			case INCREMENT -> reply.number();
+			case BROADCAST -> null;
+			default -> reply.success();
+		};
+		this.future.complete(result);
 	}
 
 }

@@ -7,12 +7,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.globalval.GlobalValRejectedException;
+import io.globalval.core.RecentWrites.Outcome;
 import io.globalval.protocol.ErrorCode;
 import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.Message;
@@ -29,12 +31,22 @@ import io.globalval.protocol.Message.Set;
  * single-threaded, compare-and-set and increment are atomic without locks, and a joining
  * worker's snapshot and its subscription happen at one point between two revisions, so
  * no change can fall between them.
+ * <p>
+ * Every write is identified by its origin's node id and sequence number; a write seen
+ * before (sent again after a reconnect or a failover) is answered with its first outcome
+ * and not applied again.
+ * <p>
+ * A master that takes over after a failover first <em>holds</em> writes for a grace
+ * period: workers that reconnect and are ahead of it (they applied changes of the old
+ * master that it missed) are asked for those changes, which it adopts with their
+ * original revisions. Only then does it sequence new writes, so no change that any
+ * process had applied is lost.
  */
 final class Sequencer implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Sequencer.class);
 
-	private final MasterNode node;
+	private final NodeState state;
 
 	private final Replica replica;
 
@@ -50,21 +62,42 @@ final class Sequencer implements AutoCloseable {
 
 	private final List<WorkerLink> subscribers = new ArrayList<>();
 
-	private final ChangeLog log;
-
 	private final Map<Long, PendingBroadcast> broadcasts = new HashMap<>();
+
+	private final RecentWrites recent = new RecentWrites();
+
+	private final List<Write> held = new ArrayList<>();
 
 	private long lastBroadcastId;
 
+	/** Whether writes wait (a master that took over, adopting what workers are ahead with). */
+	private boolean holding;
+
+	/** Up to this revision, a worker of an older epoch shares this master's history. */
+	private long sharedHistoryRevision;
+
+	private ConcurrentHashMap<String, ReplicaEntry> adoptedSnapshot;
+
 	private volatile boolean closed;
 
-	Sequencer(MasterNode node, long epoch) {
-		this.node = node;
-		this.replica = node.replica();
-		this.codec = this.replica.codec();
+	/**
+	 * Create and start a sequencer.
+	 * @param state the node's state; its replica becomes the master's
+	 * @param epoch the master's epoch
+	 * @param takeOver whether this master replaces one that died: hold writes and adopt
+	 * what reconnecting workers are ahead with until {@link #endHolding()}
+	 */
+	Sequencer(NodeState state, long epoch, boolean takeOver) {
+		this.state = state;
+		this.replica = state.replica;
+		this.codec = state.codec;
 		this.epoch = epoch;
-		this.log = new ChangeLog(node.settings().changeLogCapacity(), node.settings().changeLogMaxBytes());
-		this.thread = new Thread(this::run, "globalval-sequencer-" + node.settings().name());
+		this.holding = takeOver;
+		this.sharedHistoryRevision = takeOver ? Long.MAX_VALUE : 0;
+		if (takeOver) {
+			rememberLoggedWrites();
+		}
+		this.thread = new Thread(this::run, "globalval-sequencer-" + state.settings.name());
 		this.thread.setDaemon(true);
 		this.thread.start();
 	}
@@ -73,7 +106,24 @@ final class Sequencer implements AutoCloseable {
 		return this.epoch;
 	}
 
-	/** A write from a worker ({@code origin} set) or from the master itself ({@code local} set). */
+	/**
+	 * Record the outcomes of the writes this node applied as a worker, so that their
+	 * origins, retrying them now, are answered instead of applying them twice.
+	 */
+	private void rememberLoggedWrites() {
+		for (byte[] frame : this.state.log.all()) {
+			if (FrameCodec.decode(frame) instanceof Applied applied) {
+				rememberAdopted(applied);
+			}
+		}
+	}
+
+	private void rememberAdopted(Applied applied) {
+		long number = (applied.value() != null) ? numberOrZero(applied.value()) : 0;
+		this.recent.record(applied.origin(), applied.seq(), new Outcome(applied.revision(), true, number));
+	}
+
+	/** A write from a worker ({@code origin} set) or from this node ({@code local} set). */
 	void write(WorkerLink origin, Message request, CompletableFuture<Object> local) {
 		submit(new Write(origin, request, local));
 	}
@@ -98,9 +148,17 @@ final class Sequencer implements AutoCloseable {
 		submit(new BroadcastAcked(link, broadcastId));
 	}
 
+	void adopt(WorkerLink link, Message changes) {
+		submit(new Adopt(link, changes));
+	}
+
+	void endHolding() {
+		submit(new EndHolding());
+	}
+
 	private void submit(Command command) {
 		if (this.closed) {
-			command.reject("The master of '" + this.node.settings().name() + "' is shutting down");
+			command.reject("The master of '" + this.state.settings.name() + "' is shutting down");
 			return;
 		}
 		this.commands.add(command);
@@ -110,8 +168,7 @@ final class Sequencer implements AutoCloseable {
 		List<Command> batch = new ArrayList<>(256);
 		try {
 			while (!this.closed || !this.commands.isEmpty()) {
-				Command first = this.commands.take();
-				batch.add(first);
+				batch.add(this.commands.take());
 				this.commands.drainTo(batch, 255);
 				for (Command command : batch) {
 					try {
@@ -128,6 +185,9 @@ final class Sequencer implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		for (Write write : this.held) {
+			write.reject("The master of '" + this.state.settings.name() + "' stopped before it took writes");
+		}
 	}
 
 	private void process(Command command) {
@@ -137,11 +197,11 @@ final class Sequencer implements AutoCloseable {
 		else if (command instanceof Join join) {
 			processJoin(join);
 		}
-		else if (command instanceof Resync resync) {
-			processResync(resync);
-		}
 		else if (command instanceof Leave leave) {
 			processLeave(leave.link());
+		}
+		else if (command instanceof Resync resync) {
+			processResync(resync);
 		}
 		else if (command instanceof Broadcast broadcast) {
 			processBroadcast(broadcast);
@@ -149,33 +209,49 @@ final class Sequencer implements AutoCloseable {
 		else if (command instanceof BroadcastAcked acked) {
 			processBroadcastAcked(acked);
 		}
+		else if (command instanceof Adopt adopt) {
+			processAdopt(adopt);
+		}
+		else if (command instanceof EndHolding) {
+			processEndHolding();
+		}
 	}
 
 	private void processWrite(Write write) {
-		int origin = (write.origin() != null) ? write.origin().nodeId : MasterNode.MASTER_NODE_ID;
+		if (this.holding) {
+			this.held.add(write);
+			return;
+		}
 		Message request = write.request();
+		int origin = (write.origin() != null) ? write.origin().nodeId : this.state.nodeId;
+		long seq = seqOf(request);
+		Outcome earlier = this.recent.find(origin, seq);
+		if (earlier != null) {
+			write.answer(seq, earlier);
+			return;
+		}
 		if (request instanceof Set set) {
-			long revision = commit(set.key(), set.value(), origin, set.seq(), set.originNanos(), write.origin(), true);
-			write.complete(revision);
+			long revision = commit(set.key(), set.value(), origin, seq, set.originNanos(), write.origin(), true);
+			done(write, origin, seq, new Outcome(revision, true, 0));
 		}
 		else if (request instanceof Delete delete) {
 			if (this.replica.entry(delete.key()) == null) {
-				write.unchanged(delete.seq(), this.replica.revision());
+				done(write, origin, seq, new Outcome(this.replica.revision(), false, 0));
 				return;
 			}
-			commit(delete.key(), null, origin, delete.seq(), delete.originNanos(), write.origin(), true);
-			write.complete(Boolean.TRUE);
+			long revision = commit(delete.key(), null, origin, seq, delete.originNanos(), write.origin(), true);
+			done(write, origin, seq, new Outcome(revision, true, 0));
 		}
 		else if (request instanceof CompareAndSet cas) {
 			ReplicaEntry current = this.replica.entry(cas.key());
 			boolean matches = (cas.expected() == null) ? current == null
 					: current != null && this.codec.sameValue(current.json(), cas.expected());
 			if (!matches) {
-				write.unchanged(cas.seq(), this.replica.revision());
+				done(write, origin, seq, new Outcome(this.replica.revision(), false, 0));
 				return;
 			}
-			commit(cas.key(), cas.update(), origin, cas.seq(), cas.originNanos(), write.origin(), true);
-			write.complete(Boolean.TRUE);
+			long revision = commit(cas.key(), cas.update(), origin, seq, cas.originNanos(), write.origin(), true);
+			done(write, origin, seq, new Outcome(revision, true, 0));
 		}
 		else if (request instanceof Increment increment) {
 			processIncrement(write, increment, origin);
@@ -207,9 +283,19 @@ final class Sequencer implements AutoCloseable {
 			return;
 		}
 		// the origin needs the new value, so it gets the full change rather than an ack
-		commit(increment.key(), ValueCodec.longToJson(updated), origin, increment.seq(), increment.originNanos(),
-				write.origin(), false);
-		write.complete(updated);
+		long revision = commit(increment.key(), ValueCodec.longToJson(updated), origin, increment.seq(),
+				increment.originNanos(), write.origin(), false);
+		done(write, origin, increment.seq(), new Outcome(revision, true, updated));
+	}
+
+	private void done(Write write, int origin, long seq, Outcome outcome) {
+		this.recent.record(origin, seq, outcome);
+		if (write.origin() == null) {
+			write.local().complete(resultOf(write.request(), outcome));
+		}
+		else if (!outcome.success()) {
+			write.origin().send(FrameCodec.encode(new Message.Reply(seq, outcome.revision(), false, 0)));
+		}
 	}
 
 	/**
@@ -220,14 +306,11 @@ final class Sequencer implements AutoCloseable {
 	private long commit(String key, byte[] json, int origin, long seq, long originNanos, WorkerLink originLink,
 			boolean ackOrigin) {
 		long revision = this.replica.revision() + 1;
-		this.node.applyChange(key, json, revision, origin, originNanos);
 		byte[] frame = FrameCodec.encode(new Applied(revision, key, json, origin, seq, originNanos));
-		this.log.append(revision, frame);
-		byte[] ack = null;
+		this.state.applyChange(key, json, revision, origin, seq, originNanos, frame);
 		for (WorkerLink link : this.subscribers) {
 			if (link == originLink && ackOrigin) {
-				ack = FrameCodec.encode(new Message.Ack(revision, seq));
-				link.send(ack);
+				link.send(FrameCodec.encode(new Message.Ack(revision, seq)));
 			}
 			else {
 				link.send(frame);
@@ -240,29 +323,95 @@ final class Sequencer implements AutoCloseable {
 		WorkerLink link = join.link();
 		Message.Hello hello = join.hello();
 		long revision = this.replica.revision();
-		List<byte[]> catchUp = (hello.epoch() == this.epoch) ? this.log.after(hello.lastRevision(), revision) : null;
-		link.send(FrameCodec.encode(new Message.Welcome(this.epoch, link.nodeId, revision, catchUp == null)));
+		if (this.holding && hello.epoch() != 0 && hello.epoch() < this.epoch && hello.lastRevision() > revision) {
+			// the worker applied changes of the old master that this one missed: adopt them
+			link.send(FrameCodec.encode(new Message.Welcome(this.epoch, this.state.nodeId, revision, false)));
+			link.adopting = true;
+			link.send(FrameCodec.encode(new Message.Fetch(revision)));
+			this.subscribers.add(link);
+			logger.info("{} is ahead ({} > {}); adopting its changes", link, hello.lastRevision(), revision);
+			return;
+		}
+		boolean sharedHistory = hello.epoch() != 0
+				&& (hello.epoch() == this.epoch || hello.lastRevision() <= this.sharedHistoryRevision);
+		List<byte[]> catchUp = sharedHistory ? this.state.log.after(hello.lastRevision(), revision) : null;
+		link.send(FrameCodec.encode(new Message.Welcome(this.epoch, this.state.nodeId, revision, catchUp == null)));
 		if (catchUp != null) {
 			catchUp.forEach(link::send);
 			logger.debug("{} joined at revision {}; sent {} changes", link, hello.lastRevision(), catchUp.size());
 		}
 		else {
-			List<byte[]> snapshot = snapshotFrames(0);
-			snapshot.forEach(link::send);
+			Snapshots.encode(this.replica, 0).forEach(link::send);
 			logger.debug("{} joined; sent a snapshot of {} keys at revision {}", link, this.replica.size(), revision);
 		}
 		this.subscribers.add(link);
 	}
 
+	private void processAdopt(Adopt adopt) {
+		if (adopt.changes() instanceof Applied applied) {
+			if (applied.revision() != this.replica.revision() + 1) {
+				return;
+			}
+			byte[] frame = FrameCodec.encode(applied);
+			this.state.applyChange(applied.key(), applied.value(), applied.revision(), applied.origin(), applied.seq(),
+					applied.originNanos(), frame);
+			rememberAdopted(applied);
+			for (WorkerLink link : this.subscribers) {
+				if (link != adopt.link()) {
+					link.send(frame);
+				}
+			}
+		}
+		else if (adopt.changes() instanceof Message.Snapshot snapshot) {
+			if (snapshot.revision() <= this.replica.revision()) {
+				return;
+			}
+			if (this.adoptedSnapshot == null) {
+				this.adoptedSnapshot = new ConcurrentHashMap<>();
+			}
+			snapshot.entries()
+				.forEach((entry) -> this.adoptedSnapshot.put(entry.key(), Replica.newEntry(entry.value(), entry.revision())));
+			if (snapshot.last()) {
+				this.state.applySnapshot(this.adoptedSnapshot, snapshot.revision());
+				this.adoptedSnapshot = null;
+				List<byte[]> frames = Snapshots.encode(this.replica, 0);
+				for (WorkerLink link : this.subscribers) {
+					if (link != adopt.link()) {
+						frames.forEach(link::send);
+					}
+				}
+				logger.info("Adopted a snapshot at revision {} from {}", snapshot.revision(), adopt.link());
+			}
+		}
+	}
+
+	private long numberOrZero(byte[] json) {
+		Long number = this.codec.asLong(json);
+		return (number != null) ? number : 0;
+	}
+
+	private void processEndHolding() {
+		if (!this.holding) {
+			return;
+		}
+		this.holding = false;
+		this.sharedHistoryRevision = this.replica.revision();
+		logger.info("Master of '{}' (epoch {}) takes writes from revision {}; {} were waiting",
+				this.state.settings.name(), this.epoch, this.replica.revision(), this.held.size());
+		List<Write> waiting = new ArrayList<>(this.held);
+		this.held.clear();
+		waiting.forEach(this::processWrite);
+	}
+
 	private void processResync(Resync resync) {
 		WorkerLink link = resync.link();
-		this.node.metrics.resyncs.increment();
-		List<byte[]> catchUp = this.log.after(resync.lastRevision(), this.replica.revision());
+		this.state.metrics.resyncs.increment();
+		List<byte[]> catchUp = this.state.log.after(resync.lastRevision(), this.replica.revision());
 		if (catchUp != null) {
 			catchUp.forEach(link::send);
 		}
 		else {
-			snapshotFrames(0).forEach(link::send);
+			Snapshots.encode(this.replica, 0).forEach(link::send);
 		}
 		logger.info("{} asked for a resync after revision {}; sent {}", link, resync.lastRevision(),
 				(catchUp != null) ? catchUp.size() + " changes" : "a snapshot");
@@ -287,7 +436,7 @@ final class Sequencer implements AutoCloseable {
 			finishBroadcast(pending);
 			return;
 		}
-		List<byte[]> frames = snapshotFrames(id);
+		List<byte[]> frames = Snapshots.encode(this.replica, id);
 		for (WorkerLink link : this.subscribers) {
 			frames.forEach(link::send);
 		}
@@ -305,35 +454,12 @@ final class Sequencer implements AutoCloseable {
 	private void finishBroadcast(PendingBroadcast pending) {
 		Broadcast request = pending.request;
 		if (request.origin() != null) {
-			request.origin().send(FrameCodec.encode(new Message.Reply(request.seq(), this.replica.revision(), true)));
+			request.origin()
+				.send(FrameCodec.encode(new Message.Reply(request.seq(), this.replica.revision(), true, 0)));
 		}
 		else {
 			request.local().complete(null);
 		}
-	}
-
-	/**
-	 * Encode the whole replica as snapshot chunks of about
-	 * {@link NodeSettings#SNAPSHOT_CHUNK_BYTES} each.
-	 */
-	private List<byte[]> snapshotFrames(long broadcastId) {
-		long revision = this.replica.revision();
-		List<byte[]> frames = new ArrayList<>();
-		List<Message.Entry> chunk = new ArrayList<>();
-		int chunkBytes = 0;
-		for (Map.Entry<String, ReplicaEntry> e : this.replica.rawEntries().entrySet()) {
-			byte[] json = e.getValue().json();
-			int entryBytes = e.getKey().length() * 3 + json.length + 16;
-			if (!chunk.isEmpty() && chunkBytes + entryBytes > NodeSettings.SNAPSHOT_CHUNK_BYTES) {
-				frames.add(FrameCodec.encode(new Message.Snapshot(revision, broadcastId, false, chunk)));
-				chunk = new ArrayList<>();
-				chunkBytes = 0;
-			}
-			chunk.add(new Message.Entry(e.getKey(), e.getValue().revision(), json));
-			chunkBytes += entryBytes;
-		}
-		frames.add(FrameCodec.encode(new Message.Snapshot(revision, broadcastId, true, chunk)));
-		return frames;
 	}
 
 	/**
@@ -342,7 +468,7 @@ final class Sequencer implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
-		this.commands.add(new Stop());
+		this.commands.add(new EndHolding());
 		try {
 			this.thread.join(5000);
 		}
@@ -352,7 +478,34 @@ final class Sequencer implements AutoCloseable {
 		this.thread.interrupt();
 	}
 
-	private sealed interface Command {
+	static long seqOf(Message request) {
+		if (request instanceof Set set) {
+			return set.seq();
+		}
+		if (request instanceof Delete delete) {
+			return delete.seq();
+		}
+		if (request instanceof CompareAndSet cas) {
+			return cas.seq();
+		}
+		if (request instanceof Increment increment) {
+			return increment.seq();
+		}
+		return (request instanceof Message.Broadcast broadcast) ? broadcast.seq() : 0;
+	}
+
+	/** The value a local write's future completes with, by the kind of write. */
+	static Object resultOf(Message request, Outcome outcome) {
+		if (request instanceof Set) {
+			return outcome.revision();
+		}
+		if (request instanceof Increment) {
+			return outcome.number();
+		}
+		return outcome.success();
+	}
+
+	private interface Command {
 
 		default void reject(String message) {
 		}
@@ -361,18 +514,13 @@ final class Sequencer implements AutoCloseable {
 
 	private record Write(WorkerLink origin, Message request, CompletableFuture<Object> local) implements Command {
 
-		void complete(Object result) {
-			if (this.local != null) {
-				this.local.complete(result);
-			}
-		}
-
-		void unchanged(long seq, long revision) {
+		void answer(long seq, Outcome outcome) {
 			if (this.origin != null) {
-				this.origin.send(FrameCodec.encode(new Message.Reply(seq, revision, false)));
+				this.origin.send(FrameCodec.encode(
+						new Message.Reply(seq, outcome.revision(), outcome.success(), outcome.number())));
 			}
 			else {
-				this.local.complete(Boolean.FALSE);
+				this.local.complete(resultOf(this.request, outcome));
 			}
 		}
 
@@ -392,19 +540,6 @@ final class Sequencer implements AutoCloseable {
 
 	}
 
-	private static long seqOf(Message request) {
-		if (request instanceof Set set) {
-			return set.seq();
-		}
-		if (request instanceof Delete delete) {
-			return delete.seq();
-		}
-		if (request instanceof CompareAndSet cas) {
-			return cas.seq();
-		}
-		return (request instanceof Increment increment) ? increment.seq() : 0;
-	}
-
 	private record Join(WorkerLink link, Message.Hello hello) implements Command {
 	}
 
@@ -412,6 +547,12 @@ final class Sequencer implements AutoCloseable {
 	}
 
 	private record Leave(WorkerLink link) implements Command {
+	}
+
+	private record Adopt(WorkerLink link, Message changes) implements Command {
+	}
+
+	private record EndHolding() implements Command {
 	}
 
 	private record Broadcast(WorkerLink origin, long seq, CompletableFuture<Object> local) implements Command {
@@ -429,9 +570,6 @@ final class Sequencer implements AutoCloseable {
 	}
 
 	private record BroadcastAcked(WorkerLink link, long broadcastId) implements Command {
-	}
-
-	private record Stop() implements Command {
 	}
 
 	private static final class PendingBroadcast {

@@ -39,6 +39,13 @@ public interface WorkerHandler {
 	boolean keepConnecting();
 
 	/**
+	 * The master is gone: try to become master in its place (role {@code auto} only).
+	 * Called by the transport before it tries to connect again.
+	 * @return whether this node is now master, and the transport should stop
+	 */
+	boolean takeOver();
+
+	/**
 	 * Return the counters the transport adds to.
 	 * @return the metrics
 	 */

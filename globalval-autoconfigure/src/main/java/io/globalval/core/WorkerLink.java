@@ -19,6 +19,9 @@ final class WorkerLink {
 
 	volatile long lagNanos;
 
+	/** Whether the master asked this worker for the changes it is ahead with. */
+	volatile boolean adopting;
+
 	WorkerLink(Peer peer, int nodeId, String name, long pid) {
 		this.peer = peer;
 		this.nodeId = nodeId;

@@ -1,5 +1,6 @@
 package io.globalval.protocol;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +12,7 @@ import io.globalval.protocol.Message.CompareAndSet;
 import io.globalval.protocol.Message.Delete;
 import io.globalval.protocol.Message.Entry;
 import io.globalval.protocol.Message.Error;
+import io.globalval.protocol.Message.Fetch;
 import io.globalval.protocol.Message.Hello;
 import io.globalval.protocol.Message.Increment;
 import io.globalval.protocol.Message.Ping;
@@ -45,20 +47,23 @@ public final class FrameCodec {
 				.string(m.appName())
 				.varint(m.lastRevision())
 				.varint(m.epoch())
-				.varint(m.requestedNodeId())
+				.varint(m.nodeId())
 				.string(m.nodeName())
 				.varint(m.pid())
 				.toFrame();
 		}
 		if (message instanceof Welcome m) {
 			return new WireWriter(FrameType.WELCOME, 24).varint(m.epoch())
-				.varint(m.nodeId())
+				.varint(m.masterNodeId())
 				.varint(m.revision())
 				.bool(m.snapshotFollows())
 				.toFrame();
 		}
 		if (message instanceof Snapshot m) {
 			return encodeSnapshot(m);
+		}
+		if (message instanceof Fetch m) {
+			return new WireWriter(FrameType.FETCH, 10).varint(m.afterRevision()).toFrame();
 		}
 		if (message instanceof Resync m) {
 			return new WireWriter(FrameType.RESYNC, 10).varint(m.lastRevision()).toFrame();
@@ -103,9 +108,10 @@ public final class FrameCodec {
 			return new WireWriter(FrameType.ACK, 20).varint(m.revision()).varint(m.seq()).toFrame();
 		}
 		if (message instanceof Reply m) {
-			return new WireWriter(FrameType.REPLY, 24).varint(m.seq())
+			return new WireWriter(FrameType.REPLY, 34).varint(m.seq())
 				.varint(m.revision())
 				.bool(m.success())
+				.signed(m.number())
 				.toFrame();
 		}
 		if (message instanceof BroadcastAck m) {
@@ -168,6 +174,7 @@ public final class FrameCodec {
 			case WELCOME -> new Welcome(in.varint(), in.varint32(), in.varint(), in.bool());
 			case SNAPSHOT -> decodeSnapshot(in);
 			case RESYNC -> new Resync(in.varint());
+			case FETCH -> new Fetch(in.varint());
 			case SET -> new Set(in.varint(), in.string(), in.bytes(), in.fixed64());
 			case DELETE -> new Delete(in.varint(), in.string(), in.fixed64());
 			case COMPARE_AND_SET ->
@@ -177,7 +184,7 @@ public final class FrameCodec {
 			case APPLIED -> new Applied(in.varint(), in.string(), in.nullableBytes(), in.varint32(), in.varint(),
 					in.fixed64());
 			case ACK -> new Ack(in.varint(), in.varint());
-			case REPLY -> new Reply(in.varint(), in.varint(), in.bool());
+			case REPLY -> new Reply(in.varint(), in.varint(), in.bool(), in.signed());
 			case BROADCAST_ACK -> new BroadcastAck(in.varint());
 			case ERROR -> new Error(in.varint(), ErrorCode.ofCode(in.varint32()), in.string());
 			case PING -> new Ping(in.fixed64(), in.varint());
@@ -185,6 +192,21 @@ public final class FrameCodec {
 		};
 		in.end();
 		return message;
+	}
+
+	/**
+	 * Decode a complete frame as produced by {@link #encode(Message)}, length field included.
+	 * @param frame the frame bytes
+	 * @return the message
+	 * @throws ProtocolException if the frame is invalid
+	 */
+	public static Message decode(byte[] frame) {
+		if (frame.length < Frame.HEADER_BYTES) {
+			throw new ProtocolException("Frame of " + frame.length + " bytes is shorter than its header");
+		}
+		FrameType type = FrameType.ofCode(frame[Frame.LENGTH_FIELD_BYTES] & 0xFF);
+		return decode(new Frame(type,
+				ByteBuffer.wrap(frame, Frame.HEADER_BYTES, frame.length - Frame.HEADER_BYTES).slice()));
 	}
 
 	private static Snapshot decodeSnapshot(WireReader in) {

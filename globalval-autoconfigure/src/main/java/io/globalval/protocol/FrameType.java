@@ -14,6 +14,8 @@ public enum FrameType {
 	SNAPSHOT(0x03),
 	/** Worker to master: I saw a gap, send me what follows this revision. */
 	RESYNC(0x04),
+	/** New master to a worker that is ahead of it after a failover: send me your changes after a revision. */
+	FETCH(0x05),
 	/** Worker to master: set a key. */
 	SET(0x10),
 	/** Worker to master: delete a key. */
@@ -28,7 +30,7 @@ public enum FrameType {
 	APPLIED(0x20),
 	/** Master to the origin of a set or delete: your write got this revision. */
 	ACK(0x21),
-	/** Master to the origin of a write that changed nothing (or a broadcast): the outcome. */
+	/** Master to the origin of a write that changed nothing, a repeated write, or a broadcast: the outcome. */
 	REPLY(0x22),
 	/** Worker to master: a broadcast snapshot has been applied. */
 	BROADCAST_ACK(0x23),

@@ -23,11 +23,12 @@ public sealed interface Message {
 	 * @param appName the application name; the master refuses another application
 	 * @param lastRevision the last revision the worker applied, 0 if none
 	 * @param epoch the epoch of the master that revision came from, 0 if none
-	 * @param requestedNodeId the node id the worker had before, 0 if none
+	 * @param nodeId the worker's node id, random and the same for the life of its process,
+	 * so that its writes are recognised across reconnects and failovers
 	 * @param nodeName a readable name of the worker, for logs and metrics
 	 * @param pid the worker's process id
 	 */
-	record Hello(int protocolVersion, String appName, long lastRevision, long epoch, int requestedNodeId,
+	record Hello(int protocolVersion, String appName, long lastRevision, long epoch, int nodeId,
 			String nodeName, long pid) implements Message {
 		public FrameType type() {
 			return FrameType.HELLO;
@@ -37,12 +38,12 @@ public sealed interface Message {
 	/**
 	 * The master accepted a worker.
 	 * @param epoch the master's epoch
-	 * @param nodeId the id the worker has from now on (the master is 0)
+	 * @param masterNodeId the master's node id
 	 * @param revision the master's revision when the worker joined
 	 * @param snapshotFollows whether a snapshot follows (otherwise the changes after the
 	 * worker's last revision follow)
 	 */
-	record Welcome(long epoch, int nodeId, long revision, boolean snapshotFollows) implements Message {
+	record Welcome(long epoch, int masterNodeId, long revision, boolean snapshotFollows) implements Message {
 		public FrameType type() {
 			return FrameType.WELCOME;
 		}
@@ -95,6 +96,18 @@ public sealed interface Message {
 	record Resync(long lastRevision) implements Message {
 		public FrameType type() {
 			return FrameType.RESYNC;
+		}
+	}
+
+	/**
+	 * A new master asks a worker that is ahead of it for its changes after a revision;
+	 * the worker answers with {@link Applied} frames, or a {@link Snapshot} when it no
+	 * longer has them.
+	 * @param afterRevision the new master's revision
+	 */
+	record Fetch(long afterRevision) implements Message {
+		public FrameType type() {
+			return FrameType.FETCH;
 		}
 	}
 
@@ -225,12 +238,14 @@ public sealed interface Message {
 
 	/**
 	 * The outcome of a request that changed nothing (a failed compare-and-set, a delete
-	 * of an absent key) or of a broadcast.
+	 * of an absent key), of a write the master had already applied (a retry after a
+	 * reconnect or failover), or of a broadcast.
 	 * @param seq the request's sequence number at its origin
-	 * @param revision the master's revision when it answered
+	 * @param revision the revision of the change, or the master's revision when nothing changed
 	 * @param success whether the request did what it asked
+	 * @param number the new value of an increment, else 0
 	 */
-	record Reply(long seq, long revision, boolean success) implements Message {
+	record Reply(long seq, long revision, boolean success, long number) implements Message {
 		public FrameType type() {
 			return FrameType.REPLY;
 		}

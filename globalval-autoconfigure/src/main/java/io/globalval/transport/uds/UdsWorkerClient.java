@@ -65,6 +65,9 @@ public final class UdsWorkerClient implements AutoCloseable {
 		long backoff = MIN_BACKOFF_NANOS;
 		boolean loggedWaiting = false;
 		while (!this.closed && this.handler.keepConnecting()) {
+			if (this.handler.takeOver()) {
+				return;
+			}
 			SocketChannel channel;
 			try {
 				channel = SocketChannel.open(StandardProtocolFamily.UNIX);

@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,27 +19,24 @@ import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.Message;
 
 /**
- * The master: holds the application's lock, sequences every change through its
+ * The master role: holds the application's lock, sequences every change through its
  * {@link Sequencer}, and serves workers through a transport that calls it as a
  * {@link MasterHandler}. Requests are checked here, on the transport's reader threads,
  * before they reach the sequencer, so a bad request costs the sequencer nothing.
  */
-public final class MasterNode extends AbstractNode implements MasterHandler {
+final class MasterRole implements RoleEngine, MasterHandler {
 
-	/** The node id of every master. */
-	public static final int MASTER_NODE_ID = 0;
+	private static final Logger logger = LoggerFactory.getLogger(MasterRole.class);
 
-	private static final Logger logger = LoggerFactory.getLogger(MasterNode.class);
+	private final NodeState state;
 
 	private final Sequencer sequencer;
 
 	private final Map<Peer, WorkerLink> links = new ConcurrentHashMap<>();
 
-	private final AtomicInteger lastNodeId = new AtomicInteger();
+	private final ScheduledExecutorService scheduler;
 
-	private final ScheduledExecutorService pinger;
-
-	private final AutoCloseable lock;
+	private final MasterLock lock;
 
 	private final RequestLimits limits;
 
@@ -50,32 +46,38 @@ public final class MasterNode extends AbstractNode implements MasterHandler {
 
 	/**
 	 * Create a master and start its sequencer.
-	 * @param settings the settings
-	 * @param codec the value codec
+	 * @param state the node's state
 	 * @param lock the held master lock, released on close
+	 * @param epoch this master's epoch
+	 * @param takeOver whether it replaces a master that died (then writes wait for the
+	 * failover grace period while it adopts what workers are ahead with)
 	 */
-	public MasterNode(NodeSettings settings, ValueCodec codec, AutoCloseable lock) {
-		super(settings, codec);
+	MasterRole(NodeState state, MasterLock lock, long epoch, boolean takeOver) {
+		this.state = state;
 		this.lock = lock;
-		this.limits = new RequestLimits(settings, codec);
-		this.replica.markReady();
-		this.sequencer = new Sequencer(this, System.currentTimeMillis());
-		this.pinger = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "globalval-ping-" + settings.name());
+		this.limits = new RequestLimits(state.settings, state.codec);
+		state.epoch = epoch;
+		state.replica.markReady();
+		this.sequencer = new Sequencer(state, epoch, takeOver);
+		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "globalval-master-timer-" + state.settings.name());
 			thread.setDaemon(true);
 			return thread;
 		});
-		long interval = settings.pingInterval().toMillis();
-		this.pinger.scheduleAtFixedRate(this::ping, interval, interval, TimeUnit.MILLISECONDS);
-		roleDecided(Role.MASTER);
+		long interval = state.settings.pingInterval().toMillis();
+		this.scheduler.scheduleAtFixedRate(this::ping, interval, interval, TimeUnit.MILLISECONDS);
+		if (takeOver) {
+			this.scheduler.schedule(this.sequencer::endHolding, state.settings.failoverGrace().toMillis(),
+					TimeUnit.MILLISECONDS);
+		}
 	}
 
-	/**
-	 * Attach the transport that serves workers, closed with this node.
-	 * @param transport the transport
-	 */
-	public void attachTransport(AutoCloseable transport) {
+	void attachTransport(AutoCloseable transport) {
 		this.transport = transport;
+	}
+
+	long epoch() {
+		return this.sequencer.epoch();
 	}
 
 	@Override
@@ -84,21 +86,8 @@ public final class MasterNode extends AbstractNode implements MasterHandler {
 	}
 
 	@Override
-	public int nodeId() {
-		return MASTER_NODE_ID;
-	}
-
-	/**
-	 * Return the epoch of this master.
-	 * @return the epoch
-	 */
-	public long epoch() {
-		return this.sequencer.epoch();
-	}
-
-	@Override
-	public CompletableFuture<Void> ready() {
-		return CompletableFuture.completedFuture(null);
+	public NodeMetrics metrics() {
+		return this.state.metrics;
 	}
 
 	@Override
@@ -108,23 +97,23 @@ public final class MasterNode extends AbstractNode implements MasterHandler {
 
 	@Override
 	public CompletableFuture<Long> set(String key, byte[] json) {
-		return local(new Message.Set(this.sequence.incrementAndGet(), key, json, System.nanoTime()));
+		return local(new Message.Set(this.state.sequence.incrementAndGet(), key, json, System.nanoTime()));
 	}
 
 	@Override
 	public CompletableFuture<Boolean> delete(String key) {
-		return local(new Message.Delete(this.sequence.incrementAndGet(), key, System.nanoTime()));
+		return local(new Message.Delete(this.state.sequence.incrementAndGet(), key, System.nanoTime()));
 	}
 
 	@Override
 	public CompletableFuture<Boolean> compareAndSet(String key, byte[] expected, byte[] update) {
-		return local(new Message.CompareAndSet(this.sequence.incrementAndGet(), key, expected, update,
+		return local(new Message.CompareAndSet(this.state.sequence.incrementAndGet(), key, expected, update,
 				System.nanoTime()));
 	}
 
 	@Override
 	public CompletableFuture<Long> increment(String key, long delta) {
-		return local(new Message.Increment(this.sequence.incrementAndGet(), key, delta, System.nanoTime()));
+		return local(new Message.Increment(this.state.sequence.incrementAndGet(), key, delta, System.nanoTime()));
 	}
 
 	@Override
@@ -137,9 +126,22 @@ public final class MasterNode extends AbstractNode implements MasterHandler {
 	@SuppressWarnings("unchecked")
 	private <T> CompletableFuture<T> local(Message request) {
 		CompletableFuture<Object> future = new CompletableFuture<>();
-		this.metrics.writesSent.increment();
+		this.state.metrics.writesSent.increment();
 		this.sequencer.write(null, request, future);
 		return (CompletableFuture<T>) (CompletableFuture<?>) future;
+	}
+
+	/**
+	 * Sequence a write that this node made as a worker and the old master never answered.
+	 * @param write the write
+	 */
+	void resubmit(PendingWrite write) {
+		if (write.kind == io.globalval.protocol.FrameType.BROADCAST) {
+			this.sequencer.broadcast(null, write.seq, write.future);
+		}
+		else {
+			this.sequencer.write(null, write.request, write.future);
+		}
 	}
 
 	@Override
@@ -170,6 +172,9 @@ public final class MasterNode extends AbstractNode implements MasterHandler {
 			}
 			dispatchWrite(link, set, set.seq(), problem);
 		}
+		else if (message instanceof Message.Increment increment) {
+			dispatchWrite(link, increment, increment.seq(), this.limits.problemWithKey(increment.key()));
+		}
 		else if (message instanceof Message.Delete delete) {
 			dispatchWrite(link, delete, delete.seq(), this.limits.problemWithKey(delete.key()));
 		}
@@ -183,8 +188,10 @@ public final class MasterNode extends AbstractNode implements MasterHandler {
 			}
 			dispatchWrite(link, cas, cas.seq(), problem);
 		}
-		else if (message instanceof Message.Increment increment) {
-			dispatchWrite(link, increment, increment.seq(), this.limits.problemWithKey(increment.key()));
+		else if (message instanceof Message.Pong pong) {
+			link.reportedRevision = pong.revision();
+			link.revisionsBehind = Math.max(0, this.state.replica.revision() - pong.revision());
+			link.lagNanos = System.nanoTime() - pong.nanos();
 		}
 		else if (message instanceof Message.Broadcast broadcast) {
 			this.sequencer.broadcast(link, broadcast.seq(), null);
@@ -195,10 +202,8 @@ public final class MasterNode extends AbstractNode implements MasterHandler {
 		else if (message instanceof Message.Resync resync) {
 			this.sequencer.resync(link, resync.lastRevision());
 		}
-		else if (message instanceof Message.Pong pong) {
-			link.reportedRevision = pong.revision();
-			link.revisionsBehind = Math.max(0, this.replica.revision() - pong.revision());
-			link.lagNanos = System.nanoTime() - pong.nanos();
+		else if (link.adopting && (message instanceof Message.Applied || message instanceof Message.Snapshot)) {
+			this.sequencer.adopt(link, message);
 		}
 		else {
 			reject(peer, "sent " + message.type() + ", which only a master sends");
@@ -214,44 +219,41 @@ public final class MasterNode extends AbstractNode implements MasterHandler {
 	}
 
 	private void accept(Peer peer, Message.Hello hello) {
+		String name = this.state.settings.name();
 		if (hello.protocolVersion() != Frame.PROTOCOL_VERSION) {
 			refuse(peer, ErrorCode.PROTOCOL_MISMATCH,
 					"Protocol version mismatch: worker %s speaks version %d, master of '%s' speaks %d; run the same globalval version everywhere"
-						.formatted(hello.nodeName(), hello.protocolVersion(), this.settings.name(),
-								Frame.PROTOCOL_VERSION));
+						.formatted(hello.nodeName(), hello.protocolVersion(), name, Frame.PROTOCOL_VERSION));
 			return;
 		}
-		if (!hello.appName().equals(this.settings.name())) {
+		if (!hello.appName().equals(name)) {
 			refuse(peer, ErrorCode.APPLICATION_MISMATCH,
 					"Application mismatch: worker %s belongs to '%s' but this socket serves '%s'; check globalval.name and globalval.uds.directory"
-						.formatted(hello.nodeName(), hello.appName(), this.settings.name()));
+						.formatted(hello.nodeName(), hello.appName(), name));
 			return;
 		}
-		int nodeId = assignNodeId(hello.requestedNodeId());
-		WorkerLink link = new WorkerLink(peer, nodeId, hello.nodeName(), hello.pid());
-		this.links.put(peer, link);
-		logger.info("Worker {} joined '{}' (last revision {})", link, this.settings.name(), hello.lastRevision());
-		this.sequencer.join(link, hello);
-	}
-
-	private int assignNodeId(int requested) {
-		if (requested > MASTER_NODE_ID && this.links.values().stream().noneMatch((link) -> link.nodeId == requested)) {
-			this.lastNodeId.accumulateAndGet(requested, Math::max);
-			return requested;
+		if (hello.nodeId() == this.state.nodeId
+				|| this.links.values().stream().anyMatch((other) -> other.nodeId == hello.nodeId())) {
+			refuse(peer, ErrorCode.BAD_REQUEST, "Node id " + hello.nodeId() + " of worker " + hello.nodeName()
+					+ " is already connected to '" + name + "'");
+			return;
 		}
-		return this.lastNodeId.incrementAndGet();
+		WorkerLink link = new WorkerLink(peer, hello.nodeId(), hello.nodeName(), hello.pid());
+		this.links.put(peer, link);
+		logger.info("Worker {} joined '{}' (last revision {})", link, name, hello.lastRevision());
+		this.sequencer.join(link, hello);
 	}
 
 	private void refuse(Peer peer, ErrorCode code, String message) {
 		logger.warn("Refused {}: {}", peer.describe(), message);
-		this.metrics.frameRejected();
+		this.state.metrics.frameRejected();
 		peer.sendAndClose(FrameCodec.encode(new Message.Error(0, code, message)), message);
 	}
 
 	private void reject(Peer peer, String what) {
 		String message = peer.describe() + " " + what + "; closing its connection";
 		logger.warn(message);
-		this.metrics.frameRejected();
+		this.state.metrics.frameRejected();
 		peer.close(message);
 	}
 
@@ -260,14 +262,14 @@ public final class MasterNode extends AbstractNode implements MasterHandler {
 		WorkerLink link = this.links.remove(peer);
 		if (link != null) {
 			if (!this.closed) {
-				logger.info("Worker {} left '{}': {}", link, this.settings.name(), reason);
+				logger.info("Worker {} left '{}': {}", link, this.state.settings.name(), reason);
 			}
 			this.sequencer.leave(link);
 		}
 	}
 
 	private void ping() {
-		byte[] frame = FrameCodec.encode(new Message.Ping(System.nanoTime(), this.replica.revision()));
+		byte[] frame = FrameCodec.encode(new Message.Ping(System.nanoTime(), this.state.replica.revision()));
 		this.links.values().forEach((link) -> link.send(frame));
 	}
 
@@ -281,12 +283,12 @@ public final class MasterNode extends AbstractNode implements MasterHandler {
 			return;
 		}
 		this.closed = true;
-		this.pinger.shutdownNow();
+		this.scheduler.shutdownNow();
 		this.sequencer.close();
 		closeQuietly(this.transport);
-		closeEvents();
 		closeQuietly(this.lock);
-		logger.info("Master of '{}' stopped at revision {}", this.settings.name(), this.replica.revision());
+		logger.info("Master of '{}' stopped at revision {}", this.state.settings.name(),
+				this.state.replica.revision());
 	}
 
 	private static void closeQuietly(AutoCloseable closeable) {

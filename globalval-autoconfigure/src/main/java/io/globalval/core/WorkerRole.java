@@ -1,6 +1,8 @@
 package io.globalval.core;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -26,25 +28,34 @@ import io.globalval.protocol.Message;
 import io.globalval.protocol.ProtocolException;
 
 /**
- * A worker: keeps a replica that follows the master and sends its writes there. Its
- * transport calls it as a {@link WorkerHandler} from one reader thread, which is also the
- * thread that applies changes, strictly in revision order: a change that does not follow
- * the last applied revision is not applied, and the worker asks the master for what it
- * missed. Writes wait in {@link PendingWrite}s until the master answers, the write
- * timeout passes, or the connection is lost.
+ * The worker role: keeps the replica following the master and sends writes there. Its
+ * transport calls it as a {@link WorkerHandler} from one reader thread, which is also
+ * the thread that applies changes, strictly in revision order: a change that does not
+ * follow the last applied revision is not applied, and the worker asks the master for
+ * what it missed.
+ * <p>
+ * Writes wait in {@link PendingWrite}s until the master answers or the write timeout
+ * passes. When the connection breaks they are kept and sent again on the next
+ * connection (to the same master or to the one that took over); the master recognises
+ * a write it has seen by its origin and sequence number and answers it with its first
+ * outcome, so a write is applied once.
  */
-public final class WorkerNode extends AbstractNode implements WorkerHandler {
+final class WorkerRole implements RoleEngine, WorkerHandler {
 
-	private static final Logger logger = LoggerFactory.getLogger(WorkerNode.class);
+	private static final Logger logger = LoggerFactory.getLogger(WorkerRole.class);
+
+	private final NodeState state;
+
+	private final DefaultGlobalValNode owner;
+
+	private final CompletableFuture<Void> ready;
 
 	private final Map<Long, PendingWrite> pending = new ConcurrentHashMap<>();
 
-	/** Guards {@link #master}, {@link #welcomed}, {@link #unsent} and {@link PendingWrite#sent}. */
+	/** Guards {@link #master}, {@link #welcomed}, {@link #unsent}, {@link #retired} and {@link PendingWrite#sent}. */
 	private final Object sendLock = new Object();
 
 	private final ArrayDeque<PendingWrite> unsent = new ArrayDeque<>();
-
-	private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
 	private final ScheduledExecutorService timer;
 
@@ -52,7 +63,7 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 
 	private boolean welcomed;
 
-	private volatile int nodeId = -1;
+	private boolean retired;
 
 	private volatile boolean connected;
 
@@ -64,34 +75,24 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 
 	// reader thread only
 
-	private long epoch;
-
 	private ConcurrentHashMap<String, ReplicaEntry> staging;
 
 	private boolean resyncRequested;
 
-	/**
-	 * Create a worker; it does nothing until a transport connects it.
-	 * @param settings the settings
-	 * @param codec the value codec
-	 */
-	public WorkerNode(NodeSettings settings, ValueCodec codec) {
-		super(settings, codec);
+	WorkerRole(NodeState state, DefaultGlobalValNode owner, CompletableFuture<Void> ready) {
+		this.state = state;
+		this.owner = owner;
+		this.ready = ready;
 		this.timer = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "globalval-timeouts-" + settings.name());
+			Thread thread = new Thread(task, "globalval-timeouts-" + state.settings.name());
 			thread.setDaemon(true);
 			return thread;
 		});
-		long sweepMillis = Math.max(10, Math.min(100, settings.writeTimeout().toMillis() / 10));
+		long sweepMillis = Math.max(10, Math.min(100, state.settings.writeTimeout().toMillis() / 10));
 		this.timer.scheduleAtFixedRate(this::expireWrites, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
-		roleDecided(Role.WORKER);
 	}
 
-	/**
-	 * Attach the transport that connects this worker, closed with it.
-	 * @param transport the transport
-	 */
-	public void attachTransport(AutoCloseable transport) {
+	void attachTransport(AutoCloseable transport) {
 		this.transport = transport;
 	}
 
@@ -101,13 +102,8 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 	}
 
 	@Override
-	public int nodeId() {
-		return this.nodeId;
-	}
-
-	@Override
-	public CompletableFuture<Void> ready() {
-		return this.ready;
+	public NodeMetrics metrics() {
+		return this.state.metrics;
 	}
 
 	@Override
@@ -124,46 +120,42 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 
 	@Override
 	public CompletableFuture<Long> set(String key, byte[] json) {
-		long seq = this.sequence.incrementAndGet();
 		long now = System.nanoTime();
-		return submit(new PendingWrite(seq, FrameType.SET, key, json,
-				FrameCodec.encode(new Message.Set(seq, key, json, now)), now, deadline(now)));
+		return submit(new PendingWrite(FrameType.SET, key, json,
+				new Message.Set(this.state.sequence.incrementAndGet(), key, json, now), now, deadline(now)));
 	}
 
 	@Override
 	public CompletableFuture<Boolean> delete(String key) {
-		long seq = this.sequence.incrementAndGet();
 		long now = System.nanoTime();
-		return submit(new PendingWrite(seq, FrameType.DELETE, key, null,
-				FrameCodec.encode(new Message.Delete(seq, key, now)), now, deadline(now)));
+		return submit(new PendingWrite(FrameType.DELETE, key, null,
+				new Message.Delete(this.state.sequence.incrementAndGet(), key, now), now, deadline(now)));
 	}
 
 	@Override
 	public CompletableFuture<Boolean> compareAndSet(String key, byte[] expected, byte[] update) {
-		long seq = this.sequence.incrementAndGet();
 		long now = System.nanoTime();
-		return submit(new PendingWrite(seq, FrameType.COMPARE_AND_SET, key, update,
-				FrameCodec.encode(new Message.CompareAndSet(seq, key, expected, update, now)), now, deadline(now)));
+		return submit(new PendingWrite(FrameType.COMPARE_AND_SET, key, update,
+				new Message.CompareAndSet(this.state.sequence.incrementAndGet(), key, expected, update, now), now,
+				deadline(now)));
 	}
 
 	@Override
 	public CompletableFuture<Long> increment(String key, long delta) {
-		long seq = this.sequence.incrementAndGet();
 		long now = System.nanoTime();
-		return submit(new PendingWrite(seq, FrameType.INCREMENT, key, null,
-				FrameCodec.encode(new Message.Increment(seq, key, delta, now)), now, deadline(now)));
+		return submit(new PendingWrite(FrameType.INCREMENT, key, null,
+				new Message.Increment(this.state.sequence.incrementAndGet(), key, delta, now), now, deadline(now)));
 	}
 
 	@Override
 	public CompletableFuture<Void> broadcast() {
-		long seq = this.sequence.incrementAndGet();
 		long now = System.nanoTime();
-		return submit(new PendingWrite(seq, FrameType.BROADCAST, null, null,
-				FrameCodec.encode(new Message.Broadcast(seq)), now, deadline(now)));
+		return submit(new PendingWrite(FrameType.BROADCAST, null, null,
+				new Message.Broadcast(this.state.sequence.incrementAndGet()), now, deadline(now)));
 	}
 
 	private long deadline(long now) {
-		return now + this.settings.writeTimeout().toNanos();
+		return now + this.state.settings.writeTimeout().toNanos();
 	}
 
 	@SuppressWarnings("unchecked")
@@ -171,12 +163,15 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 		GlobalValException refused = this.refusal;
 		if (refused != null || this.closed) {
 			write.future.completeExceptionally((refused != null) ? refused
-					: new GlobalValConnectionException("The globalval worker of '" + this.settings.name()
+					: new GlobalValConnectionException("The globalval node of '" + this.state.settings.name()
 							+ "' is closed; " + write.describe() + " was not sent"));
+			return (CompletableFuture<T>) (CompletableFuture<?>) write.future;
 		}
-		else {
-			this.pending.put(write.seq, write);
-			synchronized (this.sendLock) {
+		boolean forward;
+		synchronized (this.sendLock) {
+			forward = this.retired;
+			if (!forward) {
+				this.pending.put(write.seq, write);
 				if (this.welcomed) {
 					write.sent = true;
 					this.master.send(write.frame);
@@ -185,8 +180,11 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 					this.unsent.add(write);
 				}
 			}
-			this.metrics.writesSent.increment();
 		}
+		if (forward) {
+			this.owner.resubmit(write);
+		}
+		this.state.metrics.writesSent.increment();
 		return (CompletableFuture<T>) (CompletableFuture<?>) write.future;
 	}
 
@@ -203,17 +201,19 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 					this.unsent.remove(write);
 				}
 			}
+			String name = this.state.settings.name();
+			Object timeout = this.state.settings.writeTimeout();
 			if (!sent) {
 				this.pending.remove(write.seq);
 				write.future.completeExceptionally(new GlobalValTimeoutException(("%s was not sent: no connection to "
 						+ "the master of '%s' within globalval.write-timeout (%s)")
-					.formatted(write.describe(), this.settings.name(), this.settings.writeTimeout())));
+					.formatted(write.describe(), name, timeout)));
 			}
 			else {
 				// kept until answered: an ack carries no value, so the entry holds it
-				write.future.completeExceptionally(new GlobalValTimeoutException(("No answer from the master of '%s' "
-						+ "to %s within globalval.write-timeout (%s); it may still be applied")
-					.formatted(this.settings.name(), write.describe(), this.settings.writeTimeout())));
+				write.future.completeExceptionally(new GlobalValTimeoutException(
+						"No answer from the master of '%s' to %s within globalval.write-timeout (%s); it may still be applied"
+							.formatted(name, write.describe(), timeout)));
 			}
 		}
 	}
@@ -222,8 +222,9 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 
 	@Override
 	public Message.Hello hello() {
-		return new Message.Hello(Frame.PROTOCOL_VERSION, this.settings.name(), this.replica.revision(), this.epoch,
-				Math.max(0, this.nodeId), this.settings.nodeName(), ProcessHandle.current().pid());
+		return new Message.Hello(Frame.PROTOCOL_VERSION, this.state.settings.name(), this.state.replica.revision(),
+				this.state.replica.isReady() ? this.state.epoch : 0, this.state.nodeId, this.state.settings.nodeName(),
+				ProcessHandle.current().pid());
 	}
 
 	@Override
@@ -244,7 +245,7 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 		else if (message instanceof Message.Reply reply) {
 			PendingWrite write = this.pending.remove(reply.seq());
 			if (write != null) {
-				write.replied(reply.success());
+				write.replied(reply);
 			}
 		}
 		else if (message instanceof Message.Snapshot snapshot) {
@@ -254,7 +255,10 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 			onWelcome(welcome);
 		}
 		else if (message instanceof Message.Ping ping) {
-			send(FrameCodec.encode(new Message.Pong(ping.nanos(), this.replica.revision())));
+			send(FrameCodec.encode(new Message.Pong(ping.nanos(), this.state.replica.revision())));
+		}
+		else if (message instanceof Message.Fetch fetch) {
+			onFetch(fetch);
 		}
 		else if (message instanceof Message.Error error) {
 			onError(error);
@@ -265,16 +269,20 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 	}
 
 	private void onWelcome(Message.Welcome welcome) {
-		if (this.epoch != welcome.epoch() && this.epoch != 0) {
-			logger.info("Master of '{}' has a new epoch {} (was {})", this.settings.name(), welcome.epoch(), this.epoch);
+		if (welcome.epoch() < this.state.epoch) {
+			throw new ProtocolException("A master of an older epoch (" + welcome.epoch() + " < " + this.state.epoch
+					+ ") answered; it must step down");
 		}
-		this.epoch = welcome.epoch();
-		this.nodeId = welcome.nodeId();
+		if (this.state.epoch != 0 && welcome.epoch() != this.state.epoch) {
+			logger.info("Master of '{}' has a new epoch {} (was {})", this.state.settings.name(), welcome.epoch(),
+					this.state.epoch);
+		}
+		this.state.epoch = welcome.epoch();
 		this.resyncRequested = false;
 		this.staging = null;
 		this.connected = true;
 		if (welcome.snapshotFollows()) {
-			this.metrics.resyncs.increment();
+			this.state.metrics.resyncs.increment();
 		}
 		synchronized (this.sendLock) {
 			this.welcomed = true;
@@ -284,16 +292,16 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 			}
 			this.unsent.clear();
 		}
-		logger.debug("Welcomed by the master of '{}' as node {} at its revision {}", this.settings.name(),
-				welcome.nodeId(), welcome.revision());
+		logger.debug("Welcomed by the master of '{}' at its revision {}", this.state.settings.name(), welcome.revision());
 	}
 
 	private void onApplied(Message.Applied applied) {
 		if (!canApply(applied.revision())) {
 			return;
 		}
-		applyChange(applied.key(), applied.value(), applied.revision(), applied.origin(), applied.originNanos());
-		if (applied.origin() == this.nodeId) {
+		this.state.applyChange(applied.key(), applied.value(), applied.revision(), applied.origin(), applied.seq(),
+				applied.originNanos(), null);
+		if (applied.origin() == this.state.nodeId) {
 			PendingWrite write = this.pending.remove(applied.seq());
 			if (write != null) {
 				write.applied(applied.revision(), applied.value());
@@ -312,13 +320,14 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 			return;
 		}
 		this.pending.remove(ack.seq());
-		applyChange(write.key, write.value, ack.revision(), this.nodeId, write.originNanos);
+		this.state.applyChange(write.key, write.value, ack.revision(), this.state.nodeId, write.seq,
+				write.originNanos, null);
 		write.applied(ack.revision(), write.value);
 	}
 
 	/** Whether a change of this revision is the next one; asks for a resync on a gap. */
 	private boolean canApply(long revision) {
-		long current = this.replica.revision();
+		long current = this.state.replica.revision();
 		if (revision == current + 1 && this.staging == null) {
 			this.resyncRequested = false;
 			return true;
@@ -332,10 +341,10 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 	private void requestResync(String why) {
 		if (!this.resyncRequested) {
 			this.resyncRequested = true;
-			this.metrics.resyncs.increment();
-			logger.warn("Worker of '{}' saw {}; asking the master to resync from revision {}", this.settings.name(), why,
-					this.replica.revision());
-			send(FrameCodec.encode(new Message.Resync(this.replica.revision())));
+			this.state.metrics.resyncs.increment();
+			logger.warn("Worker of '{}' saw {}; asking the master to resync from revision {}",
+					this.state.settings.name(), why, this.state.replica.revision());
+			send(FrameCodec.encode(new Message.Resync(this.state.replica.revision())));
 		}
 	}
 
@@ -351,17 +360,26 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 		}
 		ConcurrentHashMap<String, ReplicaEntry> complete = this.staging;
 		this.staging = null;
-		boolean first = !this.replica.isReady();
-		applySnapshot(complete, snapshot.revision(), !first);
+		boolean first = !this.state.replica.isReady();
+		this.state.applySnapshot(complete, snapshot.revision());
 		this.resyncRequested = false;
 		if (snapshot.broadcastId() != 0) {
 			send(FrameCodec.encode(new Message.BroadcastAck(snapshot.broadcastId())));
 		}
 		if (first) {
-			logger.info("Worker of '{}' is ready: {} keys at revision {}", this.settings.name(), complete.size(),
+			logger.info("Worker of '{}' is ready: {} keys at revision {}", this.state.settings.name(), complete.size(),
 					snapshot.revision());
 		}
 		this.ready.complete(null);
+	}
+
+	/** A new master is behind this worker: send it the changes it missed. */
+	private void onFetch(Message.Fetch fetch) {
+		List<byte[]> changes = this.state.log.after(fetch.afterRevision(), this.state.replica.revision());
+		List<byte[]> frames = (changes != null) ? changes : Snapshots.encode(this.state.replica, 0);
+		frames.forEach(this::send);
+		logger.info("Sent the new master of '{}' {} after revision {}", this.state.settings.name(),
+				(changes != null) ? changes.size() + " changes" : "a snapshot", fetch.afterRevision());
 	}
 
 	private void onError(Message.Error error) {
@@ -400,29 +418,64 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 		synchronized (this.sendLock) {
 			this.master = null;
 			this.welcomed = false;
-		}
-		Iterator<PendingWrite> it = this.pending.values().iterator();
-		while (it.hasNext()) {
-			PendingWrite write = it.next();
-			boolean sent;
-			synchronized (this.sendLock) {
-				sent = write.sent;
+			// every write not yet answered goes again, in order, on the next connection
+			List<PendingWrite> again = new ArrayList<>();
+			for (PendingWrite write : this.pending.values()) {
+				if (write.future.isDone()) {
+					this.pending.remove(write.seq);
+				}
+				else if (write.sent) {
+					write.sent = false;
+					again.add(write);
+				}
 			}
-			if (sent) {
-				it.remove();
-				write.future.completeExceptionally(new GlobalValConnectionException(("The connection to the master "
-						+ "of '%s' was lost before it answered %s; the write may or may not have been applied (%s)")
-					.formatted(this.settings.name(), write.describe(), reason)));
-			}
+			again.addAll(this.unsent);
+			again.sort(Comparator.comparingLong((PendingWrite write) -> write.seq));
+			this.unsent.clear();
+			this.unsent.addAll(again);
 		}
 		if (!this.closed) {
-			logger.warn("Worker of '{}' lost its master: {}", this.settings.name(), reason);
+			logger.warn("Worker of '{}' lost its master: {}", this.state.settings.name(), reason);
 		}
 	}
 
 	@Override
 	public boolean keepConnecting() {
-		return !this.closed && this.refusal == null;
+		return !this.closed && this.refusal == null && !isRetired();
+	}
+
+	@Override
+	public boolean takeOver() {
+		return !this.closed && this.refusal == null && this.owner.tryTakeOver(this);
+	}
+
+	private boolean isRetired() {
+		synchronized (this.sendLock) {
+			return this.retired;
+		}
+	}
+
+	/**
+	 * Stop taking writes, and hand over every write not yet answered, in order: this
+	 * node has become master.
+	 * @return the writes
+	 */
+	List<PendingWrite> retire() {
+		List<PendingWrite> handed = new ArrayList<>();
+		synchronized (this.sendLock) {
+			this.retired = true;
+			this.connected = false;
+			for (PendingWrite write : this.pending.values()) {
+				if (!write.future.isDone()) {
+					handed.add(write);
+				}
+			}
+			this.pending.clear();
+			this.unsent.clear();
+		}
+		handed.sort(Comparator.comparingLong((PendingWrite write) -> write.seq));
+		this.timer.shutdownNow();
+		return handed;
 	}
 
 	private void failAll(GlobalValException cause) {
@@ -439,26 +492,27 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 
 	/**
 	 * Wait a moment for writes in flight to be answered, then fail the rest, close the
-	 * connection and stop the node's threads.
+	 * connection and stop the role's threads.
 	 */
 	@Override
 	public void close() {
 		if (this.closed) {
 			return;
 		}
-		long until = System.nanoTime() + Math.min(this.settings.writeTimeout().toNanos(), 2_000_000_000L);
-		while (!this.pending.isEmpty() && this.connected && System.nanoTime() - until < 0) {
-			Thread.onSpinWait();
+		long waitMillis = Math.min(this.state.settings.writeTimeout().toMillis(), 2000);
+		if (this.connected && !this.pending.isEmpty()) {
 			try {
-				CompletableFuture.allOf(this.pending.values().stream().map((w) -> w.future).toArray(CompletableFuture[]::new))
-					.get(10, TimeUnit.MILLISECONDS);
+				CompletableFuture
+					.allOf(this.pending.values().stream().map((write) -> write.future).toArray(CompletableFuture[]::new))
+					.get(waitMillis, TimeUnit.MILLISECONDS);
 			}
 			catch (Exception ex) {
-				// waiting again until the deadline
+				logger.debug("Not every write was answered before closing", ex);
 			}
 		}
 		this.closed = true;
-		failAll(new GlobalValConnectionException("The globalval worker of '" + this.settings.name() + "' was closed"));
+		failAll(new GlobalValConnectionException(
+				"The globalval node of '" + this.state.settings.name() + "' was closed before the master answered"));
 		try {
 			if (this.transport != null) {
 				this.transport.close();
@@ -468,8 +522,6 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 			logger.debug("Failed to close the transport", ex);
 		}
 		this.timer.shutdownNow();
-		this.ready.completeExceptionally(new GlobalValConnectionException("Closed before it was ready"));
-		closeEvents();
 	}
 
 }

@@ -1,0 +1,254 @@
+package io.globalval.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.globalval.GlobalValException;
+import io.globalval.Role;
+
+/**
+ * A node whose role can change: it starts as master (if it takes the application's
+ * lock) or worker, and a worker of role {@code auto} takes over as master when its
+ * master dies. The replica, the listeners and the writes in flight survive the change,
+ * because they live in the shared {@link NodeState}, not in the role.
+ */
+public final class DefaultGlobalValNode implements GlobalValNode {
+
+	private static final Logger logger = LoggerFactory.getLogger(DefaultGlobalValNode.class);
+
+	private final NodeState state;
+
+	private final Transport transport;
+
+	private final CompletableFuture<Void> ready = new CompletableFuture<>();
+
+	private volatile RoleEngine role;
+
+	private boolean closed;
+
+	private DefaultGlobalValNode(NodeSettings settings, ValueCodec codec, Transport transport) {
+		this.state = new NodeState(settings, codec);
+		this.transport = transport;
+	}
+
+	/**
+	 * Start a node: take the lock and serve as master, or connect as worker.
+	 * @param settings the settings
+	 * @param codec the value codec
+	 * @param transport the transport
+	 * @return the started node (a worker may not be ready yet)
+	 * @throws GlobalValException if role {@code master} is required but another master holds the lock
+	 * @throws UncheckedIOException if the directory, lock or transport cannot be set up
+	 */
+	public static DefaultGlobalValNode start(NodeSettings settings, ValueCodec codec, Transport transport) {
+		DefaultGlobalValNode node = new DefaultGlobalValNode(settings, codec, transport);
+		try {
+			MasterLock lock = null;
+			if (settings.role() != RolePreference.WORKER) {
+				lock = MasterLock.tryAcquire(settings);
+				if (lock == null && settings.role() == RolePreference.MASTER) {
+					throw new GlobalValException(("globalval.role=master, but another process holds %s, so a master of "
+							+ "'%s' is already running; use role auto or worker for this process")
+						.formatted(settings.lockFile(), settings.name()));
+				}
+			}
+			else {
+				MasterLock.createPrivateDirectory(settings.directory());
+			}
+			synchronized (node) {
+				if (lock != null) {
+					node.becomeMaster(lock, false);
+				}
+				else {
+					node.becomeWorker();
+				}
+			}
+		}
+		catch (IOException ex) {
+			node.close();
+			throw new UncheckedIOException("Cannot set up globalval in " + settings.directory(), ex);
+		}
+		return node;
+	}
+
+	private void becomeWorker() {
+		WorkerRole worker = new WorkerRole(this.state, this, this.ready);
+		this.role = worker;
+		worker.attachTransport(this.transport.connect(this.state.settings, worker));
+		logger.info("globalval '{}': role WORKER, node {}, master at {}", this.state.settings.name(),
+				this.state.nodeId, this.transport.address(this.state.settings));
+		this.state.roleDecided(Role.WORKER);
+	}
+
+	private MasterRole becomeMaster(MasterLock lock, boolean takeOver) throws IOException {
+		long epoch = Math.max(lock.readEpoch(), this.state.epoch) + 1;
+		lock.writeEpoch(epoch);
+		MasterRole master = new MasterRole(this.state, lock, epoch, takeOver);
+		try {
+			master.attachTransport(this.transport.serve(this.state.settings, master));
+		}
+		catch (IOException | RuntimeException ex) {
+			master.close();
+			throw ex;
+		}
+		this.role = master;
+		this.ready.complete(null);
+		logger.info("globalval '{}': role MASTER, node {}, epoch {}, at {}", this.state.settings.name(),
+				this.state.nodeId, epoch, this.transport.address(this.state.settings));
+		this.state.roleDecided(Role.MASTER);
+		return master;
+	}
+
+	/**
+	 * Take over as master if this node is a worker of role {@code auto} and the lock is
+	 * free: writes the old master never answered are sequenced here, after the grace
+	 * period in which reconnecting workers hand over what this node missed.
+	 * @param worker the worker role asking
+	 * @return whether this node is now master
+	 */
+	synchronized boolean tryTakeOver(WorkerRole worker) {
+		if (this.closed || this.role != worker || this.state.settings.role() != RolePreference.AUTO) {
+			return false;
+		}
+		try {
+			MasterLock lock = MasterLock.tryAcquire(this.state.settings);
+			if (lock == null) {
+				return false;
+			}
+			long revision = this.state.replica.revision();
+			MasterRole master = becomeMaster(lock, true);
+			List<PendingWrite> unanswered = worker.retire();
+			unanswered.forEach(master::resubmit);
+			logger.info("Took over as master of '{}' at revision {} with {} writes to retry",
+					this.state.settings.name(), revision, unanswered.size());
+			return true;
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("Taking over as master of '{}' failed; staying a worker", this.state.settings.name(), ex);
+			return false;
+		}
+	}
+
+	/** A write that reached a worker role after it handed over to the master role. */
+	void resubmit(PendingWrite write) {
+		RoleEngine current = this.role;
+		if (current instanceof MasterRole master) {
+			master.resubmit(write);
+		}
+		else {
+			write.future.completeExceptionally(new GlobalValException("No master to take " + write.describe()));
+		}
+	}
+
+	@Override
+	public Role role() {
+		return this.role.role();
+	}
+
+	@Override
+	public NodeSettings settings() {
+		return this.state.settings;
+	}
+
+	@Override
+	public Replica replica() {
+		return this.state.replica;
+	}
+
+	@Override
+	public int nodeId() {
+		return this.state.nodeId;
+	}
+
+	/**
+	 * Return the epoch of the master this node follows (or is).
+	 * @return the epoch, 0 before the first connection
+	 */
+	public long epoch() {
+		return this.state.epoch;
+	}
+
+	@Override
+	public CompletableFuture<Long> set(String key, byte[] json) {
+		return this.role.set(key, json);
+	}
+
+	@Override
+	public CompletableFuture<Boolean> delete(String key) {
+		return this.role.delete(key);
+	}
+
+	@Override
+	public CompletableFuture<Boolean> compareAndSet(String key, byte[] expected, byte[] update) {
+		return this.role.compareAndSet(key, expected, update);
+	}
+
+	@Override
+	public CompletableFuture<Long> increment(String key, long delta) {
+		return this.role.increment(key, delta);
+	}
+
+	@Override
+	public CompletableFuture<Void> broadcast() {
+		return this.role.broadcast();
+	}
+
+	@Override
+	public CompletableFuture<Long> awaitRevision(long revision) {
+		return this.state.awaitRevision(revision);
+	}
+
+	@Override
+	public CompletableFuture<Void> ready() {
+		return this.ready;
+	}
+
+	@Override
+	public boolean isConnected() {
+		RoleEngine current = this.role;
+		return current != null && current.isConnected();
+	}
+
+	@Override
+	public void addListener(ChangeListener listener) {
+		this.state.addListener(listener);
+	}
+
+	@Override
+	public void removeListener(ChangeListener listener) {
+		this.state.removeListener(listener);
+	}
+
+	@Override
+	public NodeMetrics metrics() {
+		return this.state.metrics;
+	}
+
+	@Override
+	public List<WorkerStatus> workers() {
+		return this.role.workers();
+	}
+
+	@Override
+	public void close() {
+		RoleEngine current;
+		synchronized (this) {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			current = this.role;
+		}
+		if (current != null) {
+			current.close();
+		}
+		this.ready.completeExceptionally(new GlobalValException("Closed before it was ready"));
+		this.state.closeEvents();
+	}
+
+}

@@ -1,0 +1,135 @@
+package io.globalval.core;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.globalval.Role;
+import io.globalval.protocol.FrameCodec;
+import io.globalval.protocol.Message;
+
+/**
+ * What a node keeps whatever its role, so that a worker can become master without
+ * losing anything: the replica, the listeners, the waiters for revisions, the recent
+ * changes, the write sequence and the node's identity. Changes enter the replica only
+ * through {@link #applyChange} and {@link #applySnapshot}, called by the one thread that
+ * applies at a time (the worker's reader, or the master's sequencer).
+ */
+final class NodeState {
+
+	final NodeSettings settings;
+
+	final ValueCodec codec;
+
+	final Replica replica;
+
+	final NodeMetrics metrics = new NodeMetrics();
+
+	/** Sequence numbers of this node's writes; with {@link #nodeId} they identify a write. */
+	final AtomicLong sequence = new AtomicLong();
+
+	/**
+	 * This node's id: random, so that it stays the same across reconnects and failovers
+	 * without coordination, and is never confused with a process that lived before.
+	 */
+	final int nodeId;
+
+	/** Recent changes as encoded frames: catch-up for others when master, adoption after a failover. */
+	final ChangeLog log;
+
+	private final EventDispatcher events;
+
+	private final RevisionWaiters waiters = new RevisionWaiters();
+
+	/** The epoch of the master whose changes this node last applied. Applying thread only. */
+	volatile long epoch;
+
+	NodeState(NodeSettings settings, ValueCodec codec) {
+		this.settings = settings;
+		this.codec = codec;
+		this.replica = new Replica(codec, settings.name());
+		this.nodeId = 1 + ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE - 1);
+		this.log = new ChangeLog(settings.changeLogCapacity(), settings.changeLogMaxBytes());
+		this.events = new EventDispatcher(settings.name());
+	}
+
+	java.util.concurrent.CompletableFuture<Long> awaitRevision(long revision) {
+		return this.waiters.await(this.replica, revision);
+	}
+
+	void addListener(ChangeListener listener) {
+		this.events.addListener(listener);
+	}
+
+	void removeListener(ChangeListener listener) {
+		this.events.removeListener(listener);
+	}
+
+	/**
+	 * Apply one change to the replica, log it, and tell listeners and waiters.
+	 * @param frame the change's encoded {@code APPLIED} frame, or {@code null} to encode it here
+	 */
+	void applyChange(String key, byte[] json, long revision, int origin, long seq, long originNanos, byte[] frame) {
+		ReplicaEntry previous = this.replica.apply(key, json, revision);
+		this.log.append(revision,
+				(frame != null) ? frame : FrameCodec.encode(new Message.Applied(revision, key, json, origin, seq, originNanos)));
+		this.metrics.changesApplied.increment();
+		if (originNanos != 0) {
+			this.metrics.propagated(System.nanoTime() - originNanos);
+		}
+		if (this.events.hasListeners()) {
+			ChangeEvent event = new ChangeEvent(key, this.replica.entry(key), previous, revision, origin, originNanos,
+					origin == this.nodeId, this.codec);
+			this.events.dispatch((listener) -> listener.onChange(event));
+		}
+		this.waiters.reached(revision);
+	}
+
+	/**
+	 * Replace the replica with a snapshot and tell listeners what changed.
+	 * @param snapshot the new entries
+	 * @param revision the snapshot's revision
+	 */
+	void applySnapshot(ConcurrentHashMap<String, ReplicaEntry> snapshot, long revision) {
+		boolean first = !this.replica.isReady();
+		Map<String, ReplicaEntry> previous = this.replica.replace(snapshot, revision);
+		this.log.clear();
+		this.replica.markReady();
+		this.metrics.snapshotsApplied.increment();
+		if (this.events.hasListeners()) {
+			if (!first) {
+				reportDifferences(previous, snapshot, revision);
+			}
+			int keys = snapshot.size();
+			this.events.dispatch((listener) -> listener.onSnapshot(revision, keys));
+		}
+		this.waiters.reached(revision);
+	}
+
+	private void reportDifferences(Map<String, ReplicaEntry> before, Map<String, ReplicaEntry> after, long revision) {
+		after.forEach((key, entry) -> {
+			ReplicaEntry old = before.get(key);
+			if (old == null || !Arrays.equals(old.json(), entry.json())) {
+				ChangeEvent event = new ChangeEvent(key, entry, old, revision, -1, 0, false, this.codec);
+				this.events.dispatch((listener) -> listener.onChange(event));
+			}
+		});
+		before.forEach((key, old) -> {
+			if (!after.containsKey(key)) {
+				ChangeEvent event = new ChangeEvent(key, null, old, revision, -1, 0, false, this.codec);
+				this.events.dispatch((listener) -> listener.onChange(event));
+			}
+		});
+	}
+
+	void roleDecided(Role role) {
+		this.events.dispatch((listener) -> listener.onRole(role));
+	}
+
+	void closeEvents() {
+		this.events.close();
+	}
+
+}

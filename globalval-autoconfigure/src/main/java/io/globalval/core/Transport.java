@@ -1,0 +1,35 @@
+package io.globalval.core;
+
+import java.io.IOException;
+
+/**
+ * How nodes reach each other: a master serves, a worker connects. Implemented by the
+ * Unix-socket transport; the core depends only on this.
+ */
+public interface Transport {
+
+	/**
+	 * Start serving workers. The caller holds the master lock.
+	 * @param settings the settings
+	 * @param master receives what workers send
+	 * @return what stops serving when closed
+	 * @throws IOException if the transport cannot listen
+	 */
+	AutoCloseable serve(NodeSettings settings, MasterHandler master) throws IOException;
+
+	/**
+	 * Start connecting to the master, reconnecting until told to stop.
+	 * @param settings the settings
+	 * @param worker receives what the master sends
+	 * @return what stops connecting when closed
+	 */
+	AutoCloseable connect(NodeSettings settings, WorkerHandler worker);
+
+	/**
+	 * Return a description of where masters listen, for logs.
+	 * @param settings the settings
+	 * @return the address
+	 */
+	String address(NodeSettings settings);
+
+}
