@@ -83,8 +83,9 @@ final class WireReader {
 		if (marker == 0) {
 			return null;
 		}
-		if (marker - 1 > Integer.MAX_VALUE) {
-			throw malformed("length " + (marker - 1) + " out of range");
+		// the marker is an unsigned 64-bit varint: a negative long is a huge length, not a small one
+		if (marker < 0 || marker - 1 > Integer.MAX_VALUE) {
+			throw malformed("length " + Long.toUnsignedString(marker - 1) + " out of range");
 		}
 		byte[] bytes = new byte[length((int) (marker - 1))];
 		this.buffer.get(bytes);
