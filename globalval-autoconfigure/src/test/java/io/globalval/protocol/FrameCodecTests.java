@@ -38,6 +38,8 @@ class FrameCodecTests {
 		messages.add(new Message.Snapshot(Long.MAX_VALUE, 7, false,
 				List.of(new Message.Entry("config", 3, json("{\"a\":1}")), new Message.Entry(NON_ASCII, 0, json("\"значение\"")),
 						new Message.Entry("", Long.MAX_VALUE, new byte[0]))));
+		messages.add(new Message.Fetch(0));
+		messages.add(new Message.Fetch(Long.MAX_VALUE));
 		messages.add(new Message.Resync(0));
 		messages.add(new Message.Resync(Long.MAX_VALUE));
 		messages.add(new Message.Set(0, "", new byte[0], 0));
@@ -61,8 +63,9 @@ class FrameCodecTests {
 				Long.MAX_VALUE, Long.MIN_VALUE));
 		messages.add(new Message.Ack(0, 0));
 		messages.add(new Message.Ack(Long.MAX_VALUE, Long.MAX_VALUE));
-		messages.add(new Message.Reply(0, 0, false));
-		messages.add(new Message.Reply(Long.MAX_VALUE, Long.MAX_VALUE, true));
+		messages.add(new Message.Reply(0, 0, false, 0));
+		messages.add(new Message.Reply(Long.MAX_VALUE, Long.MAX_VALUE, true, Long.MIN_VALUE));
+		messages.add(new Message.Reply(3, 9, true, -42));
 		messages.add(new Message.BroadcastAck(0));
 		messages.add(new Message.BroadcastAck(Long.MAX_VALUE));
 		for (ErrorCode code : ErrorCode.values()) {
