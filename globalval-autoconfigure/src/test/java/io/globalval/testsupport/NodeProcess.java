@@ -6,7 +6,9 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +35,11 @@ public final class NodeProcess implements AutoCloseable {
 
 	private final String role;
 
-	private NodeProcess(Process process) throws Exception {
+	private final Path log;
+
+	private NodeProcess(Process process, Path log) throws Exception {
 		this.process = process;
+		this.log = log;
 		this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
 		Thread reader = new Thread(this::readAnswers, "answers-" + process.pid());
 		reader.setDaemon(true);
@@ -58,7 +63,7 @@ public final class NodeProcess implements AutoCloseable {
 		Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
 			.start();
 		try {
-			return new NodeProcess(process);
+			return new NodeProcess(process, log);
 		}
 		catch (Exception ex) {
 			process.destroyForcibly();
@@ -68,12 +73,18 @@ public final class NodeProcess implements AutoCloseable {
 
 	private void readAnswers() {
 		try (BufferedReader reader = new BufferedReader(
-				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
+				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8));
+				Writer logWriter = Files.newBufferedWriter(this.log, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+						StandardOpenOption.APPEND)) {
 			String line;
 			while ((line = reader.readLine()) != null) {
 				if (line.startsWith("@")) {
 					int space = line.indexOf(' ');
 					queue(line.substring(1, space)).add(line.substring(space + 1));
+				}
+				else {
+					logWriter.write("[" + this.process.pid() + "] " + line + "\n");
+					logWriter.flush();
 				}
 			}
 		}

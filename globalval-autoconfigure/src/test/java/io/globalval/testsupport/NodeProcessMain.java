@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.globalval.GlobalValNodes;
 import io.globalval.GlobalValTemplate;
@@ -65,6 +67,37 @@ public final class NodeProcessMain {
 			}
 		}
 		node.close();
+	}
+
+	private static String chaos(GlobalValTemplate template, long millis, String prefix) throws Exception {
+		Semaphore inFlight = new Semaphore(64);
+		AtomicLong incremented = new AtomicLong();
+		AtomicLong failed = new AtomicLong();
+		List<CompletableFuture<?>> all = new ArrayList<>();
+		Random random = new Random();
+		long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+		for (int i = 0; System.nanoTime() - until < 0; i++) {
+			inFlight.acquire();
+			CompletableFuture<?> write = (i % 2 == 0) ? template.increment(prefix + "counter", 1)
+					.whenComplete((value, ex) -> {
+						if (ex == null) {
+							incremented.incrementAndGet();
+						}
+					}) : template.set(prefix + (i % 20), random.nextInt(1000));
+			all.add(write.whenComplete((value, ex) -> {
+				if (ex != null) {
+					failed.incrementAndGet();
+				}
+				inFlight.release();
+			}));
+		}
+		try {
+			CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			// counted in failed
+		}
+		return incremented.get() + " " + failed.get();
 	}
 
 	private static String run(GlobalValNode node, GlobalValTemplate template, String command, String rest)
@@ -129,6 +162,13 @@ public final class NodeProcessMain {
 					}
 				});
 				return json.writeValueAsString(sorted);
+			}
+			case "role":
+				return template.role().toString();
+			case "chaos": {
+				// chaos <millis> <prefix>: sets and increments, at most 64 in flight, for a while;
+				// answers how many increments succeeded and how many writes failed
+				return chaos(template, Long.parseLong(args[0]), args[1]);
 			}
 			case "size":
 				return String.valueOf(template.entries().size());
