@@ -22,10 +22,11 @@ import java.util.Objects;
  * @param pingInterval how often the master probes its workers for lag
  * @param failoverGrace how long a worker that took over as master waits for the other
  * workers to reconnect (adopting changes they are ahead with) before it takes writes
+ * @param persistence whether and how the master keeps changes on disk
  */
 public record NodeSettings(String name, RolePreference role, Path directory, String nodeName, Duration writeTimeout,
 		int maxKeyLength, int maxValueSize, int maxFrameSize, int changeLogCapacity, long changeLogMaxBytes,
-		long maxQueuedBytes, Duration pingInterval, Duration failoverGrace) {
+		long maxQueuedBytes, Duration pingInterval, Duration failoverGrace, Persistence persistence) {
 
 	/** Name of the lock file whose holder is master. */
 	public static final String LOCK_FILE = "master.lock";
@@ -53,6 +54,7 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 		Objects.requireNonNull(writeTimeout, "'writeTimeout' must not be null");
 		Objects.requireNonNull(pingInterval, "'pingInterval' must not be null");
 		Objects.requireNonNull(failoverGrace, "'failoverGrace' must not be null");
+		Objects.requireNonNull(persistence, "'persistence' must not be null");
 		if (name.isBlank()) {
 			throw new IllegalArgumentException("'name' must not be blank");
 		}
@@ -143,6 +145,8 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 
 		private Duration failoverGrace = Duration.ofMillis(500);
 
+		private Persistence persistence = Persistence.DISABLED;
+
 		private Builder() {
 		}
 
@@ -224,6 +228,12 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 			return this;
 		}
 
+		/** @param persistence whether and how the master keeps changes on disk @return this builder */
+		public Builder persistence(Persistence persistence) {
+			this.persistence = persistence;
+			return this;
+		}
+
 		/**
 		 * Build the settings.
 		 * @return the settings
@@ -233,7 +243,7 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 			String node = (this.nodeName != null) ? this.nodeName : "pid-" + ProcessHandle.current().pid();
 			return new NodeSettings(this.name, this.role, dir, node, this.writeTimeout, this.maxKeyLength,
 					this.maxValueSize, this.maxFrameSize, this.changeLogCapacity, this.changeLogMaxBytes,
-					this.maxQueuedBytes, this.pingInterval, this.failoverGrace);
+					this.maxQueuedBytes, this.pingInterval, this.failoverGrace, this.persistence);
 		}
 
 	}

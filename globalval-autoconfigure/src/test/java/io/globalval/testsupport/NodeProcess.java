@@ -53,13 +53,16 @@ public final class NodeProcess implements AutoCloseable {
 	 * @param role AUTO, MASTER or WORKER
 	 * @param name the application name
 	 * @param log where the child's logs go
+	 * @param extra more arguments for {@link NodeProcessMain}
 	 * @return the started node, ready
 	 */
-	public static NodeProcess start(Path directory, String role, String name, Path log) throws Exception {
+	public static NodeProcess start(Path directory, String role, String name, Path log, String... extra)
+			throws Exception {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
 				System.getProperty("java.class.path"), NodeProcessMain.class.getName(), directory.toString(), role,
 				name));
+		command.addAll(List.of(extra));
 		Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
 			.start();
 		try {

@@ -19,6 +19,7 @@ import io.globalval.GlobalValNodes;
 import io.globalval.GlobalValTemplate;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
+import io.globalval.core.Persistence;
 import io.globalval.core.RolePreference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code <id> <command> <args...>}. Each answer is one line on standard output,
  * {@code @<id> <result>}; logs go to standard error.
  * <p>
- * Arguments: {@code <directory> <role> <name>}.
+ * Arguments: {@code <directory> <role> <name> [<persistence directory> <fsync>]}.
  */
 public final class NodeProcessMain {
 
@@ -37,13 +38,17 @@ public final class NodeProcessMain {
 	}
 
 	public static void main(String[] args) throws Exception {
-		NodeSettings settings = NodeSettings.builder()
+		NodeSettings.Builder builder = NodeSettings.builder()
 			.directory(Path.of(args[0]))
 			.role(RolePreference.valueOf(args[1]))
 			.name(args[2])
 			.pingInterval(Duration.ofHours(1))
-			.writeTimeout(Duration.ofSeconds(30))
-			.build();
+			.writeTimeout(Duration.ofSeconds(30));
+		if (args.length > 3) {
+			// <persistence directory> <fsync policy>
+			builder.persistence(Persistence.in(Path.of(args[3]), Persistence.Fsync.valueOf(args[4])));
+		}
+		NodeSettings settings = builder.build();
 		GlobalValNode node = GlobalValNodes.start(settings);
 		PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 		node.ready().get(30, TimeUnit.SECONDS);
