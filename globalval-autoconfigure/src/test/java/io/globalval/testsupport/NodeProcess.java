@@ -58,11 +58,24 @@ public final class NodeProcess implements AutoCloseable {
 	 */
 	public static NodeProcess start(Path directory, String role, String name, Path log, String... extra)
 			throws Exception {
+		List<String> arguments = new ArrayList<>(List.of(directory.toString(), role, name));
+		arguments.addAll(List.of(extra));
+		return start(NodeProcessMain.class, log, arguments);
+	}
+
+	/**
+	 * Start a node in a new JVM with a main class of its own that answers like
+	 * {@link NodeProcessMain}.
+	 * @param main the main class
+	 * @param log where the child's logs go
+	 * @param arguments the main class's arguments
+	 * @return the started node, ready
+	 */
+	public static NodeProcess start(Class<?> main, Path log, List<String> arguments) throws Exception {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), NodeProcessMain.class.getName(), directory.toString(), role,
-				name));
-		command.addAll(List.of(extra));
+				System.getProperty("java.class.path"), main.getName()));
+		command.addAll(arguments);
 		Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
 			.start();
 		try {

@@ -49,7 +49,15 @@ public final class NodeProcessMain {
 			builder.persistence(Persistence.in(Path.of(args[3]), Persistence.Fsync.valueOf(args[4])));
 		}
 		NodeSettings settings = builder.build();
-		GlobalValNode node = GlobalValNodes.start(settings);
+		serve(GlobalValNodes.start(settings), (command, rest) -> null);
+	}
+
+	/**
+	 * Answer commands on standard input until it ends or {@code exit}, then close the node.
+	 * @param node the started node
+	 * @param extra answers commands of its own, or {@code null} to leave them to the common ones
+	 */
+	static void serve(GlobalValNode node, ExtraCommands extra) throws Exception {
 		PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 		node.ready().get(30, TimeUnit.SECONDS);
 		GlobalValTemplate template = new GlobalValTemplate(node);
@@ -62,7 +70,8 @@ public final class NodeProcessMain {
 			String command = words[1];
 			String rest = (words.length > 2) ? words[2] : "";
 			try {
-				out.println("@" + id + " " + run(node, template, command, rest));
+				String answer = extra.run(command, rest);
+				out.println("@" + id + " " + ((answer != null) ? answer : run(node, template, command, rest)));
 			}
 			catch (Exception ex) {
 				out.println("@" + id + " error " + ex.toString().replace('\n', ' '));
@@ -72,6 +81,20 @@ public final class NodeProcessMain {
 			}
 		}
 		node.close();
+	}
+
+	/** Commands a sibling main adds. */
+	@FunctionalInterface
+	interface ExtraCommands {
+
+		/**
+		 * Answer a command.
+		 * @param command the command
+		 * @param rest its arguments
+		 * @return the answer, or {@code null} if it is not one of these commands
+		 */
+		String run(String command, String rest) throws Exception;
+
 	}
 
 	private static String chaos(GlobalValTemplate template, long millis, String prefix) throws Exception {
