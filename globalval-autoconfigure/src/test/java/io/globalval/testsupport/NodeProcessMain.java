@@ -15,6 +15,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.globalval.GlobalValNodes;
 import io.globalval.GlobalValTemplate;
 import io.globalval.core.GlobalValNode;
@@ -31,6 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Arguments: {@code <directory> <role> <name> [<persistence directory> <fsync>]}.
  */
 public final class NodeProcessMain {
+
+	private static final Logger logger = LoggerFactory.getLogger(NodeProcessMain.class);
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -69,18 +74,33 @@ public final class NodeProcessMain {
 			String id = words[0];
 			String command = words[1];
 			String rest = (words.length > 2) ? words[2] : "";
-			try {
-				String answer = extra.run(command, rest);
-				out.println("@" + id + " " + ((answer != null) ? answer : run(node, template, command, rest)));
+			if (command.equals("bg")) {
+				// bg <command> <args...>: run on a thread of its own, so that other commands are
+				// answered meanwhile (the revision while a chaos run goes on)
+				String[] inner = rest.split(" ", 2);
+				Thread background = new Thread(() -> answer(out, id, node, template, extra, inner[0],
+						(inner.length > 1) ? inner[1] : ""), "command-" + id);
+				background.setDaemon(true);
+				background.start();
+				continue;
 			}
-			catch (Exception ex) {
-				out.println("@" + id + " error " + ex.toString().replace('\n', ' '));
-			}
+			answer(out, id, node, template, extra, command, rest);
 			if (command.equals("exit")) {
 				break;
 			}
 		}
 		node.close();
+	}
+
+	private static void answer(PrintStream out, String id, GlobalValNode node, GlobalValTemplate template,
+			ExtraCommands extra, String command, String rest) {
+		try {
+			String answer = extra.run(command, rest);
+			out.println("@" + id + " " + ((answer != null) ? answer : run(node, template, command, rest)));
+		}
+		catch (Exception ex) {
+			out.println("@" + id + " error " + ex.toString().replace('\n', ' '));
+		}
 	}
 
 	/** Commands a sibling main adds. */
@@ -113,8 +133,8 @@ public final class NodeProcessMain {
 						}
 					}) : template.set(prefix + (i % 20), random.nextInt(1000));
 			all.add(write.whenComplete((value, ex) -> {
-				if (ex != null) {
-					failed.incrementAndGet();
+				if (ex != null && failed.incrementAndGet() <= 3) {
+					logger.warn("A chaos write failed", ex);
 				}
 				inFlight.release();
 			}));

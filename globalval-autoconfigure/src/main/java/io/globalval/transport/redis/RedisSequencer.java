@@ -431,8 +431,9 @@ public final class RedisSequencer implements RemoteSequencer {
 					|| message.startsWith("READONLY") || message.startsWith("NOREPLICAS")
 					|| message.startsWith("OOM");
 		}
-		// lost connections and command timeouts: the command may or may not have run, the write id decides
-		return cause instanceof RedisException;
+		// lost connections (Lettuce may hand over the socket's IOException) and command timeouts:
+		// the command may or may not have run, and the write id makes sending it again safe
+		return true;
 	}
 
 	// following

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.globalval.testsupport.NodeProcess;
@@ -26,6 +28,8 @@ final class RedisPeers {
 	 * @return the peers, ready
 	 */
 	static List<NodeProcess> start(int count, Path log, String... arguments) throws Exception {
+		// not the common pool: on two cores it has one thread, and the starts would take turns
+		ExecutorService executor = Executors.newFixedThreadPool(count);
 		List<CompletableFuture<NodeProcess>> starting = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
 			starting.add(CompletableFuture.supplyAsync(() -> {
@@ -35,8 +39,9 @@ final class RedisPeers {
 				catch (Exception ex) {
 					throw new CompletionException(ex);
 				}
-			}));
+			}, executor));
 		}
+		executor.shutdown();
 		List<NodeProcess> started = new ArrayList<>();
 		Exception failure = null;
 		for (CompletableFuture<NodeProcess> future : starting) {
