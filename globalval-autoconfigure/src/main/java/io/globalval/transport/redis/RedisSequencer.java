@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -138,12 +139,14 @@ public final class RedisSequencer implements RemoteSequencer {
 	private boolean needSnapshot = true;
 
 	/**
-	 * Create a sequencer on a client that someone else owns (the application's), connecting
+	 * Create a sequencer on a client that someone else owns (the application's, such as
+	 * Spring Data Redis's {@code LettuceConnectionFactory.getNativeClient()}), connecting
 	 * with the client's own URI. Closing the sequencer closes its connections, not the client.
-	 * @param client the client
+	 * @param client the client, a {@link RedisClient} (standalone or Sentinel)
 	 * @param settings the transport's settings
+	 * @throws IllegalArgumentException if the client is not a {@link RedisClient}
 	 */
-	public RedisSequencer(RedisClient client, RedisTransportSettings settings) {
+	public RedisSequencer(AbstractRedisClient client, RedisTransportSettings settings) {
 		this(client, null, settings, false);
 	}
 
@@ -151,22 +154,28 @@ public final class RedisSequencer implements RemoteSequencer {
 	 * Create a sequencer on a client that someone else owns (the application's, for its
 	 * event loops), connecting to a given URI. Closing the sequencer closes its connections,
 	 * not the client.
-	 * @param client the client
+	 * @param client the client, a {@link RedisClient}
 	 * @param uri where Redis is
 	 * @param settings the transport's settings
+	 * @throws IllegalArgumentException if the client is not a {@link RedisClient}
 	 */
-	public RedisSequencer(RedisClient client, RedisURI uri, RedisTransportSettings settings) {
+	public RedisSequencer(AbstractRedisClient client, RedisURI uri, RedisTransportSettings settings) {
 		this(client, uri, settings, false);
 	}
 
-	private RedisSequencer(RedisClient client, RedisURI uri, RedisTransportSettings settings, boolean ownsClient) {
+	private RedisSequencer(AbstractRedisClient client, RedisURI uri, RedisTransportSettings settings,
+			boolean ownsClient) {
 		if (client == null) {
 			throw new IllegalArgumentException("'client' must not be null");
 		}
 		if (settings == null) {
 			throw new IllegalArgumentException("'settings' must not be null");
 		}
-		this.client = client;
+		if (!(client instanceof RedisClient)) {
+			throw new IllegalArgumentException("The globalval Redis transport needs a RedisClient (standalone or "
+					+ "Sentinel), not a " + client.getClass().getName() + "; Redis Cluster is not supported yet");
+		}
+		this.client = (RedisClient) client;
 		this.uri = uri;
 		this.redis = settings;
 		this.ownsClient = ownsClient;
