@@ -211,6 +211,11 @@ public final class RedisSequencer implements RemoteSequencer {
 		if (this.follower != null) {
 			throw new IllegalStateException("This Redis sequencer was started already; make one per node");
 		}
+		if (!this.client.getOptions().isAutoReconnect()) {
+			throw new GlobalValException("The Redis client of '" + settings.name() + "' does not reconnect "
+					+ "(ClientOptions.autoReconnect is false), but the globalval Redis transport needs it to resume "
+					+ "after a lost connection; enable it");
+		}
 		this.settings = settings;
 		this.keys = new RedisKeys(settings.name());
 		this.follower = follower;

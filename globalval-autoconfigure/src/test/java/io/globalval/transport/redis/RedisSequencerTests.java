@@ -12,16 +12,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.globalval.GlobalValConnectionException;
+import io.globalval.GlobalValException;
 import io.globalval.GlobalValRejectedException;
 import io.globalval.GlobalValTemplate;
 import io.globalval.GlobalValTimeoutException;
@@ -95,6 +98,16 @@ class RedisSequencerTests {
 		NodeSettings settings = NodeSettings.builder().name(name).writeTimeout(writeTimeout).build();
 		GlobalValNode node = DefaultGlobalValNode.start(settings, new ValueCodec(JsonMapper.builder().build()),
 				RedisSequencer.create(RedisURI.create(this.redis.uri()), FAST));
+		this.closeables.add(node);
+		node.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		return new GlobalValTemplate(node);
+	}
+
+	/** A node on a client that the application owns: closing the node leaves the client open. */
+	private GlobalValTemplate startOn(RedisClient client, String name) throws Exception {
+		NodeSettings settings = NodeSettings.builder().name(name).build();
+		GlobalValNode node = DefaultGlobalValNode.start(settings, new ValueCodec(JsonMapper.builder().build()),
+				new RedisSequencer(client, RedisURI.create(this.redis.uri()), FAST));
 		this.closeables.add(node);
 		node.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		return new GlobalValTemplate(node);
@@ -208,9 +221,11 @@ class RedisSequencerTests {
 	}
 
 	@Test
-	void twoApplicationsOnOneRedisDoNotMix() throws Exception {
-		GlobalValTemplate orders = start("orders");
-		GlobalValTemplate billing = start("billing");
+	void twoApplicationsOnOneRedisAndOneSharedClientDoNotMix() throws Exception {
+		RedisClient shared = RedisClient.create();
+		GlobalValTemplate orders = startOn(shared, "orders");
+		GlobalValTemplate billing = startOn(shared, "billing");
+		this.closeables.add(shared::shutdown);
 		get(orders.set("region", "eu"));
 		get(billing.set("region", "us"));
 		assertThat(orders.entries()).containsExactly(Map.entry("region", "eu"));
@@ -312,6 +327,26 @@ class RedisSequencerTests {
 			.isInstanceOf(GlobalValConnectionException.class)
 			.hasMessageContaining("Cannot connect to redis://127.0.0.1:" + this.redis.port())
 			.hasMessageContaining("'app'");
+	}
+
+	@Test
+	void clientThatDoesNotReconnectIsRefused() {
+		RedisClient client = RedisClient.create(this.redis.uri());
+		this.closeables.add(client::shutdown);
+		client.setOptions(ClientOptions.builder().autoReconnect(false).build());
+		RedisSequencer sequencer = new RedisSequencer(client, FAST);
+		assertThatThrownBy(() -> sequencer.start(NodeSettings.builder().name("app").build(), new RecordingFollower(1)))
+			.isInstanceOf(GlobalValException.class)
+			.hasMessageContaining("ClientOptions.autoReconnect is false");
+	}
+
+	@Test
+	void clusterClientIsRefusedClearly() {
+		RedisClusterClient client = RedisClusterClient.create(this.redis.uri());
+		this.closeables.add(client::shutdown);
+		assertThatThrownBy(() -> new RedisSequencer(client, FAST)).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("needs a RedisClient")
+			.hasMessageContaining("Redis Cluster is not supported yet");
 	}
 
 	@Test
