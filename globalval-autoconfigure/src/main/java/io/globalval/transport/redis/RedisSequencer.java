@@ -312,18 +312,24 @@ public final class RedisSequencer implements RemoteSequencer {
 		String[] scriptKeys = { keys.revision, keys.values, keys.revisions, keys.changes, keys.writes(write.origin()),
 				keys.epoch };
 		RedisFuture<List<Object>> call;
-		int bytes;
-		synchronized (this.sendLock) {
-			this.unsettled.add(write.seq());
-			byte[][] args = arguments(write, this.unsettled.first());
-			bytes = 0;
-			for (byte[] arg : args) {
-				bytes += arg.length;
+		int bytes = 0;
+		try {
+			synchronized (this.sendLock) {
+				this.unsettled.add(write.seq());
+				byte[][] args = arguments(write, this.unsettled.first());
+				for (byte[] arg : args) {
+					bytes += arg.length;
+				}
+				RedisAsyncCommands<String, byte[]> commands = this.writeConnection.async();
+				call = attempt.useEval
+						? commands.eval(RedisScript.WRITE.source, ScriptOutputType.MULTI, scriptKeys, args)
+						: commands.evalsha(RedisScript.WRITE.sha, ScriptOutputType.MULTI, scriptKeys, args);
 			}
-			RedisAsyncCommands<String, byte[]> commands = this.writeConnection.async();
-			call = attempt.useEval
-					? commands.eval(RedisScript.WRITE.source, ScriptOutputType.MULTI, scriptKeys, args)
-					: commands.evalsha(RedisScript.WRITE.sha, ScriptOutputType.MULTI, scriptKeys, args);
+		}
+		catch (RuntimeException ex) {
+			// nothing was queued: the same rules as for a command that failed
+			completed(attempt, null, ex);
+			return;
 		}
 		this.follower.metrics().addBytesSent(bytes);
 		call.whenComplete((reply, ex) -> completed(attempt, reply, ex));
