@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.globalval.core.ChangeListener;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.MasterLock;
 import io.globalval.core.MasterNode;
@@ -51,6 +52,21 @@ public final class GlobalValNodes {
 	 * @throws UncheckedIOException if the socket directory, lock or socket cannot be set up
 	 */
 	public static GlobalValNode start(NodeSettings settings, JsonMapper mapper) {
+		return start(settings, mapper, null);
+	}
+
+	/**
+	 * Start a node with a listener that is added before the transport starts, so that it
+	 * is told about everything the node applies, a worker's first snapshot included
+	 * (but not the role, which is decided before: see {@link GlobalValNode#role()}).
+	 * @param settings the settings
+	 * @param mapper the mapper to write and convert values with
+	 * @param listener the listener, or {@code null}
+	 * @return the started node; a worker may not be ready yet (see {@link GlobalValNode#ready()})
+	 * @throws GlobalValException if role {@code MASTER} is required but another master holds the lock
+	 * @throws UncheckedIOException if the socket directory, lock or socket cannot be set up
+	 */
+	public static GlobalValNode start(NodeSettings settings, JsonMapper mapper, ChangeListener listener) {
 		ValueCodec codec = new ValueCodec(mapper);
 		try {
 			MasterLock lock = null;
@@ -65,16 +81,20 @@ public final class GlobalValNodes {
 			else {
 				MasterLock.createPrivateDirectory(settings.directory());
 			}
-			return (lock != null) ? startMaster(settings, codec, lock) : startWorker(settings, codec);
+			return (lock != null) ? startMaster(settings, codec, lock, listener)
+					: startWorker(settings, codec, listener);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot set up globalval in " + settings.directory(), ex);
 		}
 	}
 
-	private static GlobalValNode startMaster(NodeSettings settings, ValueCodec codec, MasterLock lock)
-			throws IOException {
+	private static GlobalValNode startMaster(NodeSettings settings, ValueCodec codec, MasterLock lock,
+			ChangeListener listener) throws IOException {
 		MasterNode master = new MasterNode(settings, codec, lock);
+		if (listener != null) {
+			master.addListener(listener);
+		}
 		try {
 			UdsMasterServer server = UdsMasterServer.start(settings, master);
 			master.attachTransport(server);
@@ -87,8 +107,11 @@ public final class GlobalValNodes {
 		return master;
 	}
 
-	private static GlobalValNode startWorker(NodeSettings settings, ValueCodec codec) {
+	private static GlobalValNode startWorker(NodeSettings settings, ValueCodec codec, ChangeListener listener) {
 		WorkerNode worker = new WorkerNode(settings, codec);
+		if (listener != null) {
+			worker.addListener(listener);
+		}
 		worker.attachTransport(UdsWorkerClient.start(settings, worker));
 		logger.info("globalval '{}': role WORKER, socket {}", settings.name(), settings.socketFile());
 		return worker;
