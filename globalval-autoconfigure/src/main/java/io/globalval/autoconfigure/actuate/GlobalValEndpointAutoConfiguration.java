@@ -18,11 +18,12 @@ import io.globalval.core.GlobalValNode;
 @AutoConfiguration(after = GlobalValAutoConfiguration.class)
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
 @ConditionalOnBean(GlobalValNode.class)
-@ConditionalOnAvailableEndpoint(GlobalValEndpoint.class)
 public final class GlobalValEndpointAutoConfiguration {
 
+	// on the method, not the class: its condition is only loaded once Actuator is known to be there
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint(GlobalValEndpoint.class)
 	GlobalValEndpoint globalValEndpoint(GlobalValNode node) {
 		return new GlobalValEndpoint(node);
 	}

@@ -21,10 +21,11 @@ import io.globalval.core.GlobalValNode;
 @AutoConfiguration(after = GlobalValAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean({ GlobalValNode.class, GlobalValConnectionMonitor.class })
-@ConditionalOnEnabledHealthIndicator("globalval")
 public final class GlobalValHealthContributorAutoConfiguration {
 
+	// on the method, not the class: its condition is only loaded once health support is known to be there
 	@Bean
+	@ConditionalOnEnabledHealthIndicator("globalval")
 	@ConditionalOnMissingBean(name = { "globalValHealthIndicator", "globalValHealthContributor" })
 	GlobalValHealthIndicator globalValHealthIndicator(GlobalValNode node, GlobalValConnectionMonitor monitor,
 			GlobalValProperties properties) {
