@@ -65,7 +65,8 @@ public final class GlobalValAutoConfiguration {
 	GlobalValConnectionMonitor globalValConnectionMonitor(GlobalValNode node,
 			ApplicationEventPublisher applicationEventPublisher,
 			ObjectProvider<ApplicationAvailability> applicationAvailability) {
-		return new GlobalValConnectionMonitor(node, applicationEventPublisher, applicationAvailability.getIfAvailable());
+		return new GlobalValConnectionMonitor(node, applicationEventPublisher,
+				applicationAvailability.getIfAvailable());
 	}
 
 	@Bean

@@ -84,8 +84,9 @@ public class GlobalValLifecycle implements SmartLifecycle, DisposableBean {
 		}
 		catch (TimeoutException ex) {
 			throw new GlobalValException(("The globalval %s of '%s' did not get the master's state within "
-					+ "globalval.startup-timeout (%s): %s. Start the master (a process of '%s' with globalval.role=auto "
-					+ "or master and the same globalval.uds.directory), or raise globalval.startup-timeout")
+					+ "globalval.startup-timeout (%s): %s. Start the master (a process of '%s' with "
+					+ "globalval.role=auto or master and the same globalval.uds.directory), or raise "
+					+ "globalval.startup-timeout")
 				.formatted(describe(), name, this.startupTimeout,
 						this.node.isConnected() ? "it is connected, but the state did not arrive"
 								: "no master answered at " + this.node.settings().socketFile(),

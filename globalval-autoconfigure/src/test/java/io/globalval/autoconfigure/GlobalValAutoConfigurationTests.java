@@ -90,6 +90,22 @@ class GlobalValAutoConfigurationTests {
 	}
 
 	@Test
+	void theApplicationsOwnNodeIsManagedAndPublishesEvents() {
+		this.contextRunner.withBean(RecordingListener.class)
+			.withBean("ownNode", GlobalValNode.class, () -> GlobalValNodes.start(NodeSettings.builder()
+				.name(OtherNodes.NAME)
+				.directory(this.directory)
+				.build()))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(GlobalValNode.class).doesNotHaveBean("globalValNode");
+				assertThat(context.getBean(GlobalValLifecycle.class).isRunning()).isTrue();
+				context.getBean(GlobalValTemplate.class).set("greeting", "hi").join();
+				RecordingListener listener = context.getBean(RecordingListener.class);
+				await().atMost(WAIT).untilAsserted(() -> assertThat(listener.greetings).hasSize(1));
+			});
+	}
+
+	@Test
 	void disabledByProperty() {
 		this.contextRunner.withPropertyValues("globalval.enabled=false").run((context) -> {
 			assertThat(context).hasNotFailed()

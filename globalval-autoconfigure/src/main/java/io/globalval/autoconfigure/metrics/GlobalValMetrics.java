@@ -74,7 +74,7 @@ public class GlobalValMetrics implements MeterBinder, AutoCloseable {
 	}
 
 	@Override
-	public void bindTo(MeterRegistry registry) {
+	public synchronized void bindTo(MeterRegistry registry) {
 		NodeMetrics metrics = this.node.metrics();
 		counter(registry, "globalval.changes.sent", "Writes this process submitted", null, metrics,
 				NodeMetrics::writesSent);
@@ -125,19 +125,22 @@ public class GlobalValMetrics implements MeterBinder, AutoCloseable {
 				entry.getValue().forEach(registry::remove);
 				return true;
 			});
-			current.keySet().forEach((worker) -> meters.computeIfAbsent(worker, (name) -> workerMeters(registry, name)));
+			current.keySet()
+				.forEach((worker) -> meters.computeIfAbsent(worker, (name) -> workerMeters(registry, name)));
 		});
 	}
 
 	private List<Meter> workerMeters(MeterRegistry registry, String worker) {
 		Tags workerTags = this.tags.and("worker", worker);
 		Meter behind = Gauge
-			.builder("globalval.worker.revisions.behind", this, (metrics) -> metrics.worker(worker, WorkerStatus::revisionsBehind))
+			.builder("globalval.worker.revisions.behind", this,
+					(metrics) -> metrics.worker(worker, WorkerStatus::revisionsBehind))
 			.description("Revisions a worker was behind the master at its last report")
 			.tags(workerTags)
 			.register(registry);
 		Meter lag = TimeGauge
-			.builder("globalval.worker.lag", this, TimeUnit.NANOSECONDS, (metrics) -> metrics.worker(worker, WorkerStatus::lagNanos))
+			.builder("globalval.worker.lag", this, TimeUnit.NANOSECONDS,
+					(metrics) -> metrics.worker(worker, WorkerStatus::lagNanos))
 			.description("Round trip of the master's last probe of a worker")
 			.tags(workerTags)
 			.register(registry);
