@@ -23,10 +23,13 @@ import java.util.Objects;
  * @param failoverGrace how long a worker that took over as master waits for the other
  * workers to reconnect (adopting changes they are ahead with) before it takes writes
  * @param persistence whether and how the master keeps changes on disk
+ * @param takeOver whether this node, as a worker, takes over as master when its master
+ * dies (by default only with role {@link RolePreference#AUTO})
  */
 public record NodeSettings(String name, RolePreference role, Path directory, String nodeName, Duration writeTimeout,
 		int maxKeyLength, int maxValueSize, int maxFrameSize, int changeLogCapacity, long changeLogMaxBytes,
-		long maxQueuedBytes, Duration pingInterval, Duration failoverGrace, Persistence persistence) {
+		long maxQueuedBytes, Duration pingInterval, Duration failoverGrace, Persistence persistence,
+		boolean takeOver) {
 
 	/** Name of the lock file whose holder is master. */
 	public static final String LOCK_FILE = "master.lock";
@@ -147,6 +150,8 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 
 		private Persistence persistence = Persistence.DISABLED;
 
+		private Boolean takeOver;
+
 		private Builder() {
 		}
 
@@ -235,6 +240,16 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 		}
 
 		/**
+		 * @param takeOver whether a worker takes over when its master dies ({@code null}:
+		 * only with role auto)
+		 * @return this builder
+		 */
+		public Builder takeOver(Boolean takeOver) {
+			this.takeOver = takeOver;
+			return this;
+		}
+
+		/**
 		 * Build the settings.
 		 * @return the settings
 		 */
@@ -243,7 +258,8 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 			String node = (this.nodeName != null) ? this.nodeName : "pid-" + ProcessHandle.current().pid();
 			return new NodeSettings(this.name, this.role, dir, node, this.writeTimeout, this.maxKeyLength,
 					this.maxValueSize, this.maxFrameSize, this.changeLogCapacity, this.changeLogMaxBytes,
-					this.maxQueuedBytes, this.pingInterval, this.failoverGrace, this.persistence);
+					this.maxQueuedBytes, this.pingInterval, this.failoverGrace, this.persistence,
+					(this.takeOver != null) ? this.takeOver : this.role == RolePreference.AUTO);
 		}
 
 	}
