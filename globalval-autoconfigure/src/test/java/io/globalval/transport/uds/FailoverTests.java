@@ -53,11 +53,12 @@ class FailoverTests {
 		assertThat(master.role()).isEqualTo("MASTER");
 		List<String> runs = new ArrayList<>();
 		for (NodeProcess worker : workers) {
-			runs.add(worker.send("chaos 3000 chaos-"));
+			runs.add(worker.send("bg chaos 4000 chaos-"));
 		}
 		// let the writers get going, then kill the master without warning
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> Long.parseLong(workers.get(0).call("revision")) > 2000);
+		long revisionAtKill = Long.parseLong(workers.get(0).call("revision"));
 		master.process().destroyForcibly();
 		long killedAt = System.nanoTime();
 		AtomicReference<NodeProcess> newMaster = new AtomicReference<>();
@@ -78,9 +79,11 @@ class FailoverTests {
 			succeeded += Long.parseLong(counts[0]);
 			failed += Long.parseLong(counts[1]);
 		}
-		logger.info("Failover took {} ms; {} increments succeeded, {} writes failed", failoverMillis, succeeded,
-				failed);
 		String revision = newMaster.get().call("revision");
+		logger.info("Failover took {} ms; killed at revision {}, ended at {}; {} increments succeeded, {} writes failed",
+				failoverMillis, revisionAtKill, revision, succeeded, failed);
+		// the writers went on after the kill: the master really died mid-run
+		assertThat(Long.parseLong(revision)).isGreaterThan(revisionAtKill + 1000);
 		for (NodeProcess worker : workers) {
 			worker.call("await " + revision);
 		}
