@@ -56,10 +56,27 @@ public final class NodeProcess implements AutoCloseable {
 	 * @return the started node, ready
 	 */
 	public static NodeProcess start(Path directory, String role, String name, Path log) throws Exception {
+		return start(directory, role, name, log, List.of("-Xmx256m"), List.of());
+	}
+
+	/**
+	 * Start a node in a new JVM with options of its own.
+	 * @param directory the socket directory
+	 * @param role AUTO, MASTER or WORKER
+	 * @param name the application name
+	 * @param log where the child's logs go
+	 * @param jvmOptions options of the JVM, such as its heap size
+	 * @param settings {@code name=value} settings of the node (see {@link NodeProcessMain})
+	 * @return the started node, ready
+	 */
+	public static NodeProcess start(Path directory, String role, String name, Path log, List<String> jvmOptions,
+			List<String> settings) throws Exception {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), NodeProcessMain.class.getName(), directory.toString(), role,
-				name));
+		List<String> command = new ArrayList<>(List.of(java));
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+				NodeProcessMain.class.getName(), directory.toString(), role, name));
+		command.addAll(settings);
 		Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
 			.start();
 		try {

@@ -20,6 +20,7 @@ import io.globalval.GlobalValTemplate;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.RolePreference;
+import io.globalval.core.TransportType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -27,7 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code <id> <command> <args...>}. Each answer is one line on standard output,
  * {@code @<id> <result>}; logs go to standard error.
  * <p>
- * Arguments: {@code <directory> <role> <name>}.
+ * Arguments: {@code <directory> <role> <name> [<setting>=<value>...]}, with the settings
+ * {@code maxQueuedBytes}, {@code maxFrameSize}, {@code transport}, {@code tcpHost},
+ * {@code tcpPort} and {@code tcpSecret}.
  */
 public final class NodeProcessMain {
 
@@ -37,13 +40,25 @@ public final class NodeProcessMain {
 	}
 
 	public static void main(String[] args) throws Exception {
-		NodeSettings settings = NodeSettings.builder()
+		NodeSettings.Builder builder = NodeSettings.builder()
 			.directory(Path.of(args[0]))
 			.role(RolePreference.valueOf(args[1]))
 			.name(args[2])
 			.pingInterval(Duration.ofHours(1))
-			.writeTimeout(Duration.ofSeconds(30))
-			.build();
+			.writeTimeout(Duration.ofSeconds(30));
+		for (int i = 3; i < args.length; i++) {
+			String[] setting = args[i].split("=", 2);
+			switch (setting[0]) {
+				case "maxQueuedBytes" -> builder.maxQueuedBytes(Long.parseLong(setting[1]));
+				case "maxFrameSize" -> builder.maxFrameSize(Integer.parseInt(setting[1]));
+				case "transport" -> builder.transport(TransportType.valueOf(setting[1]));
+				case "tcpHost" -> builder.tcpHost(setting[1]);
+				case "tcpPort" -> builder.tcpPort(Integer.parseInt(setting[1]));
+				case "tcpSecret" -> builder.tcpSecret(setting[1]);
+				default -> throw new IllegalArgumentException("Unknown setting " + args[i]);
+			}
+		}
+		NodeSettings settings = builder.build();
 		GlobalValNode node = GlobalValNodes.start(settings);
 		PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 		node.ready().get(30, TimeUnit.SECONDS);
@@ -174,6 +189,16 @@ public final class NodeProcessMain {
 				return String.valueOf(template.entries().size());
 			case "bytes-sent":
 				return String.valueOf(node.metrics().bytesSent());
+			case "rejected":
+				return String.valueOf(node.metrics().framesRejected());
+			case "heap": {
+				// heap in use after a full collection: what the node really holds on to
+				System.gc();
+				Runtime runtime = Runtime.getRuntime();
+				return String.valueOf(runtime.totalMemory() - runtime.freeMemory());
+			}
+			case "threads":
+				return String.valueOf(Thread.activeCount());
 			case "exit":
 				return "bye";
 			default:
