@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param name the application name; processes of one name share values
  * @param role how the node decides its role
- * @param directory the directory of the lock file and the master's socket
+ * @param directory the directory of the lock file and the master's socket (or, with TCP,
+ * its port file); private to the user (0700)
  * @param nodeName a readable name for this process, for logs and metrics
  * @param writeTimeout how long a write may wait for the master's answer
  * @param maxKeyLength the longest key, in characters
@@ -47,6 +48,9 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 	/** The address a TCP master binds unless told otherwise: loopback only. */
 	public static final String DEFAULT_TCP_HOST = "127.0.0.1";
 
+	/** The longest application or node name, in characters. */
+	public static final int MAX_NAME_LENGTH = 256;
+
 	/** The shortest accepted TCP secret, in characters. */
 	public static final int MIN_SECRET_LENGTH = 16;
 
@@ -74,6 +78,13 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 		Objects.requireNonNull(tcpHost, "'tcpHost' must not be null");
 		if (name.isBlank()) {
 			throw new IllegalArgumentException("'name' must not be blank");
+		}
+		String badName = problemWithName("globalval.name", name);
+		if (badName == null) {
+			badName = problemWithName("node name", nodeName);
+		}
+		if (badName != null) {
+			throw new IllegalArgumentException(badName);
 		}
 		if (maxKeyLength < 1) {
 			throw new IllegalArgumentException("maxKeyLength must be at least 1, was " + maxKeyLength);
@@ -109,6 +120,39 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 					+ "anyone who can reach %s could read and write every value; set the same secret of at least %d "
 					+ "characters in every process").formatted(tcpHost, MIN_SECRET_LENGTH));
 		}
+	}
+
+	/**
+	 * Check an application or node name, which a master also receives from the wire and
+	 * quotes in its logs: at most {@link #MAX_NAME_LENGTH} characters and no control
+	 * characters (which could forge log lines).
+	 * @param what what the name is, for the message
+	 * @param name the name
+	 * @return {@code null} if it is valid, else what is wrong with it (quoting at most
+	 * its first 32 characters, control characters escaped)
+	 */
+	public static String problemWithName(String what, String name) {
+		if (name.length() > MAX_NAME_LENGTH) {
+			return "%s '%s...' is %d characters, over the limit of %d; use a shorter one"
+				.formatted(what, printable(name, 32), name.length(), MAX_NAME_LENGTH);
+		}
+		if (name.chars().anyMatch(Character::isISOControl)) {
+			return "%s '%s' holds control characters; use printable ones only".formatted(what, printable(name, 32));
+		}
+		return null;
+	}
+
+	private static String printable(String text, int length) {
+		StringBuilder result = new StringBuilder();
+		text.substring(0, Math.min(length, text.length())).chars().forEach((c) -> {
+			if (Character.isISOControl(c)) {
+				result.append("\\u%04x".formatted(c));
+			}
+			else {
+				result.append((char) c);
+			}
+		});
+		return result.toString();
 	}
 
 	/**

@@ -12,10 +12,6 @@ import java.nio.channels.SocketChannel;
 @FunctionalInterface
 public interface PeerAdmission {
 
-	/** Admits every peer, for transports whose access is controlled elsewhere. */
-	PeerAdmission ANYONE = (channel) -> {
-	};
-
 	/**
 	 * Check a newly accepted peer; may exchange bytes with it.
 	 * @param channel the accepted channel, in blocking mode

@@ -43,6 +43,7 @@ import io.globalval.core.TransportType;
 import io.globalval.protocol.Frame;
 import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.Message;
+import io.globalval.testsupport.NodeProcess;
 import io.globalval.transport.channel.ChannelMasterServer;
 import io.globalval.transport.channel.PeerRefusedException;
 
@@ -168,6 +169,22 @@ class TcpTransportTests {
 		workerValues.awaitRevision(back).get(10, TimeUnit.SECONDS);
 		assertThat(workerValues.get("answer")).isEqualTo(42);
 		assertThat(master.metrics().framesRejected()).isZero();
+	}
+
+	@Test
+	void setInAWorkerProcessIsSeenInTheMasterProcess() throws Exception {
+		Path log = Files.createTempFile("globalval-tcp", ".log");
+		List<String> options = List.of("transport=TCP", "tcpSecret=" + SECRET);
+		NodeProcess master = closeLater(
+				NodeProcess.start(this.directory, "MASTER", APP, log, List.of("-Xmx128m"), options));
+		NodeProcess worker = closeLater(
+				NodeProcess.start(this.directory, "WORKER", APP, log, List.of("-Xmx128m"), options));
+		assertThat(master.role()).isEqualTo("MASTER");
+		assertThat(worker.role()).isEqualTo("WORKER");
+		long revision = Long.parseLong(worker.call("set across {\"over\":\"tcp\"}"));
+		master.call("await " + revision);
+		assertThat(master.call("get across")).isEqualTo("{\"over\":\"tcp\"}");
+		assertThat(master.call("rejected")).isEqualTo("0");
 	}
 
 	@Test
