@@ -86,9 +86,17 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 	}
 
 	private MasterRole becomeMaster(MasterLock lock, boolean takeOver) throws IOException {
-		long epoch = Math.max(lock.readEpoch(), this.state.epoch) + 1;
-		lock.writeEpoch(epoch);
-		MasterRole master = new MasterRole(this.state, lock, epoch, takeOver);
+		MasterRole master;
+		long epoch;
+		try {
+			epoch = Math.max(lock.readEpoch(), this.state.epoch) + 1;
+			lock.writeEpoch(epoch);
+			master = new MasterRole(this.state, lock, epoch, takeOver);
+		}
+		catch (IOException | RuntimeException ex) {
+			lock.close();
+			throw ex;
+		}
 		try {
 			master.attachTransport(this.transport.serve(this.state.settings, master));
 		}

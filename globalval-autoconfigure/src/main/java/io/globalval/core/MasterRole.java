@@ -1,5 +1,6 @@
 package io.globalval.core;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,8 @@ final class MasterRole implements RoleEngine, MasterHandler {
 
 	private final RequestLimits limits;
 
+	private final ChangeStore store;
+
 	private volatile AutoCloseable transport;
 
 	private volatile boolean closed;
@@ -52,13 +55,18 @@ final class MasterRole implements RoleEngine, MasterHandler {
 	 * @param takeOver whether it replaces a master that died (then writes wait for the
 	 * failover grace period while it adopts what workers are ahead with)
 	 */
-	MasterRole(NodeState state, MasterLock lock, long epoch, boolean takeOver) {
+	MasterRole(NodeState state, MasterLock lock, long epoch, boolean takeOver) throws IOException {
 		this.state = state;
 		this.lock = lock;
 		this.limits = new RequestLimits(state.settings, state.codec);
+		this.store = state.settings.persistence().enabled()
+				? new ChangeStore(state.settings.persistence(), state.settings.maxFrameSize()) : null;
+		if (this.store != null) {
+			restore(this.store);
+		}
 		state.epoch = epoch;
 		state.replica.markReady();
-		this.sequencer = new Sequencer(state, epoch, takeOver);
+		this.sequencer = new Sequencer(state, epoch, takeOver, this.store);
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "globalval-master-timer-" + state.settings.name());
 			thread.setDaemon(true);
@@ -66,9 +74,36 @@ final class MasterRole implements RoleEngine, MasterHandler {
 		});
 		long interval = state.settings.pingInterval().toMillis();
 		this.scheduler.scheduleAtFixedRate(this::ping, interval, interval, TimeUnit.MILLISECONDS);
+		if (this.store != null && state.settings.persistence().fsync() == Persistence.Fsync.EVERY_SECOND) {
+			this.scheduler.scheduleAtFixedRate(this.sequencer::sync, 1, 1, TimeUnit.SECONDS);
+		}
 		if (takeOver) {
 			this.scheduler.schedule(this.sequencer::endHolding, state.settings.failoverGrace().toMillis(),
 					TimeUnit.MILLISECONDS);
+		}
+	}
+
+	/**
+	 * Load what the store holds; if it is ahead of the replica (a restart, or a takeover
+	 * by a worker that had not seen everything), the replica becomes what the store holds.
+	 * If the replica is ahead (the store was behind its fsync), the store catches up.
+	 */
+	private void restore(ChangeStore store) throws IOException {
+		ChangeStore.Stored stored = store.load();
+		Replica replica = this.state.replica;
+		if (stored.revision() > replica.revision()) {
+			this.state.applySnapshot(stored.snapshot(), stored.snapshotRevision());
+			for (Message.Applied change : stored.changes()) {
+				if (change.revision() == replica.revision() + 1) {
+					this.state.applyChange(change.key(), change.value(), change.revision(), change.origin(),
+							change.seq(), change.originNanos(), FrameCodec.encode(change));
+				}
+			}
+			logger.info("Restored {} keys at revision {} of '{}' from {}", replica.size(), replica.revision(),
+					this.state.settings.name(), this.state.settings.persistence().directory());
+		}
+		else if (stored.revision() < replica.revision()) {
+			store.compact(replica);
 		}
 	}
 
@@ -295,6 +330,7 @@ final class MasterRole implements RoleEngine, MasterHandler {
 		this.scheduler.shutdownNow();
 		this.sequencer.close();
 		closeQuietly(this.transport);
+		closeQuietly(this.store);
 		closeQuietly(this.lock);
 		logger.info("Master of '{}' stopped at revision {}", this.state.settings.name(),
 				this.state.replica.revision());

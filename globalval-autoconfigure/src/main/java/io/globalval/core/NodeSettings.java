@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param pingInterval how often the master probes its workers for lag
  * @param failoverGrace how long a worker that took over as master waits for the other
  * workers to reconnect (adopting changes they are ahead with) before it takes writes
+ * @param persistence whether and how the master keeps changes on disk
  * @param transport how processes reach the master
  * @param tcpHost the address the master binds and workers connect to, with
  * {@link TransportType#TCP}
@@ -33,8 +34,8 @@ import java.util.Objects;
  */
 public record NodeSettings(String name, RolePreference role, Path directory, String nodeName, Duration writeTimeout,
 		int maxKeyLength, int maxValueSize, int maxFrameSize, int changeLogCapacity, long changeLogMaxBytes,
-		long maxQueuedBytes, Duration pingInterval, Duration failoverGrace, TransportType transport, String tcpHost,
-		int tcpPort, String tcpSecret) {
+		long maxQueuedBytes, Duration pingInterval, Duration failoverGrace, Persistence persistence,
+		TransportType transport, String tcpHost, int tcpPort, String tcpSecret) {
 
 	/** Name of the lock file whose holder is master. */
 	public static final String LOCK_FILE = "master.lock";
@@ -74,6 +75,7 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 		Objects.requireNonNull(writeTimeout, "'writeTimeout' must not be null");
 		Objects.requireNonNull(pingInterval, "'pingInterval' must not be null");
 		Objects.requireNonNull(failoverGrace, "'failoverGrace' must not be null");
+		Objects.requireNonNull(persistence, "'persistence' must not be null");
 		Objects.requireNonNull(transport, "'transport' must not be null");
 		Objects.requireNonNull(tcpHost, "'tcpHost' must not be null");
 		if (name.isBlank()) {
@@ -170,13 +172,14 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 	 * @param maxQueuedBytes how many bytes may wait to be written to one peer
 	 * @param pingInterval how often the master probes its workers for lag
 	 * @param failoverGrace how long a new master adopts before it takes writes
+	 * @param persistence whether and how the master keeps changes on disk
 	 */
 	public NodeSettings(String name, RolePreference role, Path directory, String nodeName, Duration writeTimeout,
 			int maxKeyLength, int maxValueSize, int maxFrameSize, int changeLogCapacity, long changeLogMaxBytes,
-			long maxQueuedBytes, Duration pingInterval, Duration failoverGrace) {
+			long maxQueuedBytes, Duration pingInterval, Duration failoverGrace, Persistence persistence) {
 		this(name, role, directory, nodeName, writeTimeout, maxKeyLength, maxValueSize, maxFrameSize,
-				changeLogCapacity, changeLogMaxBytes, maxQueuedBytes, pingInterval, failoverGrace, TransportType.UDS,
-				DEFAULT_TCP_HOST, 0, null);
+				changeLogCapacity, changeLogMaxBytes, maxQueuedBytes, pingInterval, failoverGrace, persistence,
+				TransportType.UDS, DEFAULT_TCP_HOST, 0, null);
 	}
 
 	/**
@@ -211,11 +214,12 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 	public String toString() {
 		return ("NodeSettings[name=%s, role=%s, directory=%s, nodeName=%s, writeTimeout=%s, maxKeyLength=%d, "
 				+ "maxValueSize=%d, maxFrameSize=%d, changeLogCapacity=%d, changeLogMaxBytes=%d, maxQueuedBytes=%d, "
-				+ "pingInterval=%s, failoverGrace=%s, transport=%s, tcpHost=%s, tcpPort=%d, tcpSecret=%s]")
+				+ "pingInterval=%s, failoverGrace=%s, persistence=%s, transport=%s, tcpHost=%s, tcpPort=%d, "
+				+ "tcpSecret=%s]")
 			.formatted(this.name, this.role, this.directory, this.nodeName, this.writeTimeout, this.maxKeyLength,
 					this.maxValueSize, this.maxFrameSize, this.changeLogCapacity, this.changeLogMaxBytes,
-					this.maxQueuedBytes, this.pingInterval, this.failoverGrace, this.transport, this.tcpHost,
-					this.tcpPort, (this.tcpSecret != null) ? "******" : null);
+					this.maxQueuedBytes, this.pingInterval, this.failoverGrace, this.persistence, this.transport,
+					this.tcpHost, this.tcpPort, (this.tcpSecret != null) ? "******" : null);
 	}
 
 	/**
@@ -267,6 +271,8 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 		private Duration pingInterval = Duration.ofSeconds(1);
 
 		private Duration failoverGrace = Duration.ofMillis(500);
+
+		private Persistence persistence = Persistence.DISABLED;
 
 		private TransportType transport = TransportType.UDS;
 
@@ -357,6 +363,12 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 			return this;
 		}
 
+		/** @param persistence whether and how the master keeps changes on disk @return this builder */
+		public Builder persistence(Persistence persistence) {
+			this.persistence = persistence;
+			return this;
+		}
+
 		/** @param transport how processes reach the master @return this builder */
 		public Builder transport(TransportType transport) {
 			this.transport = transport;
@@ -390,8 +402,8 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 			String node = (this.nodeName != null) ? this.nodeName : "pid-" + ProcessHandle.current().pid();
 			return new NodeSettings(this.name, this.role, dir, node, this.writeTimeout, this.maxKeyLength,
 					this.maxValueSize, this.maxFrameSize, this.changeLogCapacity, this.changeLogMaxBytes,
-					this.maxQueuedBytes, this.pingInterval, this.failoverGrace, this.transport, this.tcpHost, this.tcpPort,
-					this.tcpSecret);
+					this.maxQueuedBytes, this.pingInterval, this.failoverGrace, this.persistence, this.transport,
+					this.tcpHost, this.tcpPort, this.tcpSecret);
 		}
 
 	}

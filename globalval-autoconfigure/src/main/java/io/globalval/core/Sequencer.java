@@ -80,15 +80,29 @@ final class Sequencer implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	private final ChangeStore store;
+
+	/** Whether frames and answers wait for the batch's fsync (persistence with fsync always). */
+	private final boolean deferring;
+
+	private final List<WorkerLink> deferredLinks = new ArrayList<>();
+
+	private final List<byte[]> deferredFrames = new ArrayList<>();
+
+	private final List<Runnable> deferredActions = new ArrayList<>();
+
 	/**
 	 * Create and start a sequencer.
 	 * @param state the node's state; its replica becomes the master's
 	 * @param epoch the master's epoch
 	 * @param takeOver whether this master replaces one that died: hold writes and adopt
 	 * what reconnecting workers are ahead with until {@link #endHolding()}
+	 * @param store where changes are persisted, or {@code null}
 	 */
-	Sequencer(NodeState state, long epoch, boolean takeOver) {
+	Sequencer(NodeState state, long epoch, boolean takeOver, ChangeStore store) {
 		this.state = state;
+		this.store = store;
+		this.deferring = store != null && store.syncsEveryBatch();
 		this.replica = state.replica;
 		this.codec = state.codec;
 		this.epoch = epoch;
@@ -156,6 +170,11 @@ final class Sequencer implements AutoCloseable {
 		submit(new EndHolding());
 	}
 
+	/** Force the persisted changes to disk (the once-a-second policy). */
+	void sync() {
+		submit(new Sync());
+	}
+
 	private void submit(Command command) {
 		if (this.closed) {
 			command.reject("The master of '" + this.state.settings.name() + "' is shutting down");
@@ -180,6 +199,7 @@ final class Sequencer implements AutoCloseable {
 					}
 				}
 				batch.clear();
+				afterBatch();
 			}
 		}
 		catch (InterruptedException ex) {
@@ -187,6 +207,45 @@ final class Sequencer implements AutoCloseable {
 		}
 		for (Write write : this.held) {
 			write.reject("The master of '" + this.state.settings.name() + "' stopped before it took writes");
+		}
+	}
+
+	/** Force the batch's changes to disk if the policy says so, then let its frames and answers go. */
+	private void afterBatch() {
+		if (this.store == null) {
+			return;
+		}
+		if (this.deferring) {
+			this.store.sync();
+			for (int i = 0; i < this.deferredLinks.size(); i++) {
+				this.deferredLinks.get(i).send(this.deferredFrames.get(i));
+			}
+			this.deferredActions.forEach(Runnable::run);
+			this.deferredLinks.clear();
+			this.deferredFrames.clear();
+			this.deferredActions.clear();
+		}
+		if (this.store.needsCompaction()) {
+			this.store.compact(this.replica);
+		}
+	}
+
+	private void deliver(WorkerLink link, byte[] frame) {
+		if (this.deferring) {
+			this.deferredLinks.add(link);
+			this.deferredFrames.add(frame);
+		}
+		else {
+			link.send(frame);
+		}
+	}
+
+	private void emit(Runnable action) {
+		if (this.deferring) {
+			this.deferredActions.add(action);
+		}
+		else {
+			action.run();
 		}
 	}
 
@@ -215,6 +274,9 @@ final class Sequencer implements AutoCloseable {
 		else if (command instanceof EndHolding) {
 			processEndHolding();
 		}
+		else if (command instanceof Sync && this.store != null) {
+			this.store.sync();
+		}
 	}
 
 	private void processWrite(Write write) {
@@ -227,7 +289,14 @@ final class Sequencer implements AutoCloseable {
 		long seq = seqOf(request);
 		Outcome earlier = this.recent.find(origin, seq);
 		if (earlier != null) {
-			write.answer(seq, earlier);
+			if (write.origin() != null) {
+				deliver(write.origin(), FrameCodec
+					.encode(new Message.Reply(seq, earlier.revision(), earlier.success(), earlier.number())));
+			}
+			else {
+				Object result = resultOf(request, earlier);
+				emit(() -> write.local().complete(result));
+			}
 			return;
 		}
 		if (request instanceof Set set) {
@@ -267,7 +336,7 @@ final class Sequencer implements AutoCloseable {
 		if (current != null) {
 			Long parsed = this.codec.asLong(current.json());
 			if (parsed == null) {
-				write.fail(increment.seq(), ErrorCode.CONFLICT, "Value of '" + increment.key()
+				fail(write, increment.seq(), "Value of '" + increment.key()
 						+ "' is not an integer; cannot increment it (set it to a number first)");
 				return;
 			}
@@ -278,8 +347,8 @@ final class Sequencer implements AutoCloseable {
 			updated = Math.addExact(value, increment.delta());
 		}
 		catch (ArithmeticException ex) {
-			write.fail(increment.seq(), ErrorCode.CONFLICT, "Incrementing '" + increment.key() + "' (" + value
-					+ ") by " + increment.delta() + " would overflow a long");
+			fail(write, increment.seq(), "Incrementing '" + increment.key() + "' (" + value + ") by "
+					+ increment.delta() + " would overflow a long");
 			return;
 		}
 		// the origin needs the new value, so it gets the full change rather than an ack
@@ -288,13 +357,23 @@ final class Sequencer implements AutoCloseable {
 		done(write, origin, increment.seq(), new Outcome(revision, true, updated));
 	}
 
+	private void fail(Write write, long seq, String message) {
+		if (write.origin() != null) {
+			deliver(write.origin(), FrameCodec.encode(new Message.Error(seq, ErrorCode.CONFLICT, message)));
+		}
+		else {
+			emit(() -> write.local().completeExceptionally(new GlobalValRejectedException(message)));
+		}
+	}
+
 	private void done(Write write, int origin, long seq, Outcome outcome) {
 		this.recent.record(origin, seq, outcome);
 		if (write.origin() == null) {
-			write.local().complete(resultOf(write.request(), outcome));
+			Object result = resultOf(write.request(), outcome);
+			emit(() -> write.local().complete(result));
 		}
 		else if (!outcome.success()) {
-			write.origin().send(FrameCodec.encode(new Message.Reply(seq, outcome.revision(), false, 0)));
+			deliver(write.origin(), FrameCodec.encode(new Message.Reply(seq, outcome.revision(), false, 0)));
 		}
 	}
 
@@ -308,13 +387,11 @@ final class Sequencer implements AutoCloseable {
 		long revision = this.replica.revision() + 1;
 		byte[] frame = FrameCodec.encode(new Applied(revision, key, json, origin, seq, originNanos));
 		this.state.applyChange(key, json, revision, origin, seq, originNanos, frame);
+		if (this.store != null) {
+			this.store.append(frame);
+		}
 		for (WorkerLink link : this.subscribers) {
-			if (link == originLink && ackOrigin) {
-				link.send(FrameCodec.encode(new Message.Ack(revision, seq)));
-			}
-			else {
-				link.send(frame);
-			}
+			deliver(link, (link == originLink && ackOrigin) ? FrameCodec.encode(new Message.Ack(revision, seq)) : frame);
 		}
 		return revision;
 	}
@@ -325,9 +402,9 @@ final class Sequencer implements AutoCloseable {
 		long revision = this.replica.revision();
 		if (this.holding && hello.epoch() != 0 && hello.epoch() < this.epoch && hello.lastRevision() > revision) {
 			// the worker applied changes of the old master that this one missed: adopt them
-			link.send(FrameCodec.encode(new Message.Welcome(this.epoch, this.state.nodeId, revision, false)));
+			deliver(link, FrameCodec.encode(new Message.Welcome(this.epoch, this.state.nodeId, revision, false)));
 			link.adopting = true;
-			link.send(FrameCodec.encode(new Message.Fetch(revision)));
+			deliver(link, FrameCodec.encode(new Message.Fetch(revision)));
 			this.subscribers.add(link);
 			logger.info("{} is ahead ({} > {}); adopting its changes", link, hello.lastRevision(), revision);
 			return;
@@ -335,13 +412,13 @@ final class Sequencer implements AutoCloseable {
 		boolean sharedHistory = hello.epoch() != 0
 				&& (hello.epoch() == this.epoch || hello.lastRevision() <= this.sharedHistoryRevision);
 		List<byte[]> catchUp = sharedHistory ? this.state.log.after(hello.lastRevision(), revision) : null;
-		link.send(FrameCodec.encode(new Message.Welcome(this.epoch, this.state.nodeId, revision, catchUp == null)));
+		deliver(link, FrameCodec.encode(new Message.Welcome(this.epoch, this.state.nodeId, revision, catchUp == null)));
 		if (catchUp != null) {
-			catchUp.forEach(link::send);
+			catchUp.forEach((frame) -> deliver(link, frame));
 			logger.debug("{} joined at revision {}; sent {} changes", link, hello.lastRevision(), catchUp.size());
 		}
 		else {
-			Snapshots.encode(this.replica, 0).forEach(link::send);
+			Snapshots.encode(this.replica, 0).forEach((frame) -> deliver(link, frame));
 			logger.debug("{} joined; sent a snapshot of {} keys at revision {}", link, this.replica.size(), revision);
 		}
 		this.subscribers.add(link);
@@ -356,9 +433,12 @@ final class Sequencer implements AutoCloseable {
 			this.state.applyChange(applied.key(), applied.value(), applied.revision(), applied.origin(), applied.seq(),
 					applied.originNanos(), frame);
 			rememberAdopted(applied);
+			if (this.store != null) {
+				this.store.append(frame);
+			}
 			for (WorkerLink link : this.subscribers) {
 				if (link != adopt.link()) {
-					link.send(frame);
+					deliver(link, frame);
 				}
 			}
 		}
@@ -374,10 +454,13 @@ final class Sequencer implements AutoCloseable {
 			if (snapshot.last()) {
 				this.state.applySnapshot(this.adoptedSnapshot, snapshot.revision());
 				this.adoptedSnapshot = null;
+				if (this.store != null) {
+					this.store.compact(this.replica);
+				}
 				List<byte[]> frames = Snapshots.encode(this.replica, 0);
 				for (WorkerLink link : this.subscribers) {
 					if (link != adopt.link()) {
-						frames.forEach(link::send);
+						frames.forEach((frame) -> deliver(link, frame));
 					}
 				}
 				logger.info("Adopted a snapshot at revision {} from {}", snapshot.revision(), adopt.link());
@@ -407,12 +490,8 @@ final class Sequencer implements AutoCloseable {
 		WorkerLink link = resync.link();
 		this.state.metrics.resyncs.increment();
 		List<byte[]> catchUp = this.state.log.after(resync.lastRevision(), this.replica.revision());
-		if (catchUp != null) {
-			catchUp.forEach(link::send);
-		}
-		else {
-			Snapshots.encode(this.replica, 0).forEach(link::send);
-		}
+		List<byte[]> frames = (catchUp != null) ? catchUp : Snapshots.encode(this.replica, 0);
+		frames.forEach((frame) -> deliver(link, frame));
 		logger.info("{} asked for a resync after revision {}; sent {}", link, resync.lastRevision(),
 				(catchUp != null) ? catchUp.size() + " changes" : "a snapshot");
 	}
@@ -438,7 +517,7 @@ final class Sequencer implements AutoCloseable {
 		}
 		List<byte[]> frames = Snapshots.encode(this.replica, id);
 		for (WorkerLink link : this.subscribers) {
-			frames.forEach(link::send);
+			frames.forEach((frame) -> deliver(link, frame));
 		}
 		this.broadcasts.put(id, pending);
 	}
@@ -454,11 +533,10 @@ final class Sequencer implements AutoCloseable {
 	private void finishBroadcast(PendingBroadcast pending) {
 		Broadcast request = pending.request;
 		if (request.origin() != null) {
-			request.origin()
-				.send(FrameCodec.encode(new Message.Reply(request.seq(), this.replica.revision(), true, 0)));
+			deliver(request.origin(), FrameCodec.encode(new Message.Reply(request.seq(), this.replica.revision(), true, 0)));
 		}
 		else {
-			request.local().complete(null);
+			emit(() -> request.local().complete(null));
 		}
 	}
 
@@ -514,16 +592,6 @@ final class Sequencer implements AutoCloseable {
 
 	private record Write(WorkerLink origin, Message request, CompletableFuture<Object> local) implements Command {
 
-		void answer(long seq, Outcome outcome) {
-			if (this.origin != null) {
-				this.origin.send(FrameCodec.encode(
-						new Message.Reply(seq, outcome.revision(), outcome.success(), outcome.number())));
-			}
-			else {
-				this.local.complete(resultOf(this.request, outcome));
-			}
-		}
-
 		void fail(long seq, ErrorCode code, String message) {
 			if (this.origin != null) {
 				this.origin.send(FrameCodec.encode(new Message.Error(seq, code, message)));
@@ -553,6 +621,9 @@ final class Sequencer implements AutoCloseable {
 	}
 
 	private record EndHolding() implements Command {
+	}
+
+	private record Sync() implements Command {
 	}
 
 	private record Broadcast(WorkerLink origin, long seq, CompletableFuture<Object> local) implements Command {

@@ -53,10 +53,12 @@ public final class NodeProcess implements AutoCloseable {
 	 * @param role AUTO, MASTER or WORKER
 	 * @param name the application name
 	 * @param log where the child's logs go
+	 * @param extra more arguments for {@link NodeProcessMain}
 	 * @return the started node, ready
 	 */
-	public static NodeProcess start(Path directory, String role, String name, Path log) throws Exception {
-		return start(directory, role, name, log, List.of("-Xmx256m"), List.of());
+	public static NodeProcess start(Path directory, String role, String name, Path log, String... extra)
+			throws Exception {
+		return start(directory, role, name, log, List.of("-Xmx256m"), List.of(extra));
 	}
 
 	/**
@@ -66,17 +68,17 @@ public final class NodeProcess implements AutoCloseable {
 	 * @param name the application name
 	 * @param log where the child's logs go
 	 * @param jvmOptions options of the JVM, such as its heap size
-	 * @param settings {@code name=value} settings of the node (see {@link NodeProcessMain})
+	 * @param extra more arguments for {@link NodeProcessMain}: persistence, {@code name=value} settings
 	 * @return the started node, ready
 	 */
 	public static NodeProcess start(Path directory, String role, String name, Path log, List<String> jvmOptions,
-			List<String> settings) throws Exception {
+			List<String> extra) throws Exception {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		List<String> command = new ArrayList<>(List.of(java));
 		command.addAll(jvmOptions);
 		command.addAll(List.of("-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
 				NodeProcessMain.class.getName(), directory.toString(), role, name));
-		command.addAll(settings);
+		command.addAll(extra);
 		Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
 			.start();
 		try {

@@ -19,6 +19,7 @@ import io.globalval.GlobalValNodes;
 import io.globalval.GlobalValTemplate;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
+import io.globalval.core.Persistence;
 import io.globalval.core.RolePreference;
 import io.globalval.core.TransportType;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,9 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code <id> <command> <args...>}. Each answer is one line on standard output,
  * {@code @<id> <result>}; logs go to standard error.
  * <p>
- * Arguments: {@code <directory> <role> <name> [<setting>=<value>...]}, with the settings
- * {@code maxQueuedBytes}, {@code maxFrameSize}, {@code transport}, {@code tcpHost},
- * {@code tcpPort} and {@code tcpSecret}.
+ * Arguments: {@code <directory> <role> <name> [<persistence directory> <fsync>]
+ * [<setting>=<value>...]}, with the settings {@code maxQueuedBytes}, {@code maxFrameSize},
+ * {@code transport}, {@code tcpHost}, {@code tcpPort} and {@code tcpSecret}.
  */
 public final class NodeProcessMain {
 
@@ -46,7 +47,13 @@ public final class NodeProcessMain {
 			.name(args[2])
 			.pingInterval(Duration.ofHours(1))
 			.writeTimeout(Duration.ofSeconds(30));
-		for (int i = 3; i < args.length; i++) {
+		int first = 3;
+		if (args.length > 4 && !args[3].contains("=")) {
+			// <persistence directory> <fsync policy>
+			builder.persistence(Persistence.in(Path.of(args[3]), Persistence.Fsync.valueOf(args[4])));
+			first = 5;
+		}
+		for (int i = first; i < args.length; i++) {
 			String[] setting = args[i].split("=", 2);
 			switch (setting[0]) {
 				case "maxQueuedBytes" -> builder.maxQueuedBytes(Long.parseLong(setting[1]));
