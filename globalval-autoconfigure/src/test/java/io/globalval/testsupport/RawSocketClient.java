@@ -39,8 +39,13 @@ public final class RawSocketClient {
 		ByteArrayOutputStream received = new ByteArrayOutputStream();
 		try (channel) {
 			ByteBuffer request = ByteBuffer.wrap(HexFormat.of().parseHex(args[1]));
-			while (request.hasRemaining()) {
-				channel.write(request);
+			try {
+				while (request.hasRemaining()) {
+					channel.write(request);
+				}
+			}
+			catch (IOException ex) {
+				// refused before the request went out: what the master said is still to be read
 			}
 			int frames = (args.length > 2) ? Integer.parseInt(args[2]) : Integer.MAX_VALUE;
 			ByteBuffer buffer = ByteBuffer.allocate(4096);

@@ -7,7 +7,9 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,14 @@ public final class ChannelMasterServer implements AutoCloseable {
 
 	/** Peers that may wait in admission (handshake) at once; more are refused at once. */
 	public static final int MAX_PENDING_ADMISSIONS = 64;
+
+	/** How long a refused peer is given to read its farewell and close. */
+	private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private static final long LINGER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+	/** What a refused peer may still send while it is given time to close; dropped. */
+	private static final long LINGER_MAX_BYTES = 64 * 1024;
 
 	private static final Logger logger = LoggerFactory.getLogger(ChannelMasterServer.class);
 
@@ -155,10 +165,34 @@ public final class ChannelMasterServer implements AutoCloseable {
 				// never block on a peer that does not read: what does not fit now is dropped
 				channel.configureBlocking(false);
 				channel.write(ByteBuffer.wrap(farewell));
+				lingerUntilThePeerCloses(channel);
 			}
 		}
 		catch (IOException closing) {
 			logger.debug("Closing refused {} failed: {}", name, closing.toString());
+		}
+	}
+
+	/**
+	 * Half-close and read (and drop) what the peer still sends until it closes, briefly.
+	 * Closing at once could make the peer's next write fail, or reset the connection,
+	 * before it has read the farewell; a worker would then retry instead of learning why
+	 * it was refused. Bounded in time and bytes, so a hostile peer gains nothing.
+	 */
+	private static void lingerUntilThePeerCloses(SocketChannel channel) throws IOException {
+		channel.shutdownOutput();
+		ByteBuffer sink = ByteBuffer.allocate(4096);
+		long deadline = System.nanoTime() + LINGER_NANOS;
+		long discarded = 0;
+		while (discarded < LINGER_MAX_BYTES && System.nanoTime() - deadline < 0) {
+			int read = channel.read(sink.clear());
+			if (read < 0) {
+				return;
+			}
+			if (read == 0) {
+				LockSupport.parkNanos(LINGER_POLL_NANOS);
+			}
+			discarded += read;
 		}
 	}
 
