@@ -2,6 +2,7 @@ package io.globalval;
 
 import java.io.UncheckedIOException;
 
+import io.globalval.core.ChangeListener;
 import io.globalval.core.DefaultGlobalValNode;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
@@ -45,8 +46,24 @@ public final class GlobalValNodes {
 	 * @throws UncheckedIOException if the socket directory, lock or socket cannot be set up
 	 */
 	public static GlobalValNode start(NodeSettings settings, JsonMapper mapper) {
+		return start(settings, mapper, null);
+	}
+
+	/**
+	 * Start a node with a listener that is added before the transport starts, so that it
+	 * is told about everything the node applies, its role and a worker's first snapshot
+	 * included.
+	 * @param settings the settings
+	 * @param mapper the mapper to write and convert values with
+	 * @param listener the listener, or {@code null}
+	 * @return the started node; a worker may not be ready yet (see {@link GlobalValNode#ready()})
+	 * @throws GlobalValException if role {@code MASTER} is required but another master holds the lock
+	 * @throws UncheckedIOException if the socket directory, lock or socket cannot be set up
+	 */
+	public static GlobalValNode start(NodeSettings settings, JsonMapper mapper, ChangeListener listener) {
 		Transport transport = (settings.transport() == TransportType.TCP) ? new TcpTransport() : new UdsTransport();
-		return DefaultGlobalValNode.start(settings, new ValueCodec(mapper, settings.maxValueSize()), transport);
+		return DefaultGlobalValNode.start(settings, new ValueCodec(mapper, settings.maxValueSize()), transport,
+				listener);
 	}
 
 }

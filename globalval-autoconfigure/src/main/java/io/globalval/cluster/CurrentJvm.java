@@ -21,7 +21,7 @@ public final class CurrentJvm {
 	/**
 	 * Return the command that starts another JVM like this one.
 	 * @param mainClass the application's main class, used when the JVM was not started
-	 * with {@code -jar}
+	 * from an executable jar; {@code null} to take the one this JVM was started with
 	 * @param arguments the application's arguments
 	 * @return the command
 	 */
@@ -43,7 +43,7 @@ public final class CurrentJvm {
 		else {
 			command.add("-cp");
 			command.add(System.getProperty("java.class.path"));
-			command.add(mainClass);
+			command.add((mainClass != null) ? mainClass : first);
 		}
 		command.addAll(arguments);
 		return command;

@@ -41,12 +41,18 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 	 * @param settings the settings
 	 * @param codec the value codec
 	 * @param transport the transport
+	 * @param listener a listener to add before the role is decided and the transport
+	 * starts, or {@code null}
 	 * @return the started node (a worker may not be ready yet)
 	 * @throws GlobalValException if role {@code master} is required but another master holds the lock
 	 * @throws UncheckedIOException if the directory, lock or transport cannot be set up
 	 */
-	public static DefaultGlobalValNode start(NodeSettings settings, ValueCodec codec, Transport transport) {
+	public static DefaultGlobalValNode start(NodeSettings settings, ValueCodec codec, Transport transport,
+			ChangeListener listener) {
 		DefaultGlobalValNode node = new DefaultGlobalValNode(settings, codec, transport);
+		if (listener != null) {
+			node.addListener(listener);
+		}
 		try {
 			MasterLock lock = null;
 			if (settings.role() != RolePreference.WORKER) {
@@ -79,10 +85,10 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 	private void becomeWorker() {
 		WorkerRole worker = new WorkerRole(this.state, this, this.ready);
 		this.role = worker;
+		this.state.roleDecided(Role.WORKER);
 		worker.attachTransport(this.transport.connect(this.state.settings, worker));
 		logger.info("globalval '{}': role WORKER, node {}, master at {}", this.state.settings.name(),
 				this.state.nodeId, this.transport.address(this.state.settings));
-		this.state.roleDecided(Role.WORKER);
 	}
 
 	private MasterRole becomeMaster(MasterLock lock, boolean takeOver) throws IOException {
@@ -113,14 +119,14 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 	}
 
 	/**
-	 * Take over as master if this node is a worker of role {@code auto} and the lock is
-	 * free: writes the old master never answered are sequenced here, after the grace
+	 * Take over as master if this worker may ({@link NodeSettings#takeOver()}) and the
+	 * lock is free: writes the old master never answered are sequenced here, after the grace
 	 * period in which reconnecting workers hand over what this node missed.
 	 * @param worker the worker role asking
 	 * @return whether this node is now master
 	 */
 	synchronized boolean tryTakeOver(WorkerRole worker) {
-		if (this.closed || this.role != worker || this.state.settings.role() != RolePreference.AUTO) {
+		if (this.closed || this.role != worker || !this.state.settings.takeOver()) {
 			return false;
 		}
 		try {

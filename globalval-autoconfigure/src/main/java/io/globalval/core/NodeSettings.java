@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param failoverGrace how long a worker that took over as master waits for the other
  * workers to reconnect (adopting changes they are ahead with) before it takes writes
  * @param persistence whether and how the master keeps changes on disk
+ * @param takeOver whether this node, as a worker, takes over as master when its master
+ * dies (by default only with role {@link RolePreference#AUTO})
  * @param transport how processes reach the master
  * @param tcpHost the address the master binds and workers connect to, with
  * {@link TransportType#TCP}
@@ -35,7 +37,7 @@ import java.util.Objects;
 public record NodeSettings(String name, RolePreference role, Path directory, String nodeName, Duration writeTimeout,
 		int maxKeyLength, int maxValueSize, int maxFrameSize, int changeLogCapacity, long changeLogMaxBytes,
 		long maxQueuedBytes, Duration pingInterval, Duration failoverGrace, Persistence persistence,
-		TransportType transport, String tcpHost, int tcpPort, String tcpSecret) {
+		boolean takeOver, TransportType transport, String tcpHost, int tcpPort, String tcpSecret) {
 
 	/** Name of the lock file whose holder is master. */
 	public static final String LOCK_FILE = "master.lock";
@@ -173,13 +175,16 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 	 * @param pingInterval how often the master probes its workers for lag
 	 * @param failoverGrace how long a new master adopts before it takes writes
 	 * @param persistence whether and how the master keeps changes on disk
+	 * @param takeOver whether this node, as a worker, takes over as master when its
+	 * master dies
 	 */
 	public NodeSettings(String name, RolePreference role, Path directory, String nodeName, Duration writeTimeout,
 			int maxKeyLength, int maxValueSize, int maxFrameSize, int changeLogCapacity, long changeLogMaxBytes,
-			long maxQueuedBytes, Duration pingInterval, Duration failoverGrace, Persistence persistence) {
+			long maxQueuedBytes, Duration pingInterval, Duration failoverGrace, Persistence persistence,
+			boolean takeOver) {
 		this(name, role, directory, nodeName, writeTimeout, maxKeyLength, maxValueSize, maxFrameSize,
 				changeLogCapacity, changeLogMaxBytes, maxQueuedBytes, pingInterval, failoverGrace, persistence,
-				TransportType.UDS, DEFAULT_TCP_HOST, 0, null);
+				takeOver, TransportType.UDS, DEFAULT_TCP_HOST, 0, null);
 	}
 
 	/**
@@ -214,12 +219,12 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 	public String toString() {
 		return ("NodeSettings[name=%s, role=%s, directory=%s, nodeName=%s, writeTimeout=%s, maxKeyLength=%d, "
 				+ "maxValueSize=%d, maxFrameSize=%d, changeLogCapacity=%d, changeLogMaxBytes=%d, maxQueuedBytes=%d, "
-				+ "pingInterval=%s, failoverGrace=%s, persistence=%s, transport=%s, tcpHost=%s, tcpPort=%d, "
-				+ "tcpSecret=%s]")
+				+ "pingInterval=%s, failoverGrace=%s, persistence=%s, takeOver=%s, transport=%s, tcpHost=%s, "
+				+ "tcpPort=%d, tcpSecret=%s]")
 			.formatted(this.name, this.role, this.directory, this.nodeName, this.writeTimeout, this.maxKeyLength,
 					this.maxValueSize, this.maxFrameSize, this.changeLogCapacity, this.changeLogMaxBytes,
-					this.maxQueuedBytes, this.pingInterval, this.failoverGrace, this.persistence, this.transport,
-					this.tcpHost, this.tcpPort, (this.tcpSecret != null) ? "******" : null);
+					this.maxQueuedBytes, this.pingInterval, this.failoverGrace, this.persistence, this.takeOver,
+					this.transport, this.tcpHost, this.tcpPort, (this.tcpSecret != null) ? "******" : null);
 	}
 
 	/**
@@ -273,6 +278,8 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 		private Duration failoverGrace = Duration.ofMillis(500);
 
 		private Persistence persistence = Persistence.DISABLED;
+
+		private Boolean takeOver;
 
 		private TransportType transport = TransportType.UDS;
 
@@ -394,6 +401,16 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 		}
 
 		/**
+		 * @param takeOver whether a worker takes over when its master dies ({@code null}:
+		 * only with role auto)
+		 * @return this builder
+		 */
+		public Builder takeOver(Boolean takeOver) {
+			this.takeOver = takeOver;
+			return this;
+		}
+
+		/**
 		 * Build the settings.
 		 * @return the settings
 		 */
@@ -402,7 +419,8 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 			String node = (this.nodeName != null) ? this.nodeName : "pid-" + ProcessHandle.current().pid();
 			return new NodeSettings(this.name, this.role, dir, node, this.writeTimeout, this.maxKeyLength,
 					this.maxValueSize, this.maxFrameSize, this.changeLogCapacity, this.changeLogMaxBytes,
-					this.maxQueuedBytes, this.pingInterval, this.failoverGrace, this.persistence, this.transport,
+					this.maxQueuedBytes, this.pingInterval, this.failoverGrace, this.persistence,
+					(this.takeOver != null) ? this.takeOver : this.role == RolePreference.AUTO, this.transport,
 					this.tcpHost, this.tcpPort, this.tcpSecret);
 		}
 

@@ -41,6 +41,33 @@ public final class FrameCodec {
 	 * @return the frame bytes, length field included
 	 */
 	public static byte[] encode(Message message) {
+		// the frames of every change first: this runs once per change and peer
+		if (message instanceof Applied m) {
+			return encodeApplied(m);
+		}
+		if (message instanceof Ack m) {
+			return new WireWriter(FrameType.ACK, 20).varint(m.revision()).varint(m.seq()).toFrame();
+		}
+		if (message instanceof Set m) {
+			return new WireWriter(FrameType.SET, 24 + m.key().length() * 3 + m.value().length).varint(m.seq())
+				.string(m.key())
+				.bytes(m.value())
+				.fixed64(m.originNanos())
+				.toFrame();
+		}
+		if (message instanceof Increment m) {
+			return new WireWriter(FrameType.INCREMENT, 32 + m.key().length() * 3).varint(m.seq())
+				.string(m.key())
+				.signed(m.delta())
+				.fixed64(m.originNanos())
+				.toFrame();
+		}
+		if (message instanceof Pong m) {
+			return new WireWriter(FrameType.PONG, 20).fixed64(m.nanos()).varint(m.revision()).toFrame();
+		}
+		if (message instanceof Ping m) {
+			return new WireWriter(FrameType.PING, 20).fixed64(m.nanos()).varint(m.revision()).toFrame();
+		}
 		if (message instanceof Hello m) {
 			return new WireWriter(FrameType.HELLO, 32 + m.appName().length() + m.nodeName().length())
 				.varint(m.protocolVersion())
@@ -68,13 +95,6 @@ public final class FrameCodec {
 		if (message instanceof Resync m) {
 			return new WireWriter(FrameType.RESYNC, 10).varint(m.lastRevision()).toFrame();
 		}
-		if (message instanceof Set m) {
-			return new WireWriter(FrameType.SET, 24 + m.key().length() * 3 + m.value().length).varint(m.seq())
-				.string(m.key())
-				.bytes(m.value())
-				.fixed64(m.originNanos())
-				.toFrame();
-		}
 		if (message instanceof Delete m) {
 			return new WireWriter(FrameType.DELETE, 24 + m.key().length() * 3).varint(m.seq())
 				.string(m.key())
@@ -91,21 +111,8 @@ public final class FrameCodec {
 				.fixed64(m.originNanos())
 				.toFrame();
 		}
-		if (message instanceof Increment m) {
-			return new WireWriter(FrameType.INCREMENT, 32 + m.key().length() * 3).varint(m.seq())
-				.string(m.key())
-				.signed(m.delta())
-				.fixed64(m.originNanos())
-				.toFrame();
-		}
 		if (message instanceof Broadcast m) {
 			return new WireWriter(FrameType.BROADCAST, 10).varint(m.seq()).toFrame();
-		}
-		if (message instanceof Applied m) {
-			return encodeApplied(m);
-		}
-		if (message instanceof Ack m) {
-			return new WireWriter(FrameType.ACK, 20).varint(m.revision()).varint(m.seq()).toFrame();
 		}
 		if (message instanceof Reply m) {
 			return new WireWriter(FrameType.REPLY, 34).varint(m.seq())
@@ -122,12 +129,6 @@ public final class FrameCodec {
 				.varint(m.code().code())
 				.string(m.message())
 				.toFrame();
-		}
-		if (message instanceof Ping m) {
-			return new WireWriter(FrameType.PING, 20).fixed64(m.nanos()).varint(m.revision()).toFrame();
-		}
-		if (message instanceof Pong m) {
-			return new WireWriter(FrameType.PONG, 20).fixed64(m.nanos()).varint(m.revision()).toFrame();
 		}
 		throw new IllegalArgumentException("Unknown message " + message);
 	}

@@ -1,0 +1,174 @@
+package io.globalval.autoconfigure;
+
+import java.nio.file.Path;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
+
+import io.globalval.GlobalValNodes;
+import io.globalval.GlobalValTemplate;
+import io.globalval.autoconfigure.GlobalValProperties.Transport;
+import io.globalval.core.GlobalValNode;
+import io.globalval.core.NodeSettings;
+import io.globalval.core.Persistence;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@link EnableAutoConfiguration Auto-configuration} for globalval: the node of this
+ * process (started and stopped with the context by a {@link GlobalValLifecycle}), a
+ * {@link GlobalValTemplate}, and the application events of what the node applies.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "globalval.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(GlobalValProperties.class)
+public final class GlobalValAutoConfiguration {
+
+	/** The name used when neither globalval.name nor spring.application.name is set. */
+	public static final String DEFAULT_NAME = "application";
+
+	@Bean
+	GlobalValEventPublisher globalValEventPublisher(ApplicationEventPublisher applicationEventPublisher) {
+		return new GlobalValEventPublisher(applicationEventPublisher);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GlobalValNode globalValNode(GlobalValProperties properties, Environment environment,
+			ObjectProvider<JsonMapper> jsonMapper, GlobalValEventPublisher events) {
+		if (properties.getTransport() != Transport.UDS) {
+			throw new InvalidConfigurationPropertyValueException("globalval.transport", properties.getTransport(),
+					"The Redis transport is not available yet; use 'uds' (the default) for processes on one host");
+		}
+		NodeSettings settings = nodeSettings(properties, environment);
+		JsonMapper mapper = jsonMapper.getIfAvailable(GlobalValAutoConfiguration::defaultMapper);
+		GlobalValNode node = GlobalValNodes.start(settings, mapper, events);
+		events.listeningTo(node);
+		return node;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GlobalValTemplate globalValTemplate(GlobalValNode node, ObjectProvider<JsonMapper> jsonMapper) {
+		return new GlobalValTemplate(node, jsonMapper.getIfAvailable(() -> node.replica().codec().mapper()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GlobalValConnectionMonitor globalValConnectionMonitor(GlobalValNode node,
+			ApplicationEventPublisher applicationEventPublisher,
+			ObjectProvider<ApplicationAvailability> applicationAvailability) {
+		return new GlobalValConnectionMonitor(node, applicationEventPublisher,
+				applicationAvailability.getIfAvailable());
+	}
+
+	@Bean
+	GlobalValLifecycle globalValLifecycle(GlobalValNode node, GlobalValEventPublisher events,
+			GlobalValConnectionMonitor monitor, GlobalValProperties properties) {
+		return new GlobalValLifecycle(node, events, monitor, properties.getStartupTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GlobalValClusterLifecycle globalValClusterLifecycle(GlobalValNode node, GlobalValProperties properties,
+			ObjectProvider<ApplicationArguments> arguments, ApplicationContext context, Environment environment) {
+		ApplicationArguments applicationArguments = arguments.getIfAvailable();
+		String[] args = (applicationArguments != null) ? applicationArguments.getSourceArgs() : new String[0];
+		return new GlobalValClusterLifecycle(node, properties.getCluster(), args,
+				workerBasePort(properties.getCluster(), context, environment));
+	}
+
+	/**
+	 * The first worker's HTTP port: configured, or the master's port + 1 in a web
+	 * application, or none.
+	 */
+	static Integer workerBasePort(GlobalValProperties.Cluster cluster, ApplicationContext context,
+			Environment environment) {
+		if (cluster.getBasePort() != null) {
+			return cluster.getBasePort();
+		}
+		if (!isWebServerContext(context)) {
+			return null;
+		}
+		int port = environment.getProperty("server.port", Integer.class, 8080);
+		return (port > 0) ? port + 1 : null;
+	}
+
+	private static boolean isWebServerContext(ApplicationContext context) {
+		ClassLoader classLoader = context.getClassLoader();
+		return ClassUtils.isPresent(WEB_SERVER_CONTEXT, classLoader)
+				&& ClassUtils.resolveClassName(WEB_SERVER_CONTEXT, classLoader).isInstance(context);
+	}
+
+	/** Checked by name: the web server is optional. */
+	private static final String WEB_SERVER_CONTEXT = "org.springframework.boot.web.server.context.WebServerApplicationContext";
+
+	static NodeSettings nodeSettings(GlobalValProperties properties, Environment environment) {
+		String name = applicationName(properties, environment);
+		return NodeSettings.builder()
+			.name(name)
+			.role(properties.getRole())
+			.directory(properties.getUds().getDirectory())
+			.nodeName(StringUtils.hasText(properties.getNodeName()) ? properties.getNodeName() : null)
+			.writeTimeout(properties.getWriteTimeout())
+			.maxKeyLength(properties.getMaxKeyLength())
+			.maxValueSize(toIntBytes("globalval.max-value-size", properties.getMaxValueSize()))
+			.maxFrameSize(toIntBytes("globalval.max-frame-size", properties.getMaxFrameSize()))
+			.changeLogCapacity(properties.getChangeLog().getCapacity())
+			.changeLogMaxBytes(properties.getChangeLog().getMaxSize().toBytes())
+			.maxQueuedBytes(properties.getMaxQueuedSize().toBytes())
+			.pingInterval(properties.getPingInterval())
+			.takeOver(properties.getFailover().getEnabled())
+			.failoverGrace(properties.getFailover().getGrace())
+			.persistence(persistence(properties, name))
+			.build();
+	}
+
+	private static Persistence persistence(GlobalValProperties properties, String name) {
+		GlobalValProperties.Persistence persistence = properties.getPersistence();
+		if (!persistence.isEnabled()) {
+			return Persistence.DISABLED;
+		}
+		Path directory = persistence.getDirectory();
+		if (directory == null) {
+			Path socketDirectory = properties.getUds().getDirectory();
+			directory = ((socketDirectory != null) ? socketDirectory : NodeSettings.defaultDirectory(name)).resolve("data");
+		}
+		return new Persistence(true, directory, persistence.getFsync(), persistence.getCompactAfter().toBytes());
+	}
+
+	static String applicationName(GlobalValProperties properties, Environment environment) {
+		if (StringUtils.hasText(properties.getName())) {
+			return properties.getName();
+		}
+		String applicationName = environment.getProperty("spring.application.name");
+		return StringUtils.hasText(applicationName) ? applicationName : DEFAULT_NAME;
+	}
+
+	private static int toIntBytes(String property, DataSize size) {
+		long bytes = size.toBytes();
+		if (bytes > Integer.MAX_VALUE) {
+			throw new InvalidConfigurationPropertyValueException(property, size,
+					"At most " + Integer.MAX_VALUE + " bytes (2GB) are supported");
+		}
+		return (int) bytes;
+	}
+
+	private static JsonMapper defaultMapper() {
+		return JsonMapper.builder().build();
+	}
+
+}

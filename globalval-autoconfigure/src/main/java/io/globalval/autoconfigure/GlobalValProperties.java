@@ -1,0 +1,483 @@
+package io.globalval.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+import io.globalval.core.RolePreference;
+
+/**
+ * Configuration properties for globalval: global values shared by the processes of one
+ * application.
+ */
+@ConfigurationProperties("globalval")
+public class GlobalValProperties {
+
+	/**
+	 * Whether to enable globalval.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * How this process decides its role. 'auto': the first process of the application to
+	 * take the exclusive lock on the application's lock file is master, the others are
+	 * workers. 'master': be master or fail to start. 'worker': connect to the master.
+	 */
+	private RolePreference role = RolePreference.AUTO;
+
+	/**
+	 * Name of the application whose processes share values. Defaults to
+	 * 'spring.application.name', else 'application'.
+	 */
+	private String name;
+
+	/**
+	 * Transport between the processes.
+	 */
+	private Transport transport = Transport.UDS;
+
+	/**
+	 * Readable name of this process, for logs, metrics and the actuator endpoint.
+	 * Defaults to 'pid-' followed by the process id.
+	 */
+	private String nodeName;
+
+	/**
+	 * How long a write may wait for the master's answer before its future fails with a
+	 * timeout.
+	 */
+	private Duration writeTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * How long startup may wait until this process can serve reads (for a worker: until
+	 * it has applied the master's state) before it fails.
+	 */
+	private Duration startupTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * Longest key, in characters.
+	 */
+	private int maxKeyLength = 256;
+
+	/**
+	 * Largest value, as JSON.
+	 */
+	private DataSize maxValueSize = DataSize.ofMegabytes(1);
+
+	/**
+	 * Largest frame on the wire. Larger frames are rejected before any buffer is
+	 * allocated. Must exceed the largest value plus room for its key.
+	 */
+	private DataSize maxFrameSize = DataSize.ofMegabytes(16);
+
+	/**
+	 * How much data may wait to be written to one peer before it is disconnected as too
+	 * slow.
+	 */
+	private DataSize maxQueuedSize = DataSize.ofMegabytes(256);
+
+	/**
+	 * How often the master probes its workers for their revision and lag.
+	 */
+	private Duration pingInterval = Duration.ofSeconds(1);
+
+	private final ChangeLog changeLog = new ChangeLog();
+
+	private final Uds uds = new Uds();
+
+	private final Health health = new Health();
+
+	private final Failover failover = new Failover();
+
+	private final Persistence persistence = new Persistence();
+
+	private final Cluster cluster = new Cluster();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public RolePreference getRole() {
+		return this.role;
+	}
+
+	public void setRole(RolePreference role) {
+		this.role = role;
+	}
+
+	public String getName() {
+		return this.name;
+	}
+
+	public void setName(String name) {
+		this.name = name;
+	}
+
+	public Transport getTransport() {
+		return this.transport;
+	}
+
+	public void setTransport(Transport transport) {
+		this.transport = transport;
+	}
+
+	public String getNodeName() {
+		return this.nodeName;
+	}
+
+	public void setNodeName(String nodeName) {
+		this.nodeName = nodeName;
+	}
+
+	public Duration getWriteTimeout() {
+		return this.writeTimeout;
+	}
+
+	public void setWriteTimeout(Duration writeTimeout) {
+		this.writeTimeout = writeTimeout;
+	}
+
+	public Duration getStartupTimeout() {
+		return this.startupTimeout;
+	}
+
+	public void setStartupTimeout(Duration startupTimeout) {
+		this.startupTimeout = startupTimeout;
+	}
+
+	public int getMaxKeyLength() {
+		return this.maxKeyLength;
+	}
+
+	public void setMaxKeyLength(int maxKeyLength) {
+		this.maxKeyLength = maxKeyLength;
+	}
+
+	public DataSize getMaxValueSize() {
+		return this.maxValueSize;
+	}
+
+	public void setMaxValueSize(DataSize maxValueSize) {
+		this.maxValueSize = maxValueSize;
+	}
+
+	public DataSize getMaxFrameSize() {
+		return this.maxFrameSize;
+	}
+
+	public void setMaxFrameSize(DataSize maxFrameSize) {
+		this.maxFrameSize = maxFrameSize;
+	}
+
+	public DataSize getMaxQueuedSize() {
+		return this.maxQueuedSize;
+	}
+
+	public void setMaxQueuedSize(DataSize maxQueuedSize) {
+		this.maxQueuedSize = maxQueuedSize;
+	}
+
+	public Duration getPingInterval() {
+		return this.pingInterval;
+	}
+
+	public void setPingInterval(Duration pingInterval) {
+		this.pingInterval = pingInterval;
+	}
+
+	public ChangeLog getChangeLog() {
+		return this.changeLog;
+	}
+
+	public Uds getUds() {
+		return this.uds;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public Failover getFailover() {
+		return this.failover;
+	}
+
+	public Persistence getPersistence() {
+		return this.persistence;
+	}
+
+	public Cluster getCluster() {
+		return this.cluster;
+	}
+
+	/**
+	 * Transports between the processes of an application.
+	 */
+	public enum Transport {
+
+		/**
+		 * Unix domain socket: processes on one host.
+		 */
+		UDS,
+
+		/**
+		 * Redis: processes on several hosts. Not available yet.
+		 */
+		REDIS
+
+	}
+
+	/**
+	 * The master's log of recent changes, from which reconnecting workers catch up
+	 * without a full snapshot.
+	 */
+	public static class ChangeLog {
+
+		/**
+		 * Most recent changes the master keeps for catch-up.
+		 */
+		private int capacity = 100_000;
+
+		/**
+		 * Most data of recent changes the master keeps for catch-up.
+		 */
+		private DataSize maxSize = DataSize.ofMegabytes(64);
+
+		public int getCapacity() {
+			return this.capacity;
+		}
+
+		public void setCapacity(int capacity) {
+			this.capacity = capacity;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+	}
+
+	/**
+	 * Unix domain socket transport.
+	 */
+	public static class Uds {
+
+		/**
+		 * Directory of the application's lock file and the master's socket, shared by all
+		 * its processes. Defaults to '<java.io.tmpdir>/globalval-<name>'.
+		 */
+		private Path directory;
+
+		public Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(Path directory) {
+			this.directory = directory;
+		}
+
+	}
+
+	/**
+	 * Health indicator.
+	 */
+	public static class Health {
+
+		/**
+		 * How long a worker may be cut off from its master before its health is DOWN.
+		 */
+		private Duration maxDisconnected = Duration.ofSeconds(10);
+
+		public Duration getMaxDisconnected() {
+			return this.maxDisconnected;
+		}
+
+		public void setMaxDisconnected(Duration maxDisconnected) {
+			this.maxDisconnected = maxDisconnected;
+		}
+
+	}
+
+	/**
+	 * Failover: a worker takes over when its master dies.
+	 */
+	public static class Failover {
+
+		/**
+		 * Whether a worker takes over as master when its master dies. Defaults to true for
+		 * role auto and false for role worker.
+		 */
+		private Boolean enabled;
+
+		/**
+		 * How long a worker that took over waits for the other workers to reconnect and
+		 * hand over changes it missed before it takes writes.
+		 */
+		private Duration grace = Duration.ofMillis(500);
+
+		public Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getGrace() {
+			return this.grace;
+		}
+
+		public void setGrace(Duration grace) {
+			this.grace = grace;
+		}
+
+	}
+
+	/**
+	 * Persistence: the master keeps every change on disk, so that a full restart of the
+	 * application restores every value and the revision.
+	 */
+	public static class Persistence {
+
+		/**
+		 * Whether the master writes every change to a log on disk.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Directory of the change log and its snapshot. Defaults to 'data' in the socket
+		 * directory; use a directory that outlives reboots for values that must.
+		 */
+		private Path directory;
+
+		/**
+		 * When the change log is forced to disk: 'always' (before a change is
+		 * acknowledged), 'every-second' or 'never' (left to the operating system).
+		 */
+		private io.globalval.core.Persistence.Fsync fsync = io.globalval.core.Persistence.Fsync.EVERY_SECOND;
+
+		/**
+		 * Size of the change log above which it is compacted into a snapshot.
+		 */
+		private DataSize compactAfter = DataSize.ofMegabytes(64);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(Path directory) {
+			this.directory = directory;
+		}
+
+		public io.globalval.core.Persistence.Fsync getFsync() {
+			return this.fsync;
+		}
+
+		public void setFsync(io.globalval.core.Persistence.Fsync fsync) {
+			this.fsync = fsync;
+		}
+
+		public DataSize getCompactAfter() {
+			return this.compactAfter;
+		}
+
+		public void setCompactAfter(DataSize compactAfter) {
+			this.compactAfter = compactAfter;
+		}
+
+	}
+
+	/**
+	 * Cluster mode: the master starts the application's workers itself, like Node.js's
+	 * cluster.fork().
+	 */
+	public static class Cluster {
+
+		/**
+		 * Number of worker processes the master starts (same java, JVM options, classpath
+		 * or jar, main class and arguments). 0 starts none.
+		 */
+		private int workers;
+
+		/**
+		 * HTTP port of the first worker in a web application; worker i listens on
+		 * base-port + i - 1. Defaults to the master's server.port + 1.
+		 */
+		private Integer basePort;
+
+		/**
+		 * Wait before restarting a worker that exited unexpectedly; doubles on every
+		 * restart in a row, up to 30 seconds.
+		 */
+		private Duration restartBackoff = Duration.ofSeconds(1);
+
+		/**
+		 * Most restarts of one worker within a minute before the master gives up on it.
+		 */
+		private int maxRestartsPerMinute = 5;
+
+		/**
+		 * How long a worker may take to stop after SIGTERM before it is killed.
+		 */
+		private Duration stopTimeout = Duration.ofSeconds(10);
+
+		public int getWorkers() {
+			return this.workers;
+		}
+
+		public void setWorkers(int workers) {
+			this.workers = workers;
+		}
+
+		public Integer getBasePort() {
+			return this.basePort;
+		}
+
+		public void setBasePort(Integer basePort) {
+			this.basePort = basePort;
+		}
+
+		public Duration getRestartBackoff() {
+			return this.restartBackoff;
+		}
+
+		public void setRestartBackoff(Duration restartBackoff) {
+			this.restartBackoff = restartBackoff;
+		}
+
+		public int getMaxRestartsPerMinute() {
+			return this.maxRestartsPerMinute;
+		}
+
+		public void setMaxRestartsPerMinute(int maxRestartsPerMinute) {
+			this.maxRestartsPerMinute = maxRestartsPerMinute;
+		}
+
+		public Duration getStopTimeout() {
+			return this.stopTimeout;
+		}
+
+		public void setStopTimeout(Duration stopTimeout) {
+			this.stopTimeout = stopTimeout;
+		}
+
+	}
+
+}

@@ -1,0 +1,63 @@
+package io.globalval.autoconfigure.actuate;
+
+import java.time.Duration;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+
+import io.globalval.Role;
+import io.globalval.autoconfigure.GlobalValConnectionMonitor;
+import io.globalval.core.GlobalValNode;
+
+/**
+ * {@link HealthIndicator} of globalval: a master is up; a worker is up while it is
+ * connected to its master, or has been cut off for less than
+ * {@code globalval.health.max-disconnected} (it reconnects by itself), and down after
+ * that.
+ */
+public class GlobalValHealthIndicator extends AbstractHealthIndicator {
+
+	private final GlobalValNode node;
+
+	private final GlobalValConnectionMonitor monitor;
+
+	private final Duration maxDisconnected;
+
+	/**
+	 * Create a new health indicator.
+	 * @param node the node
+	 * @param monitor the monitor of the node's connection
+	 * @param maxDisconnected how long a worker may be cut off before it is down
+	 */
+	public GlobalValHealthIndicator(GlobalValNode node, GlobalValConnectionMonitor monitor, Duration maxDisconnected) {
+		super("globalval health check failed");
+		this.node = node;
+		this.monitor = monitor;
+		this.maxDisconnected = maxDisconnected;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		Duration disconnectedFor = this.monitor.disconnectedFor();
+		boolean down = this.node.role() == Role.WORKER && disconnectedFor.compareTo(this.maxDisconnected) > 0;
+		builder.status(down ? Status.DOWN : Status.UP);
+		builder.withDetail("name", this.node.settings().name())
+			.withDetail("role", this.node.role())
+			.withDetail("revision", this.node.replica().revision())
+			.withDetail("connected", this.node.isConnected());
+		if (this.node.role() == Role.MASTER) {
+			builder.withDetail("workers", this.node.workers().size());
+		}
+		if (!disconnectedFor.isZero()) {
+			builder.withDetail("disconnectedFor", disconnectedFor.toString())
+				.withDetail("maxDisconnected", this.maxDisconnected.toString())
+				.withDetail("socket", this.node.settings().socketFile().toString());
+		}
+		if (down) {
+			builder.withDetail("error", "Cut off from the master for longer than globalval.health.max-disconnected");
+		}
+	}
+
+}

@@ -1,0 +1,206 @@
+package io.globalval.autoconfigure.metrics;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.globalval.core.GlobalValNode;
+import io.globalval.core.NodeMetrics;
+import io.globalval.core.WorkerStatus;
+
+/**
+ * Micrometer meters of a globalval node, all named {@code globalval.*} and tagged with the
+ * application's {@code name}. Counters and gauges read the node's own counters when a
+ * registry asks, so they cost replication nothing; the propagation timer records each
+ * change a node applies that was written on this host.
+ * <p>
+ * The per-worker gauges ({@code globalval.worker.revisions.behind} and
+ * {@code globalval.worker.lag}, tagged by {@code worker} name) exist on the master for
+ * each connected worker; they show the worker's last report and are added and removed
+ * every {@code globalval.ping-interval} as workers come and go.
+ */
+public class GlobalValMetrics implements MeterBinder, AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(GlobalValMetrics.class);
+
+	private final GlobalValNode node;
+
+	private final Tags tags;
+
+	private final List<Timer> propagationTimers = new CopyOnWriteArrayList<>();
+
+	private final Map<MeterRegistry, Map<String, List<Meter>>> workerMeters = new ConcurrentHashMap<>();
+
+	private volatile Map<String, WorkerStatus> workers = Map.of();
+
+	private ScheduledExecutorService refresher;
+
+	/**
+	 * Create meters of a node.
+	 * @param node the node
+	 */
+	public GlobalValMetrics(GlobalValNode node) {
+		this(node, Tags.empty());
+	}
+
+	/**
+	 * Create meters of a node with extra tags.
+	 * @param node the node
+	 * @param tags tags added to every meter
+	 */
+	public GlobalValMetrics(GlobalValNode node, Iterable<Tag> tags) {
+		this.node = node;
+		this.tags = Tags.of("name", node.settings().name()).and(tags);
+	}
+
+	@Override
+	public synchronized void bindTo(MeterRegistry registry) {
+		NodeMetrics metrics = this.node.metrics();
+		counter(registry, "globalval.changes.sent", "Writes this process submitted", null, metrics,
+				NodeMetrics::writesSent);
+		counter(registry, "globalval.changes.applied", "Changes applied to this process's replica", null, metrics,
+				NodeMetrics::changesApplied);
+		counter(registry, "globalval.bytes.sent", "Bytes written to this process's connections", BaseUnits.BYTES,
+				metrics, NodeMetrics::bytesSent);
+		counter(registry, "globalval.bytes.received", "Bytes read from this process's connections", BaseUnits.BYTES,
+				metrics, NodeMetrics::bytesReceived);
+		counter(registry, "globalval.resyncs", "Resyncs: gaps, and reconnects answered with a snapshot", null, metrics,
+				NodeMetrics::resyncs);
+		counter(registry, "globalval.snapshots.applied", "Snapshots that replaced this process's replica", null,
+				metrics, NodeMetrics::snapshotsApplied);
+		counter(registry, "globalval.frames.rejected", "Frames or connections refused as invalid", null, metrics,
+				NodeMetrics::framesRejected);
+		gauge(registry, "globalval.keys", "Keys in this process's replica", (node) -> node.replica().size());
+		gauge(registry, "globalval.revision", "Last revision applied in this process",
+				(node) -> node.replica().revision());
+		gauge(registry, "globalval.workers", "Workers connected to this master", (node) -> node.workers().size());
+		Timer propagation = Timer.builder("globalval.propagation")
+			.description("Time from a write at its origin to its application in this process (same host only)")
+			.tags(this.tags)
+			.register(registry);
+		this.propagationTimers.add(propagation);
+		// one hook per node: it feeds the timer of every registry this is bound to
+		metrics.onPropagation((nanos) -> this.propagationTimers.forEach((timer) -> timer.record(nanos,
+				TimeUnit.NANOSECONDS)));
+		this.workerMeters.put(registry, new HashMap<>());
+		refreshWorkers();
+		startRefreshing();
+	}
+
+	/**
+	 * Register the per-worker gauges of the workers connected now and remove those of
+	 * workers that left.
+	 */
+	public synchronized void refreshWorkers() {
+		Map<String, WorkerStatus> current = new HashMap<>();
+		for (WorkerStatus worker : this.node.workers()) {
+			current.put(worker.name(), worker);
+		}
+		this.workers = current;
+		this.workerMeters.forEach((registry, meters) -> {
+			meters.entrySet().removeIf((entry) -> {
+				if (current.containsKey(entry.getKey())) {
+					return false;
+				}
+				entry.getValue().forEach(registry::remove);
+				return true;
+			});
+			current.keySet()
+				.forEach((worker) -> meters.computeIfAbsent(worker, (name) -> workerMeters(registry, name)));
+		});
+	}
+
+	private List<Meter> workerMeters(MeterRegistry registry, String worker) {
+		Tags workerTags = this.tags.and("worker", worker);
+		Meter behind = Gauge
+			.builder("globalval.worker.revisions.behind", this,
+					(metrics) -> metrics.worker(worker, WorkerStatus::revisionsBehind))
+			.description("Revisions a worker was behind the master at its last report")
+			.tags(workerTags)
+			.register(registry);
+		Meter lag = TimeGauge
+			.builder("globalval.worker.lag", this, TimeUnit.NANOSECONDS,
+					(metrics) -> metrics.worker(worker, WorkerStatus::lagNanos))
+			.description("Round trip of the master's last probe of a worker")
+			.tags(workerTags)
+			.register(registry);
+		return List.of(behind, lag);
+	}
+
+	private double worker(String name, ToLongFunction<WorkerStatus> value) {
+		WorkerStatus status = this.workers.get(name);
+		return (status != null) ? value.applyAsLong(status) : Double.NaN;
+	}
+
+	private synchronized void startRefreshing() {
+		if (this.refresher != null) {
+			return;
+		}
+		String name = this.node.settings().name();
+		this.refresher = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "globalval-metrics-" + name);
+			thread.setDaemon(true);
+			return thread;
+		});
+		long interval = Math.max(1, this.node.settings().pingInterval().toMillis());
+		this.refresher.scheduleWithFixedDelay(this::refreshSafely, interval, interval, TimeUnit.MILLISECONDS);
+	}
+
+	private void refreshSafely() {
+		try {
+			refreshWorkers();
+		}
+		catch (RuntimeException ex) {
+			// a failing refresh must not cancel the schedule
+			logger.warn("Refreshing the globalval worker gauges failed", ex);
+		}
+	}
+
+	/**
+	 * Stop refreshing the per-worker gauges and recording propagation times.
+	 */
+	@Override
+	public synchronized void close() {
+		this.node.metrics().onPropagation((nanos) -> {
+		});
+		if (this.refresher != null) {
+			this.refresher.shutdownNow();
+			this.refresher = null;
+		}
+	}
+
+	private void counter(MeterRegistry registry, String name, String description, String baseUnit,
+			NodeMetrics metrics, ToDoubleFunction<NodeMetrics> count) {
+		FunctionCounter.builder(name, metrics, count)
+			.description(description)
+			.baseUnit(baseUnit)
+			.tags(this.tags)
+			.register(registry);
+	}
+
+	private void gauge(MeterRegistry registry, String name, String description,
+			ToDoubleFunction<GlobalValNode> value) {
+		Gauge.builder(name, this.node, value).description(description).tags(this.tags).register(registry);
+	}
+
+}

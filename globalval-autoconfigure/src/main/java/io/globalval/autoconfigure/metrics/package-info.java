@@ -1,0 +1,4 @@
+/**
+ * Micrometer meters of globalval.
+ */
+package io.globalval.autoconfigure.metrics;

@@ -1,0 +1,128 @@
+package io.globalval.autoconfigure.actuate;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import io.globalval.GlobalValTemplate;
+import io.globalval.Role;
+import io.globalval.autoconfigure.GlobalValAutoConfiguration;
+import io.globalval.autoconfigure.OtherNodes;
+import io.globalval.autoconfigure.actuate.GlobalValEndpoint.GlobalValDescriptor;
+import io.globalval.core.GlobalValNode;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link GlobalValEndpointAutoConfiguration} and
+ * {@link GlobalValHealthContributorAutoConfiguration}.
+ */
+class GlobalValActuatorAutoConfigurationTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	@TempDir
+	Path directory;
+
+	private OtherNodes others;
+
+	private ApplicationContextRunner contextRunner;
+
+	@BeforeEach
+	void setUp() {
+		this.others = new OtherNodes(this.directory);
+		this.contextRunner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(GlobalValAutoConfiguration.class,
+					GlobalValEndpointAutoConfiguration.class, GlobalValHealthContributorAutoConfiguration.class))
+			.withPropertyValues("globalval.name=" + OtherNodes.NAME, "globalval.uds.directory=" + this.directory,
+					"management.endpoints.web.exposure.include=globalval");
+	}
+
+	@AfterEach
+	void closeOthers() {
+		this.others.close();
+	}
+
+	@Test
+	void endpointDescribesTheMasterAndItsWorkers() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(GlobalValEndpoint.class);
+			context.getBean(GlobalValTemplate.class).set("a", 1).join();
+			this.others.worker("worker-a");
+			GlobalValEndpoint endpoint = context.getBean(GlobalValEndpoint.class);
+			await().atMost(WAIT).untilAsserted(() -> assertThat(endpoint.globalVal().workers()).hasSize(1));
+			GlobalValDescriptor descriptor = endpoint.globalVal();
+			assertThat(descriptor.name()).isEqualTo(OtherNodes.NAME);
+			assertThat(descriptor.role()).isEqualTo(Role.MASTER);
+			assertThat(descriptor.revision()).isEqualTo(1);
+			assertThat(descriptor.keys()).isEqualTo(1);
+			assertThat(descriptor.connected()).isTrue();
+			assertThat(descriptor.workers().get(0).name()).isEqualTo("worker-a");
+			JsonNode json = JsonMapper.builder().build().valueToTree(descriptor);
+			assertThat(json.get("role").asString()).isEqualTo("MASTER");
+			assertThat(json.get("workers").get(0).has("revisionsBehind")).isTrue();
+			assertThat(json.get("workers").get(0).has("lagMillis")).isTrue();
+		});
+	}
+
+	@Test
+	void endpointIsAbsentUnlessExposed() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=health")
+			.run((context) -> assertThat(context).doesNotHaveBean(GlobalValEndpoint.class));
+	}
+
+	@Test
+	void endpointAndHealthAreAbsentWithoutActuator() {
+		this.contextRunner
+			.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate", "org.springframework.boot.health"))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(GlobalValTemplate.class)
+				.doesNotHaveBean(GlobalValEndpoint.class)
+				.doesNotHaveBean(GlobalValHealthIndicator.class));
+	}
+
+	@Test
+	void masterIsHealthy() {
+		this.contextRunner.run((context) -> {
+			Health health = context.getBean(GlobalValHealthIndicator.class).health();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("role", Role.MASTER).containsEntry("connected", true);
+		});
+	}
+
+	@Test
+	void workerCutOffFromItsMasterForTooLongIsDown() {
+		GlobalValNode master = this.others.master();
+		this.contextRunner.withPropertyValues("globalval.role=worker", "globalval.health.max-disconnected=200ms")
+			.run((context) -> {
+			GlobalValHealthIndicator indicator = context.getBean(GlobalValHealthIndicator.class);
+			assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+			master.close();
+			await().atMost(WAIT).untilAsserted(() -> assertThat(indicator.health().getStatus()).isEqualTo(Status.DOWN));
+			Health health = indicator.health();
+			assertThat(health.getDetails()).containsEntry("role", Role.WORKER)
+				.containsEntry("connected", false)
+				.containsKeys("disconnectedFor", "maxDisconnected", "socket", "error");
+		});
+	}
+
+	@Test
+	void healthIndicatorCanBeDisabled() {
+		this.contextRunner.withPropertyValues("management.health.globalval.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(GlobalValHealthIndicator.class));
+	}
+
+}

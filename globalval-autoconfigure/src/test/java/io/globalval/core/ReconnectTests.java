@@ -1,0 +1,84 @@
+package io.globalval.core;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.globalval.GlobalValNodes;
+import io.globalval.GlobalValTemplate;
+import io.globalval.testsupport.UdsProxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Workers whose connection to the master breaks (the master itself stays up) reconnect,
+ * catch up with the changes they missed, and send their unanswered writes again, which
+ * the master applies once.
+ */
+class ReconnectTests {
+
+	@TempDir
+	Path masterDirectory;
+
+	@TempDir
+	Path workerDirectory;
+
+	private final List<AutoCloseable> closeables = new ArrayList<>();
+
+	@AfterEach
+	void close() throws Exception {
+		for (AutoCloseable closeable : this.closeables) {
+			closeable.close();
+		}
+	}
+
+	private GlobalValNode start(Path directory, RolePreference role) {
+		GlobalValNode node = GlobalValNodes.start(NodeSettings.builder()
+			.name("reconnect")
+			.directory(directory)
+			.role(role)
+			.writeTimeout(Duration.ofSeconds(20))
+			.build());
+		this.closeables.add(0, node);
+		return node;
+	}
+
+	@Test
+	void workerCatchesUpWithDeltasAndItsWritesAreAppliedOnceAfterConnectionsBreak() throws Exception {
+		GlobalValNode masterNode = start(this.masterDirectory, RolePreference.MASTER);
+		Files.createDirectories(this.workerDirectory);
+		UdsProxy proxy = new UdsProxy(this.workerDirectory.resolve(NodeSettings.SOCKET_FILE),
+				this.masterDirectory.resolve(NodeSettings.SOCKET_FILE));
+		this.closeables.add(0, proxy);
+		GlobalValNode workerNode = start(this.workerDirectory, RolePreference.WORKER);
+		workerNode.ready().get(10, TimeUnit.SECONDS);
+		GlobalValTemplate master = new GlobalValTemplate(masterNode);
+		GlobalValTemplate worker = new GlobalValTemplate(workerNode);
+		List<CompletableFuture<Long>> increments = new ArrayList<>();
+		for (int round = 0; round < 5; round++) {
+			for (int i = 0; i < 200; i++) {
+				master.set("m" + (i % 20), round * 1000 + i);
+				increments.add(worker.increment("counter", 1));
+			}
+			proxy.dropAll();
+		}
+		CompletableFuture.allOf(increments.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+		long revision = master.revision();
+		worker.awaitRevision(revision).get(20, TimeUnit.SECONDS);
+		assertThat(master.get("counter")).isEqualTo(1000);
+		assertThat(worker.entries()).isEqualTo(master.entries());
+		await().atMost(Duration.ofSeconds(10)).until(workerNode::isConnected);
+		// only the first join needed a snapshot: every reconnect caught up with deltas
+		assertThat(workerNode.metrics().snapshotsApplied()).isEqualTo(1);
+	}
+
+}
