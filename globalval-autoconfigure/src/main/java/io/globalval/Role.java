@@ -9,6 +9,12 @@ public enum Role {
 	MASTER,
 
 	/** Keeps a replica that follows the master; sends its writes to the master. */
-	WORKER
+	WORKER,
+
+	/**
+	 * Every process is a peer of a Redis server that sequences changes: each keeps a
+	 * replica that follows the server's sequence and sends its writes there.
+	 */
+	PEER
 
 }

@@ -82,6 +82,34 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 		return node;
 	}
 
+	/**
+	 * Start a node whose changes a remote sequencer orders (a Redis server, for example):
+	 * role {@link Role#PEER}, no lock, no socket.
+	 * @param settings the settings (the socket directory and the role preference are not used)
+	 * @param codec the value codec
+	 * @param sequencer the sequencer, started here and closed with the node
+	 * @return the started node; it is ready once the sequencer has delivered a first snapshot
+	 * @throws GlobalValException if the sequencer cannot be reached
+	 */
+	public static DefaultGlobalValNode start(NodeSettings settings, ValueCodec codec, RemoteSequencer sequencer) {
+		DefaultGlobalValNode node = new DefaultGlobalValNode(settings, codec, null);
+		PeerRole peer = new PeerRole(node.state, sequencer, node.ready);
+		synchronized (node) {
+			node.role = peer;
+		}
+		try {
+			peer.start();
+		}
+		catch (RuntimeException ex) {
+			node.close();
+			throw ex;
+		}
+		logger.info("globalval '{}': role PEER, node {}, sequencer at {}", settings.name(), node.state.nodeId,
+				sequencer.address());
+		node.state.roleDecided(Role.PEER);
+		return node;
+	}
+
 	private void becomeWorker() {
 		WorkerRole worker = new WorkerRole(this.state, this, this.ready);
 		this.role = worker;

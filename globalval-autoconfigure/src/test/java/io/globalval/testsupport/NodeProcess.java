@@ -73,12 +73,31 @@ public final class NodeProcess implements AutoCloseable {
 	 */
 	public static NodeProcess start(Path directory, String role, String name, Path log, List<String> jvmOptions,
 			List<String> extra) throws Exception {
+		List<String> arguments = new ArrayList<>(List.of(directory.toString(), role, name));
+		arguments.addAll(extra);
+		return start(NodeProcessMain.class, log, jvmOptions, arguments);
+	}
+
+	/**
+	 * Start a node in a new JVM with a main class of its own that answers like
+	 * {@link NodeProcessMain}.
+	 * @param main the main class
+	 * @param log where the child's logs go
+	 * @param arguments the main class's arguments
+	 * @return the started node, ready
+	 */
+	public static NodeProcess start(Class<?> main, Path log, List<String> arguments) throws Exception {
+		return start(main, log, List.of("-Xmx256m"), arguments);
+	}
+
+	private static NodeProcess start(Class<?> main, Path log, List<String> jvmOptions, List<String> arguments)
+			throws Exception {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		List<String> command = new ArrayList<>(List.of(java));
 		command.addAll(jvmOptions);
 		command.addAll(List.of("-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-				NodeProcessMain.class.getName(), directory.toString(), role, name));
-		command.addAll(extra);
+				main.getName()));
+		command.addAll(arguments);
 		Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
 			.start();
 		try {

@@ -15,6 +15,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.globalval.GlobalValNodes;
 import io.globalval.GlobalValTemplate;
 import io.globalval.core.GlobalValNode;
@@ -34,6 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code transport}, {@code tcpHost}, {@code tcpPort} and {@code tcpSecret}.
  */
 public final class NodeProcessMain {
+
+	private static final Logger logger = LoggerFactory.getLogger(NodeProcessMain.class);
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -66,7 +71,15 @@ public final class NodeProcessMain {
 			}
 		}
 		NodeSettings settings = builder.build();
-		GlobalValNode node = GlobalValNodes.start(settings);
+		serve(GlobalValNodes.start(settings), (command, rest) -> null);
+	}
+
+	/**
+	 * Answer commands on standard input until it ends or {@code exit}, then close the node.
+	 * @param node the started node
+	 * @param extra answers commands of its own, or {@code null} to leave them to the common ones
+	 */
+	static void serve(GlobalValNode node, ExtraCommands extra) throws Exception {
 		PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 		node.ready().get(30, TimeUnit.SECONDS);
 		GlobalValTemplate template = new GlobalValTemplate(node);
@@ -78,17 +91,47 @@ public final class NodeProcessMain {
 			String id = words[0];
 			String command = words[1];
 			String rest = (words.length > 2) ? words[2] : "";
-			try {
-				out.println("@" + id + " " + run(node, template, command, rest));
+			if (command.equals("bg")) {
+				// bg <command> <args...>: run on a thread of its own, so that other commands are
+				// answered meanwhile (the revision while a chaos run goes on)
+				String[] inner = rest.split(" ", 2);
+				Thread background = new Thread(() -> answer(out, id, node, template, extra, inner[0],
+						(inner.length > 1) ? inner[1] : ""), "command-" + id);
+				background.setDaemon(true);
+				background.start();
+				continue;
 			}
-			catch (Exception ex) {
-				out.println("@" + id + " error " + ex.toString().replace('\n', ' '));
-			}
+			answer(out, id, node, template, extra, command, rest);
 			if (command.equals("exit")) {
 				break;
 			}
 		}
 		node.close();
+	}
+
+	private static void answer(PrintStream out, String id, GlobalValNode node, GlobalValTemplate template,
+			ExtraCommands extra, String command, String rest) {
+		try {
+			String answer = extra.run(command, rest);
+			out.println("@" + id + " " + ((answer != null) ? answer : run(node, template, command, rest)));
+		}
+		catch (Exception ex) {
+			out.println("@" + id + " error " + ex.toString().replace('\n', ' '));
+		}
+	}
+
+	/** Commands a sibling main adds. */
+	@FunctionalInterface
+	interface ExtraCommands {
+
+		/**
+		 * Answer a command.
+		 * @param command the command
+		 * @param rest its arguments
+		 * @return the answer, or {@code null} if it is not one of these commands
+		 */
+		String run(String command, String rest) throws Exception;
+
 	}
 
 	private static String chaos(GlobalValTemplate template, long millis, String prefix) throws Exception {
@@ -107,8 +150,8 @@ public final class NodeProcessMain {
 						}
 					}) : template.set(prefix + (i % 20), random.nextInt(1000));
 			all.add(write.whenComplete((value, ex) -> {
-				if (ex != null) {
-					failed.incrementAndGet();
+				if (ex != null && failed.incrementAndGet() <= 3) {
+					logger.warn("A chaos write failed", ex);
 				}
 				inFlight.release();
 			}));

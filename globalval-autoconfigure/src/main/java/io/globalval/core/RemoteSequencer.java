@@ -1,0 +1,180 @@
+package io.globalval.core;
+
+import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+
+import io.globalval.GlobalValException;
+import io.globalval.GlobalValRejectedException;
+
+/**
+ * A sequencer outside this process (a Redis server, for example) that orders every
+ * change of an application, so that every process is a peer: none is master. A node
+ * started with {@link DefaultGlobalValNode#start(NodeSettings, ValueCodec, RemoteSequencer)}
+ * has role {@link io.globalval.Role#PEER}; it hands its writes to {@link #submit} and the
+ * sequencer hands the ordered changes back to its {@link Follower}.
+ * <p>
+ * What an implementation promises:
+ * <ul>
+ * <li><b>One order.</b> Every change gets the next revision (1, 2, 3, ... without gaps)
+ * and every follower is told of them in that order; when it cannot be told of a change
+ * (the history no longer reaches back that far, or was lost) it is given a consistent
+ * snapshot instead.</li>
+ * <li><b>Exactly once.</b> A write is identified by {@link Write#origin()} and
+ * {@link Write#seq()}. Sent again (after a lost connection, say), it is answered with
+ * its first outcome and not applied twice.</li>
+ * <li><b>Bounded.</b> The future of {@link #submit} completes, successfully or not, by
+ * about {@link Write#deadlineNanos()}; the node fails the caller's future at that time
+ * in any case.</li>
+ * </ul>
+ * The node completes a caller's future only once its own replica has reached the
+ * outcome's revision, so a process reads its own writes.
+ */
+public interface RemoteSequencer extends AutoCloseable {
+
+	/**
+	 * Start following the sequence: give the follower a first snapshot (which makes the
+	 * node ready), then every change in order, reconnecting as needed, until closed.
+	 * @param settings the node's settings
+	 * @param follower what receives the ordered changes; called from one thread at a time
+	 * @throws GlobalValException if the sequencer cannot be reached at all
+	 */
+	void start(NodeSettings settings, Follower follower);
+
+	/**
+	 * Sequence a write.
+	 * @param write the write, identified by its origin and sequence number
+	 * @return the outcome, once the sequencer has decided it; fails with a
+	 * {@link GlobalValRejectedException} if the current value does not allow the write,
+	 * or another {@link GlobalValException} if it could not be sequenced in time
+	 */
+	CompletableFuture<Outcome> submit(Write write);
+
+	/**
+	 * Return whether this process is connected to the sequencer.
+	 * @return whether connected
+	 */
+	boolean isConnected();
+
+	/**
+	 * Return a description of where the sequencer is, for logs.
+	 * @return the address
+	 */
+	String address();
+
+	/**
+	 * Stop following, fail what is still in flight, and close connections.
+	 */
+	@Override
+	void close();
+
+	/** What a write asks for. */
+	enum Kind {
+
+		/** Set {@link Write#key()} to {@link Write#value()}. */
+		SET,
+
+		/** Delete {@link Write#key()}. */
+		DELETE,
+
+		/** Set {@link Write#key()} to {@link Write#value()} if it holds {@link Write#expected()}. */
+		COMPARE_AND_SET,
+
+		/** Add {@link Write#delta()} to the integer at {@link Write#key()} (absent counts as 0). */
+		INCREMENT,
+
+		/** Make every follower reload a snapshot (what {@code broadcast()} means for peers). */
+		RESYNC
+
+	}
+
+	/**
+	 * One write.
+	 *
+	 * @param kind what it asks for
+	 * @param origin the node id of the process that makes it
+	 * @param seq its sequence number in that process; with {@code origin} it identifies the write
+	 * @param key the key, already checked ({@code null} for {@link Kind#RESYNC})
+	 * @param value the new value's JSON bytes for a set or compare-and-set, else {@code null}
+	 * @param expected the JSON bytes a compare-and-set expects, {@code null} for an absent key;
+	 * compared byte for byte (the node has already replaced a value equal to the replica's
+	 * current one by the replica's exact bytes)
+	 * @param delta the amount of an increment, else 0
+	 * @param originNanos {@link System#nanoTime()} at the origin when the write was made
+	 * @param deadlineNanos the {@link System#nanoTime()} after which the write is no longer tried
+	 */
+	record Write(Kind kind, int origin, long seq, String key, byte[] value, byte[] expected, long delta,
+			long originNanos, long deadlineNanos) {
+	}
+
+	/**
+	 * The outcome of one write.
+	 *
+	 * @param revision the revision of its change, or the sequencer's revision when it changed nothing
+	 * @param success whether it did what it asked (a delete found the key, a compare-and-set matched)
+	 * @param number the new value of an increment, else 0
+	 */
+	record Outcome(long revision, boolean success, long number) {
+	}
+
+	/**
+	 * One key of a snapshot.
+	 *
+	 * @param key the key
+	 * @param json the value's JSON bytes
+	 * @param revision the revision that wrote it
+	 */
+	record Entry(String key, byte[] json, long revision) {
+	}
+
+	/**
+	 * The node's side: its replica, fed in revision order. Called by one thread at a time.
+	 */
+	interface Follower {
+
+		/**
+		 * Return the node id that identifies this process's writes.
+		 * @return the node id
+		 */
+		int nodeId();
+
+		/**
+		 * Return the revision the replica has reached.
+		 * @return the revision, 0 before the first snapshot
+		 */
+		long revision();
+
+		/**
+		 * Return whether the replica has applied a first snapshot.
+		 * @return whether ready
+		 */
+		boolean isReady();
+
+		/**
+		 * Apply the next change.
+		 * @param revision its revision; must be {@link #revision()} + 1
+		 * @param key the key
+		 * @param json the new value, or {@code null} for a delete
+		 * @param origin the node id of the process that made it
+		 * @param seq its sequence number in that process
+		 * @param originNanos {@link System#nanoTime()} at the origin, or 0
+		 * @throws IllegalStateException if the revision is not the next one
+		 */
+		void applyChange(long revision, String key, byte[] json, int origin, long seq, long originNanos);
+
+		/**
+		 * Replace the replica with a snapshot (the first one makes the node ready).
+		 * @param revision the snapshot's revision (lower than {@link #revision()} only if the
+		 * sequencer lost its history)
+		 * @param entries every key
+		 */
+		void applySnapshot(long revision, Collection<Entry> entries);
+
+		/**
+		 * Return the node's counters, for the transport's byte counts.
+		 * @return the metrics
+		 */
+		NodeMetrics metrics();
+
+	}
+
+}

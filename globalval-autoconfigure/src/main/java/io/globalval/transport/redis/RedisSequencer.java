@@ -1,0 +1,737 @@
+package io.globalval.transport.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisLoadingException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisReadOnlyException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StatefulRedisConnectionImpl;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.globalval.GlobalValConnectionException;
+import io.globalval.GlobalValException;
+import io.globalval.GlobalValRejectedException;
+import io.globalval.GlobalValTimeoutException;
+import io.globalval.core.NodeSettings;
+import io.globalval.core.RemoteSequencer;
+
+/**
+ * A Redis server as the sequencer of an application's global values: every process is
+ * a peer that sends its writes to Redis and follows the changes Redis ordered.
+ *
+ * <h2>Design</h2>
+ * <ul>
+ * <li><b>Sequencing.</b> One Lua script per write ({@code write.lua}, by {@code EVALSHA},
+ * falling back to {@code EVAL} on {@code NOSCRIPT}) checks it, takes the next revision
+ * ({@code INCR}), stores the value and its revision in two hashes ({@code HSET}), and
+ * appends the change to a stream with the id {@code <revision>-0} ({@code XADD MAXLEN ~}).
+ * Redis runs a script alone, so compare-and-set and increment are atomic, and revisions
+ * have no gaps. Keys are in {@link RedisKeys}: one hash tag per application.</li>
+ * <li><b>Exactly once.</b> A write carries its origin's node id and sequence number; the
+ * script keeps the outcome of each in a sorted set per origin and answers a repeat with
+ * it. Lettuce sends a command again after a reconnect, and this class retries a write
+ * that failed for a transient reason with the same id, so a write may reach Redis twice
+ * but is applied once. Each write also carries the origin's lowest unsettled sequence
+ * number; the outcomes below it are dropped, because the origin can never send those
+ * writes again (a write settles when its last command completed and it will not be
+ * retried, and Lettuce never sends a completed command). The low mark is computed and
+ * the command queued under one lock, so a command that drops outcomes reaches Redis
+ * before any command of a later-registered write.</li>
+ * <li><b>Following.</b> A dedicated connection and thread load a snapshot (both hashes
+ * and the revision read in one script, {@code snapshot.lua}), then read the stream from
+ * that revision with {@code XREAD BLOCK}, applying changes strictly in revision order.
+ * A gap (the stream was trimmed past this process) or an entry of another history
+ * (Redis lost its data and began again) makes it reload the snapshot. A read that brings
+ * nothing is followed by a check ({@code status.lua}) that Redis still holds the
+ * history this process follows, so a lost history is noticed even when no one writes.</li>
+ * <li><b>Connection loss.</b> Lettuce reconnects; the follower resumes from its revision
+ * (it never skips one), and writes wait (bounded by the write timeout).</li>
+ * </ul>
+ * Redis should persist (AOF) to keep acknowledged changes across its own restarts, and
+ * must not evict these keys ({@code maxmemory-policy noeviction} or a {@code volatile-*}
+ * policy).
+ */
+public final class RedisSequencer implements RemoteSequencer {
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisSequencer.class);
+
+	private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+	/** How long past its block timeout a blocking read may take before it counts as failed. */
+	private static final long TAIL_MARGIN_MILLIS = 5000;
+
+	/** Stream entries read at most at once. */
+	private static final int READ_BATCH = 1000;
+
+	private static final long FIRST_RETRY_MILLIS = 10;
+
+	private static final long MAX_RETRY_MILLIS = 500;
+
+	private final RedisClient client;
+
+	private final RedisURI uri;
+
+	private final boolean ownsClient;
+
+	private final RedisTransportSettings redis;
+
+	/** Becomes the epoch of a new history if this process writes first into empty keys. */
+	private final String epochCandidate = Long.toHexString(ThreadLocalRandom.current().nextLong());
+
+	private final Object sendLock = new Object();
+
+	/** Sequence numbers of this process's writes that are not settled: they may still reach Redis. */
+	private final ConcurrentSkipListSet<Long> unsettled = new ConcurrentSkipListSet<>();
+
+	private volatile NodeSettings settings;
+
+	private volatile Follower follower;
+
+	private volatile RedisKeys keys;
+
+	private volatile StatefulRedisConnection<String, byte[]> writeConnection;
+
+	private volatile StatefulRedisConnection<String, byte[]> tailConnection;
+
+	private volatile ScheduledExecutorService retries;
+
+	private volatile Thread tailThread;
+
+	private volatile boolean tailConnected;
+
+	private volatile boolean closed;
+
+	// tail thread only
+
+	/** The epoch of the history this process follows; {@code null} while Redis had none. */
+	private String epoch;
+
+	private boolean needSnapshot = true;
+
+	/**
+	 * Create a sequencer on a client that someone else owns (the application's, such as
+	 * Spring Data Redis's {@code LettuceConnectionFactory.getNativeClient()}), connecting
+	 * with the client's own URI. Closing the sequencer closes its connections, not the client.
+	 * @param client the client, a {@link RedisClient} (standalone or Sentinel)
+	 * @param settings the transport's settings
+	 * @throws IllegalArgumentException if the client is not a {@link RedisClient}
+	 */
+	public RedisSequencer(AbstractRedisClient client, RedisTransportSettings settings) {
+		this(client, null, settings, false);
+	}
+
+	/**
+	 * Create a sequencer on a client that someone else owns (the application's, for its
+	 * event loops), connecting to a given URI. Closing the sequencer closes its connections,
+	 * not the client.
+	 * @param client the client, a {@link RedisClient}
+	 * @param uri where Redis is
+	 * @param settings the transport's settings
+	 * @throws IllegalArgumentException if the client is not a {@link RedisClient}
+	 */
+	public RedisSequencer(AbstractRedisClient client, RedisURI uri, RedisTransportSettings settings) {
+		this(client, uri, settings, false);
+	}
+
+	private RedisSequencer(AbstractRedisClient client, RedisURI uri, RedisTransportSettings settings,
+			boolean ownsClient) {
+		if (client == null) {
+			throw new IllegalArgumentException("'client' must not be null");
+		}
+		if (settings == null) {
+			throw new IllegalArgumentException("'settings' must not be null");
+		}
+		if (!(client instanceof RedisClient)) {
+			throw new IllegalArgumentException("The globalval Redis transport needs a RedisClient (standalone or "
+					+ "Sentinel), not a " + client.getClass().getName() + "; Redis Cluster is not supported yet");
+		}
+		this.client = (RedisClient) client;
+		this.uri = uri;
+		this.redis = settings;
+		this.ownsClient = ownsClient;
+	}
+
+	/**
+	 * Create a sequencer with a client of its own, shut down when the sequencer closes.
+	 * @param uri where Redis is
+	 * @param settings the transport's settings
+	 * @return the sequencer
+	 */
+	public static RedisSequencer create(RedisURI uri, RedisTransportSettings settings) {
+		if (uri == null) {
+			throw new IllegalArgumentException("'uri' must not be null");
+		}
+		return new RedisSequencer(RedisClient.create(), uri, settings, true);
+	}
+
+	@Override
+	public String address() {
+		return (this.uri != null) ? this.uri.toString() : "Redis";
+	}
+
+	@Override
+	public boolean isConnected() {
+		StatefulRedisConnection<String, byte[]> write = this.writeConnection;
+		StatefulRedisConnection<String, byte[]> tail = this.tailConnection;
+		return !this.closed && this.tailConnected && write != null && write.isOpen() && tail != null && tail.isOpen();
+	}
+
+	@Override
+	public void start(NodeSettings settings, Follower follower) {
+		if (this.follower != null) {
+			throw new IllegalStateException("This Redis sequencer was started already; make one per node");
+		}
+		if (!this.client.getOptions().isAutoReconnect()) {
+			throw new GlobalValException("The Redis client of '" + settings.name() + "' does not reconnect "
+					+ "(ClientOptions.autoReconnect is false), but the globalval Redis transport needs it to resume "
+					+ "after a lost connection; enable it");
+		}
+		this.settings = settings;
+		this.keys = new RedisKeys(settings.name());
+		this.follower = follower;
+		try {
+			this.writeConnection = connect(settings, "write");
+			this.tailConnection = connect(settings, "tail");
+		}
+		catch (RedisException ex) {
+			close();
+			throw new GlobalValConnectionException("Cannot connect to " + address() + " for the global values of '"
+					+ settings.name() + "': " + ex.getMessage() + "; check that Redis runs there and the connection "
+					+ "settings (spring.data.redis.*)", ex);
+		}
+		this.writeConnection.setTimeout(settings.writeTimeout());
+		this.tailConnection.setTimeout(this.redis.blockTimeout().plusMillis(TAIL_MARGIN_MILLIS));
+		this.retries = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "globalval-redis-retries-" + settings.name());
+			thread.setDaemon(true);
+			return thread;
+		});
+		RedisAsyncCommands<String, byte[]> commands = this.writeConnection.async();
+		for (RedisScript script : List.of(RedisScript.WRITE, RedisScript.SNAPSHOT, RedisScript.STATUS)) {
+			// EVALSHA falls back to EVAL if this fails; loading early only saves that round trip
+			commands.scriptLoad(script.source).whenComplete((sha, ex) -> {
+				if (ex != null) {
+					logger.debug("SCRIPT LOAD of {} failed; EVAL will load it", script, ex);
+				}
+			});
+		}
+		Thread thread = new Thread(this::follow, "globalval-redis-tail-" + settings.name());
+		thread.setDaemon(true);
+		this.tailThread = thread;
+		thread.start();
+		logger.info("globalval '{}' follows {} in {} (stream max length ~{})", settings.name(), address(),
+				this.keys.prefix, this.redis.streamMaxLength());
+	}
+
+	private StatefulRedisConnection<String, byte[]> connect(NodeSettings settings, String purpose) {
+		String name = clientName(settings, purpose);
+		if (this.uri != null) {
+			return this.client.connect(CODEC, RedisURI.builder(this.uri).withClientName(name).build());
+		}
+		StatefulRedisConnection<String, byte[]> connection = this.client.connect(CODEC);
+		nameConnection(connection, name);
+		return connection;
+	}
+
+	/**
+	 * Name a connection made with the client's own URI. The deprecated setter is the one
+	 * Lettuce remembers and sends again on every reconnect; {@code CLIENT SETNAME} as a
+	 * command would be forgotten at the first reconnect.
+	 */
+	@SuppressWarnings("deprecation")
+	private static void nameConnection(StatefulRedisConnection<String, byte[]> connection, String name) {
+		if (connection instanceof StatefulRedisConnectionImpl<?, ?> impl) {
+			impl.setClientName(name);
+		}
+		else {
+			connection.async().clientSetname(name);
+		}
+	}
+
+	/**
+	 * Return the name this process's connections have in {@code CLIENT LIST}:
+	 * {@code globalval:<name>:<node name>:<purpose>}, with anything but letters, digits and
+	 * {@code .-_:} replaced by {@code _}.
+	 * @param settings the node's settings
+	 * @param purpose {@code write} or {@code tail}
+	 * @return the client name
+	 */
+	public static String clientName(NodeSettings settings, String purpose) {
+		return ("globalval:" + settings.name() + ":" + settings.nodeName() + ":" + purpose)
+			.replaceAll("[^A-Za-z0-9._:-]", "_");
+	}
+
+	// writes
+
+	@Override
+	public CompletableFuture<Outcome> submit(Write write) {
+		Attempt attempt = new Attempt(write);
+		if (this.closed || this.writeConnection == null) {
+			attempt.result.completeExceptionally(new GlobalValConnectionException(
+					"The Redis sequencer of '" + name() + "' is " + (this.closed ? "closed" : "not started") + "; "
+							+ describe(write) + " was not sent"));
+			return attempt.result;
+		}
+		send(attempt);
+		return attempt.result;
+	}
+
+	private void send(Attempt attempt) {
+		Write write = attempt.write;
+		RedisKeys keys = this.keys;
+		String[] scriptKeys = { keys.revision, keys.values, keys.revisions, keys.changes, keys.writes(write.origin()),
+				keys.epoch };
+		RedisFuture<List<Object>> call;
+		int bytes = 0;
+		try {
+			synchronized (this.sendLock) {
+				this.unsettled.add(write.seq());
+				byte[][] args = arguments(write, this.unsettled.first());
+				for (byte[] arg : args) {
+					bytes += arg.length;
+				}
+				RedisAsyncCommands<String, byte[]> commands = this.writeConnection.async();
+				call = attempt.useEval
+						? commands.eval(RedisScript.WRITE.source, ScriptOutputType.MULTI, scriptKeys, args)
+						: commands.evalsha(RedisScript.WRITE.sha, ScriptOutputType.MULTI, scriptKeys, args);
+			}
+		}
+		catch (RuntimeException ex) {
+			// nothing was queued: the same rules as for a command that failed
+			completed(attempt, null, ex);
+			return;
+		}
+		this.follower.metrics().addBytesSent(bytes);
+		call.whenComplete((reply, ex) -> completed(attempt, reply, ex));
+	}
+
+	private byte[][] arguments(Write write, long lowestUnsettled) {
+		String op = switch (write.kind()) {
+			case SET -> "S";
+			case DELETE -> "D";
+			case COMPARE_AND_SET -> "C";
+			case INCREMENT -> "I";
+			case RESYNC -> "B";
+		};
+		long retentionMillis = Math.max(this.redis.writeIdRetention().toMillis(),
+				2 * this.settings.writeTimeout().toMillis());
+		return new byte[][] { ascii(op), (write.key() != null) ? write.key().getBytes(StandardCharsets.UTF_8) : EMPTY,
+				(write.value() != null) ? write.value() : EMPTY, (write.expected() != null) ? write.expected() : EMPTY,
+				ascii((write.expected() != null) ? "1" : "0"), ascii(write.delta()), ascii(write.origin()),
+				ascii(write.seq()), ascii(write.originNanos()), ascii(this.redis.streamMaxLength()),
+				ascii(lowestUnsettled), ascii(retentionMillis), ascii(this.epochCandidate),
+				ascii(this.redis.maxWriteIdsPerNode()) };
+	}
+
+	private static final byte[] EMPTY = new byte[0];
+
+	private static byte[] ascii(Object value) {
+		return String.valueOf(value).getBytes(StandardCharsets.US_ASCII);
+	}
+
+	private void completed(Attempt attempt, List<Object> reply, Throwable ex) {
+		Write write = attempt.write;
+		if (ex == null) {
+			this.unsettled.remove(write.seq());
+			try {
+				outcome(attempt, reply);
+			}
+			catch (RuntimeException bad) {
+				attempt.result.completeExceptionally(new GlobalValException(
+						"Unexpected answer from " + address() + " to " + describe(write) + ": " + reply, bad));
+			}
+			return;
+		}
+		Throwable cause = unwrap(ex);
+		if (cause instanceof RedisNoScriptException || String.valueOf(cause.getMessage()).startsWith("NOSCRIPT")) {
+			// Redis restarted or flushed its scripts: EVAL sends the script and caches it again
+			attempt.useEval = true;
+			retry(attempt, 0);
+			return;
+		}
+		if (this.closed) {
+			this.unsettled.remove(write.seq());
+			attempt.result.completeExceptionally(new GlobalValConnectionException(
+					"The Redis sequencer of '" + name() + "' was closed before " + describe(write) + " was answered",
+					cause));
+			return;
+		}
+		if (!retryable(cause)) {
+			this.unsettled.remove(write.seq());
+			attempt.result.completeExceptionally(new GlobalValException(
+					address() + " refused " + describe(write) + " of '" + name() + "': " + cause.getMessage(), cause));
+			return;
+		}
+		long now = System.nanoTime();
+		if (now - write.deadlineNanos() >= 0) {
+			this.unsettled.remove(write.seq());
+			attempt.result.completeExceptionally(new GlobalValTimeoutException(("No answer from %s to %s of '%s' "
+					+ "within globalval.write-timeout (%s), last error: %s; it may still be applied")
+				.formatted(address(), describe(write), name(), this.settings.writeTimeout(), cause)));
+			return;
+		}
+		attempt.tries++;
+		long delayMillis = Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(attempt.tries, 10));
+		delayMillis = Math.min(delayMillis, TimeUnit.NANOSECONDS.toMillis(write.deadlineNanos() - now));
+		if (attempt.tries == 1) {
+			logger.debug("{} of '{}' failed ({}); retrying with the same write id", describe(write), name(),
+					cause.toString());
+		}
+		retry(attempt, delayMillis);
+	}
+
+	private void retry(Attempt attempt, long delayMillis) {
+		try {
+			this.retries.schedule(() -> send(attempt), delayMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (RuntimeException rejected) {
+			this.unsettled.remove(attempt.write.seq());
+			attempt.result.completeExceptionally(new GlobalValConnectionException(
+					"The Redis sequencer of '" + name() + "' was closed before " + describe(attempt.write)
+							+ " was answered",
+					rejected));
+		}
+	}
+
+	private void outcome(Attempt attempt, List<Object> reply) {
+		String status = text(reply.get(0));
+		Write write = attempt.write;
+		if ("rej".equals(status)) {
+			String current = text(reply.get(2));
+			String message = "overflow".equals(text(reply.get(1)))
+					? "Incrementing '" + write.key() + "' (" + current + ") by " + write.delta()
+							+ " would overflow a long"
+					: "Value of '" + write.key() + "' is not an integer; cannot increment it (set it to a number first)";
+			attempt.result.completeExceptionally(new GlobalValRejectedException(message));
+			return;
+		}
+		// seq|revision|success|number
+		String[] record = text(reply.get(1)).split("\\|", 4);
+		attempt.result.complete(
+				new Outcome(Long.parseLong(record[1]), "1".equals(record[2]), Long.parseLong(record[3])));
+	}
+
+	private static boolean retryable(Throwable cause) {
+		if (cause instanceof RedisCommandExecutionException) {
+			String message = String.valueOf(cause.getMessage());
+			return cause instanceof RedisLoadingException || cause instanceof RedisBusyException
+					|| cause instanceof RedisReadOnlyException || message.startsWith("LOADING")
+					|| message.startsWith("BUSY") || message.startsWith("TRYAGAIN")
+					|| message.startsWith("CLUSTERDOWN") || message.startsWith("MASTERDOWN")
+					|| message.startsWith("READONLY") || message.startsWith("NOREPLICAS")
+					|| message.startsWith("OOM");
+		}
+		// lost connections (Lettuce may hand over the socket's IOException) and command timeouts:
+		// the command may or may not have run, and the write id makes sending it again safe
+		return true;
+	}
+
+	// following
+
+	private void follow() {
+		long failures = 0;
+		while (!this.closed) {
+			try {
+				if (this.needSnapshot) {
+					loadSnapshot();
+					this.needSnapshot = false;
+				}
+				long revision = this.follower.revision();
+				List<StreamMessage<String, byte[]>> messages = await(this.tailConnection.async()
+					.xread(XReadArgs.Builder.block(this.redis.blockTimeout().toMillis()).count(READ_BATCH),
+							XReadArgs.StreamOffset.from(this.keys.changes, revision + "-0")),
+						this.redis.blockTimeout().toMillis() + TAIL_MARGIN_MILLIS);
+				this.tailConnected = true;
+				if (failures > 0) {
+					logger.info("globalval '{}' follows {} again from revision {}", name(), address(), revision);
+					failures = 0;
+				}
+				if (messages == null || messages.isEmpty()) {
+					checkHistory(revision);
+				}
+				else {
+					for (StreamMessage<String, byte[]> message : messages) {
+						if (!apply(message)) {
+							this.needSnapshot = true;
+							break;
+						}
+					}
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			catch (ExecutionException | TimeoutException | RuntimeException ex) {
+				if (this.closed) {
+					break;
+				}
+				this.tailConnected = false;
+				failures++;
+				Throwable cause = unwrap(ex);
+				if (failures == 1) {
+					logger.warn("globalval '{}' lost {} at revision {} ({}); resuming from there",
+							name(), address(), this.follower.revision(), cause.toString());
+				}
+				else {
+					logger.debug("globalval '{}': reading {} failed again", name(), address(), cause);
+				}
+				try {
+					Thread.sleep(Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(failures, 10)));
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					break;
+				}
+			}
+		}
+	}
+
+	/** Apply one stream entry; false if a snapshot must be loaded instead. */
+	private boolean apply(StreamMessage<String, byte[]> message) {
+		String id = message.getId();
+		long revision = Long.parseLong(id.substring(0, id.indexOf('-')));
+		Map<String, byte[]> body = message.getBody();
+		String entryEpoch = text(body.get("e"));
+		if (this.epoch != null && !this.epoch.equals(entryEpoch)) {
+			logger.warn("The history of '{}' in {} was replaced (epoch {}, was {}): Redis lost its data and began "
+					+ "again; reloading its snapshot", name(), address(), entryEpoch, this.epoch);
+			return false;
+		}
+		long current = this.follower.revision();
+		if (revision <= current) {
+			return true;
+		}
+		if (revision != current + 1) {
+			logger.info("Changes {} to {} of '{}' are no longer in the stream (trimmed to ~{}); reloading a snapshot",
+					current + 1, revision - 1, name(), this.redis.streamMaxLength());
+			return false;
+		}
+		byte[] key = body.get("k");
+		if (key == null) {
+			logger.debug("Revision {} of '{}' asks every process to reload a snapshot", revision, name());
+			return false;
+		}
+		byte[] value = body.get("v");
+		int origin = Integer.parseInt(text(body.get("o")));
+		long seq = Long.parseLong(text(body.get("s")));
+		// nanoTime is comparable only within one process here: peers may be on other hosts
+		long originNanos = (origin == this.follower.nodeId()) ? Long.parseLong(text(body.get("n"))) : 0;
+		this.follower.metrics().addBytesReceived(key.length + ((value != null) ? value.length : 0));
+		this.follower.applyChange(revision, new String(key, StandardCharsets.UTF_8), value, origin, seq,
+				originNanos);
+		if (this.epoch == null) {
+			this.epoch = entryEpoch;
+		}
+		return true;
+	}
+
+	@SuppressWarnings("unchecked")
+	private void loadSnapshot() throws InterruptedException, ExecutionException, TimeoutException {
+		RedisKeys keys = this.keys;
+		List<Object> reply = script(RedisScript.SNAPSHOT,
+				new String[] { keys.revision, keys.values, keys.revisions, keys.epoch }, new byte[0][]);
+		long revision = Long.parseLong(text(reply.get(0)));
+		String snapshotEpoch = text(reply.get(1));
+		List<Object> values = (List<Object>) reply.get(2);
+		List<Object> revisions = (List<Object>) reply.get(3);
+		Map<String, Long> revisionOf = new HashMap<>(Math.max(16, revisions.size()));
+		for (int i = 0; i + 1 < revisions.size(); i += 2) {
+			revisionOf.put(text(revisions.get(i)), Long.parseLong(text(revisions.get(i + 1))));
+		}
+		List<Entry> entries = new ArrayList<>(values.size() / 2);
+		long bytes = 0;
+		for (int i = 0; i + 1 < values.size(); i += 2) {
+			String key = text(values.get(i));
+			byte[] json = (byte[]) values.get(i + 1);
+			bytes += json.length;
+			entries.add(new Entry(key, json, revisionOf.getOrDefault(key, revision)));
+		}
+		long current = this.follower.revision();
+		if (this.follower.isReady() && revision < current) {
+			logger.warn("{} holds revision {} of '{}', behind this process's {}: Redis lost changes (restarted "
+					+ "without persistence, or flushed); following what it holds", address(), revision, name(),
+					current);
+		}
+		this.follower.metrics().addBytesReceived(bytes);
+		this.epoch = snapshotEpoch;
+		this.follower.applySnapshot(revision, entries);
+		logger.debug("Loaded a snapshot of '{}': {} keys at revision {}", name(), entries.size(), revision);
+	}
+
+	/** After a read that brought nothing: is the history in Redis still the one this process follows? */
+	private void checkHistory(long revision) throws InterruptedException, ExecutionException, TimeoutException {
+		RedisKeys keys = this.keys;
+		List<Object> reply = script(RedisScript.STATUS, new String[] { keys.revision, keys.changes, keys.epoch },
+				new byte[][] { ascii(revision) });
+		long redisRevision = Long.parseLong(text(reply.get(0)));
+		String redisEpoch = text(reply.get(1));
+		boolean entriesAfter = ((Number) reply.get(2)).longValue() > 0;
+		if (this.epoch != null && !this.epoch.equals(redisEpoch)) {
+			logger.warn("The history of '{}' in {} is not the one this process follows (epoch {}, was {}): Redis "
+					+ "lost its data; reloading its snapshot", name(), address(), redisEpoch, this.epoch);
+			this.needSnapshot = true;
+		}
+		else if (redisRevision < revision) {
+			this.needSnapshot = true;
+		}
+		else if (redisRevision > revision && !entriesAfter) {
+			logger.warn("The stream of '{}' in {} lacks the changes after revision {} (revision {} in Redis); "
+					+ "reloading a snapshot", name(), address(), revision, redisRevision);
+			this.needSnapshot = true;
+		}
+	}
+
+	private List<Object> script(RedisScript script, String[] scriptKeys, byte[][] args)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		RedisAsyncCommands<String, byte[]> commands = this.tailConnection.async();
+		long timeoutMillis = this.settings.writeTimeout().toMillis() + TAIL_MARGIN_MILLIS;
+		try {
+			return await(commands.evalsha(script.sha, ScriptOutputType.MULTI, scriptKeys, args), timeoutMillis);
+		}
+		catch (ExecutionException ex) {
+			if (!(ex.getCause() instanceof RedisNoScriptException)) {
+				throw ex;
+			}
+			return await(commands.eval(script.source, ScriptOutputType.MULTI, scriptKeys, args), timeoutMillis);
+		}
+	}
+
+	private static <T> T await(RedisFuture<T> future, long timeoutMillis)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		try {
+			return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException | InterruptedException ex) {
+			// a cancelled command is not sent again after a reconnect
+			future.cancel(true);
+			throw ex;
+		}
+	}
+
+	private static String text(Object bytes) {
+		if (bytes == null) {
+			return null;
+		}
+		if (bytes instanceof byte[] raw) {
+			return new String(raw, StandardCharsets.UTF_8);
+		}
+		return bytes.toString();
+	}
+
+	private static Throwable unwrap(Throwable ex) {
+		Throwable cause = ex;
+		while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+				&& cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return cause;
+	}
+
+	private String name() {
+		NodeSettings current = this.settings;
+		return (current != null) ? current.name() : "?";
+	}
+
+	private static String describe(Write write) {
+		return switch (write.kind()) {
+			case SET -> "set('" + write.key() + "')";
+			case DELETE -> "delete('" + write.key() + "')";
+			case COMPARE_AND_SET -> "compareAndSet('" + write.key() + "')";
+			case INCREMENT -> "increment('" + write.key() + "')";
+			case RESYNC -> "broadcast()";
+		};
+	}
+
+	/**
+	 * Stop following, close this sequencer's connections (failing the writes in flight),
+	 * and shut the client down if the sequencer made it.
+	 */
+	@Override
+	public void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		Thread thread = this.tailThread;
+		if (thread != null) {
+			thread.interrupt();
+			try {
+				thread.join(Duration.ofSeconds(5).toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		closeQuietly(this.tailConnection);
+		closeQuietly(this.writeConnection);
+		ScheduledExecutorService executor = this.retries;
+		if (executor != null) {
+			executor.shutdownNow();
+		}
+		if (this.ownsClient) {
+			this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+		}
+	}
+
+	private static void closeQuietly(StatefulRedisConnection<String, byte[]> connection) {
+		if (connection == null) {
+			return;
+		}
+		try {
+			connection.close();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Failed to close a Redis connection", ex);
+		}
+	}
+
+	/** One write on its way: retried with the same id until it is answered or its deadline passes. */
+	private static final class Attempt {
+
+		final Write write;
+
+		final CompletableFuture<Outcome> result = new CompletableFuture<>();
+
+		/** Whether to send the script itself (after NOSCRIPT) rather than its digest. */
+		volatile boolean useEval;
+
+		volatile int tries;
+
+		Attempt(Write write) {
+			this.write = write;
+		}
+
+	}
+
+}

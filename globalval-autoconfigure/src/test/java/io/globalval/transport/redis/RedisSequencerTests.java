@@ -1,0 +1,413 @@
+package io.globalval.transport.redis;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.globalval.GlobalValConnectionException;
+import io.globalval.GlobalValException;
+import io.globalval.GlobalValRejectedException;
+import io.globalval.GlobalValTemplate;
+import io.globalval.GlobalValTimeoutException;
+import io.globalval.Role;
+import io.globalval.core.DefaultGlobalValNode;
+import io.globalval.core.GlobalValNode;
+import io.globalval.core.NodeMetrics;
+import io.globalval.core.NodeSettings;
+import io.globalval.core.RemoteSequencer;
+import io.globalval.core.RemoteSequencer.Kind;
+import io.globalval.core.RemoteSequencer.Outcome;
+import io.globalval.core.RemoteSequencer.Write;
+import io.globalval.core.ValueCodec;
+import io.globalval.testsupport.RedisServer;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Redis sequencer's semantics, with nodes in this JVM on a real redis-server: exactly
+ * once, refusals, exact increments, compare-and-set, namespaces, and what happens when
+ * Redis forgets its scripts, loses its data, or is gone.
+ */
+class RedisSequencerTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private static final RedisTransportSettings FAST = RedisTransportSettings.builder()
+		.blockTimeout(Duration.ofMillis(200))
+		.build();
+
+	@TempDir
+	Path directory;
+
+	private RedisServer redis;
+
+	private RedisClient adminClient;
+
+	private StatefulRedisConnection<String, String> adminConnection;
+
+	private final List<AutoCloseable> closeables = new ArrayList<>();
+
+	@BeforeEach
+	void startRedis() throws Exception {
+		this.redis = RedisServer.start(this.directory);
+		this.adminClient = RedisClient.create(this.redis.uri());
+		this.adminConnection = this.adminClient.connect();
+	}
+
+	@AfterEach
+	void stopEverything() throws Exception {
+		for (AutoCloseable closeable : this.closeables) {
+			closeable.close();
+		}
+		this.adminConnection.close();
+		this.adminClient.shutdown();
+		this.redis.close();
+	}
+
+	private RedisCommands<String, String> admin() {
+		return this.adminConnection.sync();
+	}
+
+	private GlobalValTemplate start(String name) throws Exception {
+		return start(name, Duration.ofSeconds(10));
+	}
+
+	private GlobalValTemplate start(String name, Duration writeTimeout) throws Exception {
+		NodeSettings settings = NodeSettings.builder().name(name).writeTimeout(writeTimeout).build();
+		GlobalValNode node = DefaultGlobalValNode.start(settings, new ValueCodec(JsonMapper.builder().build()),
+				RedisSequencer.create(RedisURI.create(this.redis.uri()), FAST));
+		this.closeables.add(node);
+		node.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		return new GlobalValTemplate(node);
+	}
+
+	/** A node on a client that the application owns: closing the node leaves the client open. */
+	private GlobalValTemplate startOn(RedisClient client, String name) throws Exception {
+		NodeSettings settings = NodeSettings.builder().name(name).build();
+		GlobalValNode node = DefaultGlobalValNode.start(settings, new ValueCodec(JsonMapper.builder().build()),
+				new RedisSequencer(client, RedisURI.create(this.redis.uri()), FAST));
+		this.closeables.add(node);
+		node.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		return new GlobalValTemplate(node);
+	}
+
+	private static <T> T get(CompletableFuture<T> future) throws Exception {
+		return future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+	}
+
+	@Test
+	void nodeOnRedisIsAPeerAndReadsItsOwnWrites() throws Exception {
+		GlobalValTemplate template = start("app");
+		assertThat(template.role()).isEqualTo(Role.PEER);
+		long revision = get(template.set("config", Map.of("size", 3)));
+		// the future completes once this process applied the change, so no waiting here
+		assertThat(template.revision()).isGreaterThanOrEqualTo(revision);
+		assertThat(template.get("config")).isEqualTo(Map.of("size", 3));
+		assertThat(admin().hget("{globalval:app}:values", "config")).isEqualTo("{\"size\":3}");
+		assertThat(admin().hget("{globalval:app}:revisions", "config")).isEqualTo(String.valueOf(revision));
+		assertThat(admin().get("{globalval:app}:revision")).isEqualTo(String.valueOf(revision));
+	}
+
+	@Test
+	void repeatedWriteIsAnsweredWithItsFirstOutcomeAndAppliedOnce() throws Exception {
+		RecordingFollower follower = new RecordingFollower(42);
+		RedisSequencer sequencer = RedisSequencer.create(RedisURI.create(this.redis.uri()), FAST);
+		this.closeables.add(sequencer);
+		sequencer.start(NodeSettings.builder().name("once").build(), follower);
+		await().atMost(WAIT).until(() -> follower.ready);
+		Write write = increment(follower, 1, 5);
+		Outcome first = get(sequencer.submit(write));
+		Outcome again = get(sequencer.submit(write));
+		assertThat(again).isEqualTo(first);
+		assertThat(first.number()).isEqualTo(5);
+		Outcome next = get(sequencer.submit(increment(follower, 2, 5)));
+		assertThat(next.number()).isEqualTo(10);
+		assertThat(next.revision()).isEqualTo(first.revision() + 1);
+		assertThat(admin().hget("{globalval:once}:values", "n")).isEqualTo("10");
+		assertThat(admin().xlen("{globalval:once}:changes")).isEqualTo(2);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(follower.changes).containsExactly("1 n 5", "2 n 10"));
+	}
+
+	private static Write increment(RecordingFollower follower, long seq, long delta) {
+		return new Write(Kind.INCREMENT, follower.nodeId, seq, "n", null, null, delta, System.nanoTime(),
+				System.nanoTime() + WAIT.toNanos());
+	}
+
+	@Test
+	void incrementOfANonIntegerIsRejectedAndChangesNothing() throws Exception {
+		GlobalValTemplate template = start("app");
+		long revision = get(template.set("name", "orders"));
+		assertThatThrownBy(() -> get(template.increment("name", 1))).isInstanceOf(ExecutionException.class)
+			.cause()
+			.isInstanceOf(GlobalValRejectedException.class)
+			.hasMessage("Value of 'name' is not an integer; cannot increment it (set it to a number first)");
+		assertThat(admin().get("{globalval:app}:revision")).isEqualTo(String.valueOf(revision));
+		assertThat(template.get("name")).isEqualTo("orders");
+	}
+
+	@Test
+	void incrementThatWouldOverflowIsRejected() throws Exception {
+		GlobalValTemplate template = start("app");
+		get(template.set("big", Long.MAX_VALUE - 1));
+		assertThatThrownBy(() -> get(template.increment("big", 2))).isInstanceOf(ExecutionException.class)
+			.cause()
+			.isInstanceOf(GlobalValRejectedException.class)
+			.hasMessage("Incrementing 'big' (" + (Long.MAX_VALUE - 1) + ") by 2 would overflow a long");
+		assertThat(get(template.increment("big", 1))).isEqualTo(Long.MAX_VALUE);
+	}
+
+	@Test
+	void incrementsAreExactBeyondTheDoublePrecisionOfLua() throws Exception {
+		GlobalValTemplate template = start("app");
+		long large = (1L << 53) + 1;
+		get(template.set("large", large));
+		assertThat(get(template.increment("large", 2))).isEqualTo(large + 2);
+		assertThat(template.get("large", Long.class)).isEqualTo(large + 2);
+		assertThat(get(template.increment("absent", 7))).isEqualTo(7);
+	}
+
+	@Test
+	void compareAndSetMatchesAnEqualValueWrittenInAnotherKeyOrder() throws Exception {
+		GlobalValTemplate template = start("app");
+		Map<String, Object> ab = new LinkedHashMap<>();
+		ab.put("a", 1);
+		ab.put("b", 2);
+		Map<String, Object> ba = new LinkedHashMap<>();
+		ba.put("b", 2);
+		ba.put("a", 1);
+		get(template.set("pair", ab));
+		assertThat(get(template.compareAndSet("pair", Map.of("a", 9), "no"))).isFalse();
+		assertThat(get(template.compareAndSet("pair", ba, "yes"))).isTrue();
+		assertThat(template.get("pair")).isEqualTo("yes");
+		assertThat(get(template.compareAndSet("fresh", null, "first"))).isTrue();
+		assertThat(get(template.compareAndSet("fresh", null, "second"))).isFalse();
+		assertThat(template.get("fresh")).isEqualTo("first");
+	}
+
+	@Test
+	void deleteAnswersWhetherTheKeyExistedAndOtherPeersSeeIt() throws Exception {
+		GlobalValTemplate one = start("app");
+		GlobalValTemplate two = start("app");
+		long revision = get(one.set("gone", 1));
+		assertThat(get(two.awaitRevision(revision))).isGreaterThanOrEqualTo(revision);
+		assertThat(two.get("gone")).isEqualTo(1);
+		assertThat(get(two.delete("gone"))).isTrue();
+		assertThat(get(two.delete("gone"))).isFalse();
+		assertThat(two.get("gone")).isNull();
+		await().atMost(WAIT).untilAsserted(() -> assertThat(one.get("gone")).isNull());
+		assertThat(admin().hexists("{globalval:app}:revisions", "gone")).isFalse();
+	}
+
+	@Test
+	void twoApplicationsOnOneRedisAndOneSharedClientDoNotMix() throws Exception {
+		RedisClient shared = RedisClient.create();
+		GlobalValTemplate orders = startOn(shared, "orders");
+		GlobalValTemplate billing = startOn(shared, "billing");
+		this.closeables.add(shared::shutdown);
+		get(orders.set("region", "eu"));
+		get(billing.set("region", "us"));
+		assertThat(orders.entries()).containsExactly(Map.entry("region", "eu"));
+		assertThat(billing.entries()).containsExactly(Map.entry("region", "us"));
+		assertThat(admin().keys("*")).allSatisfy(
+				(key) -> assertThat(key).matches("\\{globalval:(orders|billing)\\}:.*"));
+	}
+
+	@Test
+	void writesGoOnAfterRedisForgetsItsScripts() throws Exception {
+		GlobalValTemplate template = start("app");
+		get(template.set("before", 1));
+		admin().scriptFlush();
+		assertThat(get(template.increment("after", 1))).isEqualTo(1);
+		assertThat(template.get("after")).isEqualTo(1);
+		// EVALSHA met NOSCRIPT, and EVAL sent the script again
+		assertThat(admin().info("commandstats")).contains("cmdstat_eval:calls=");
+	}
+
+	@Test
+	void peerFollowsRedisWhenRedisLosesItsHistory() throws Exception {
+		GlobalValTemplate old = start("app");
+		get(old.set("x", 1));
+		get(old.set("y", 2));
+		admin().flushall();
+		// nobody writes: the check after an empty read notices the lost history
+		await().atMost(WAIT).untilAsserted(() -> assertThat(old.entries()).isEmpty());
+		assertThat(old.revision()).isZero();
+		GlobalValTemplate late = start("app");
+		long revision = get(late.set("z", 3));
+		assertThat(revision).isEqualTo(1);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(old.entries()).containsExactly(Map.entry("z", 3)));
+	}
+
+	@Test
+	void idsOfSettledWritesAreDropped() throws Exception {
+		GlobalValTemplate template = start("app");
+		List<CompletableFuture<Long>> writes = new ArrayList<>();
+		for (int i = 0; i < 2000; i++) {
+			writes.add(template.increment("count", 1));
+		}
+		get(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
+		get(template.set("last", true));
+		String key = "{globalval:app}:writes:" + template.getNode().nodeId();
+		// only writes still in flight when the last one was sent keep their ids
+		assertThat(admin().zcard(key)).isLessThanOrEqualTo(1);
+		assertThat(admin().pttl(key)).isPositive();
+		assertThat(template.get("count")).isEqualTo(2000);
+	}
+
+	@Test
+	void broadcastMakesEveryPeerReloadASnapshot() throws Exception {
+		GlobalValTemplate one = start("app");
+		GlobalValTemplate two = start("app");
+		get(one.set("k", "v"));
+		long before = two.getNode().metrics().snapshotsApplied();
+		get(one.broadcast());
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(two.getNode().metrics().snapshotsApplied()).isGreaterThan(before));
+		assertThat(two.get("k")).isEqualTo("v");
+	}
+
+	@Test
+	void streamIsTrimmedToAboutItsMaximumLength() throws Exception {
+		NodeSettings settings = NodeSettings.builder().name("trim").build();
+		GlobalValNode node = DefaultGlobalValNode.start(settings, new ValueCodec(JsonMapper.builder().build()),
+				RedisSequencer.create(RedisURI.create(this.redis.uri()),
+						RedisTransportSettings.builder().streamMaxLength(10).build()));
+		this.closeables.add(node);
+		GlobalValTemplate template = new GlobalValTemplate(node);
+		get(node.ready());
+		for (int i = 0; i < 1000; i++) {
+			get(template.set("k" + (i % 7), i));
+		}
+		// MAXLEN ~ removes whole stream nodes (100 entries each): about 10, not exactly
+		assertThat(admin().xlen("{globalval:trim}:changes")).isBetween(10L, 200L);
+		assertThat(template.revision()).isEqualTo(1000);
+	}
+
+	@Test
+	void writeFailsWithATimeoutWhileRedisIsDown() throws Exception {
+		GlobalValTemplate template = start("app", Duration.ofMillis(500));
+		get(template.set("up", 1));
+		this.redis.kill();
+		assertThatThrownBy(() -> get(template.set("down", 1))).isInstanceOf(ExecutionException.class)
+			.cause()
+			.isInstanceOf(GlobalValTimeoutException.class)
+			.hasMessageContaining("globalval.write-timeout (PT0.5S)");
+		assertThat(template.getNode().isConnected()).isFalse();
+	}
+
+	@Test
+	void startFailsClearlyWhenRedisIsUnreachable() {
+		String uri = this.redis.uri();
+		this.redis.kill();
+		NodeSettings settings = NodeSettings.builder().name("app").build();
+		assertThatThrownBy(() -> DefaultGlobalValNode.start(settings, new ValueCodec(JsonMapper.builder().build()),
+				RedisSequencer.create(RedisURI.create(uri), FAST)))
+			.isInstanceOf(GlobalValConnectionException.class)
+			.hasMessageContaining("Cannot connect to redis://127.0.0.1:" + this.redis.port())
+			.hasMessageContaining("'app'");
+	}
+
+	@Test
+	void clientThatDoesNotReconnectIsRefused() {
+		RedisClient client = RedisClient.create(this.redis.uri());
+		this.closeables.add(client::shutdown);
+		client.setOptions(ClientOptions.builder().autoReconnect(false).build());
+		RedisSequencer sequencer = new RedisSequencer(client, FAST);
+		assertThatThrownBy(() -> sequencer.start(NodeSettings.builder().name("app").build(), new RecordingFollower(1)))
+			.isInstanceOf(GlobalValException.class)
+			.hasMessageContaining("ClientOptions.autoReconnect is false");
+	}
+
+	@Test
+	void clusterClientIsRefusedClearly() {
+		RedisClusterClient client = RedisClusterClient.create(this.redis.uri());
+		this.closeables.add(client::shutdown);
+		assertThatThrownBy(() -> new RedisSequencer(client, FAST)).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("needs a RedisClient")
+			.hasMessageContaining("Redis Cluster is not supported yet");
+	}
+
+	@Test
+	void nameWithABraceIsRefused() {
+		NodeSettings settings = NodeSettings.builder().name("a}b").build();
+		RedisSequencer sequencer = RedisSequencer.create(RedisURI.create(this.redis.uri()), FAST);
+		this.closeables.add(sequencer);
+		assertThatThrownBy(() -> sequencer.start(settings, new RecordingFollower(1)))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("globalval.name 'a}b' cannot contain '{' or '}'");
+	}
+
+	/** A follower that keeps what it is given. */
+	private static final class RecordingFollower implements RemoteSequencer.Follower {
+
+		final int nodeId;
+
+		final NodeMetrics metrics = new NodeMetrics();
+
+		final List<String> changes = new CopyOnWriteArrayList<>();
+
+		volatile long revision;
+
+		volatile boolean ready;
+
+		RecordingFollower(int nodeId) {
+			this.nodeId = nodeId;
+		}
+
+		@Override
+		public int nodeId() {
+			return this.nodeId;
+		}
+
+		@Override
+		public long revision() {
+			return this.revision;
+		}
+
+		@Override
+		public boolean isReady() {
+			return this.ready;
+		}
+
+		@Override
+		public void applyChange(long revision, String key, byte[] json, int origin, long seq, long originNanos) {
+			this.revision = revision;
+			this.changes.add(revision + " " + key + " " + new String(json));
+		}
+
+		@Override
+		public void applySnapshot(long revision, Collection<RemoteSequencer.Entry> entries) {
+			this.revision = revision;
+			this.ready = true;
+		}
+
+		@Override
+		public NodeMetrics metrics() {
+			return this.metrics;
+		}
+
+	}
+
+}
