@@ -6,13 +6,17 @@ import io.globalval.core.ChangeListener;
 import io.globalval.core.DefaultGlobalValNode;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
+import io.globalval.core.Transport;
+import io.globalval.core.TransportType;
 import io.globalval.core.ValueCodec;
+import io.globalval.transport.tcp.TcpTransport;
 import io.globalval.transport.uds.UdsTransport;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Starts a globalval node from plain settings, without Spring: decides the role (taking
- * the application's lock for a master), then binds or connects the Unix socket.
+ * the application's lock for a master), then binds or connects the Unix socket (or, with
+ * {@link TransportType#TCP}, the TCP port).
  * <pre class="code">
  * GlobalValNode node = GlobalValNodes.start(NodeSettings.builder().name("orders").build());
  * node.ready().get(10, TimeUnit.SECONDS);
@@ -57,7 +61,9 @@ public final class GlobalValNodes {
 	 * @throws UncheckedIOException if the socket directory, lock or socket cannot be set up
 	 */
 	public static GlobalValNode start(NodeSettings settings, JsonMapper mapper, ChangeListener listener) {
-		return DefaultGlobalValNode.start(settings, new ValueCodec(mapper), new UdsTransport(), listener);
+		Transport transport = (settings.transport() == TransportType.TCP) ? new TcpTransport() : new UdsTransport();
+		return DefaultGlobalValNode.start(settings, new ValueCodec(mapper, settings.maxValueSize()), transport,
+				listener);
 	}
 
 }

@@ -43,7 +43,8 @@ public class GlobalValTemplate implements GlobalValOperations {
 	public GlobalValTemplate(GlobalValNode node, JsonMapper mapper) {
 		this.node = Objects.requireNonNull(node, "'node' must not be null");
 		this.replica = node.replica();
-		this.codec = (mapper == node.replica().codec().mapper()) ? node.replica().codec() : new ValueCodec(mapper);
+		this.codec = (mapper == node.replica().codec().mapper()) ? node.replica().codec()
+				: new ValueCodec(mapper, node.settings().maxValueSize());
 		this.limits = new RequestLimits(node.settings(), this.codec);
 	}
 

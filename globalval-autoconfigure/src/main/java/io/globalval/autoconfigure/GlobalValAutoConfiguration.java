@@ -25,6 +25,7 @@ import io.globalval.autoconfigure.GlobalValProperties.Transport;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.Persistence;
+import io.globalval.core.TransportType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -49,9 +50,10 @@ public final class GlobalValAutoConfiguration {
 	@ConditionalOnMissingBean
 	GlobalValNode globalValNode(GlobalValProperties properties, Environment environment,
 			ObjectProvider<JsonMapper> jsonMapper, GlobalValEventPublisher events) {
-		if (properties.getTransport() != Transport.UDS) {
+		if (properties.getTransport() == Transport.REDIS) {
 			throw new InvalidConfigurationPropertyValueException("globalval.transport", properties.getTransport(),
-					"The Redis transport is not available yet; use 'uds' (the default) for processes on one host");
+					"The Redis transport is not available yet; use 'uds' (the default) or 'tcp' for processes on one "
+							+ "host");
 		}
 		NodeSettings settings = nodeSettings(properties, environment);
 		JsonMapper mapper = jsonMapper.getIfAvailable(GlobalValAutoConfiguration::defaultMapper);
@@ -134,6 +136,10 @@ public final class GlobalValAutoConfiguration {
 			.takeOver(properties.getFailover().getEnabled())
 			.failoverGrace(properties.getFailover().getGrace())
 			.persistence(persistence(properties, name))
+			.transport((properties.getTransport() == Transport.TCP) ? TransportType.TCP : TransportType.UDS)
+			.tcpHost(properties.getTcp().getHost())
+			.tcpPort(properties.getTcp().getPort())
+			.tcpSecret(StringUtils.hasText(properties.getTcp().getSecret()) ? properties.getTcp().getSecret() : null)
 			.build();
 	}
 

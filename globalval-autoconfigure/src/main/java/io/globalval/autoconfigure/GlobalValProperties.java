@@ -87,6 +87,8 @@ public class GlobalValProperties {
 
 	private final Uds uds = new Uds();
 
+	private final Tcp tcp = new Tcp();
+
 	private final Health health = new Health();
 
 	private final Failover failover = new Failover();
@@ -199,6 +201,10 @@ public class GlobalValProperties {
 		return this.uds;
 	}
 
+	public Tcp getTcp() {
+		return this.tcp;
+	}
+
 	public Health getHealth() {
 		return this.health;
 	}
@@ -224,6 +230,12 @@ public class GlobalValProperties {
 		 * Unix domain socket: processes on one host.
 		 */
 		UDS,
+
+		/**
+		 * TCP, loopback by default: processes on one host without a shared socket
+		 * directory, such as containers. Requires 'globalval.tcp.secret'.
+		 */
+		TCP,
 
 		/**
 		 * Redis: processes on several hosts. Not available yet.
@@ -283,6 +295,58 @@ public class GlobalValProperties {
 
 		public void setDirectory(Path directory) {
 			this.directory = directory;
+		}
+
+	}
+
+	/**
+	 * TCP transport. Every connection must prove the shared secret (an HMAC challenge,
+	 * both ways) before it may send anything; the secret authenticates, it does not
+	 * encrypt. The lock file, and with port 0 the port file, stay in
+	 * 'globalval.uds.directory'.
+	 */
+	public static class Tcp {
+
+		/**
+		 * Address the master binds and workers connect to. Binding anything but a
+		 * loopback address exposes the values to the network, unencrypted.
+		 */
+		private String host = "127.0.0.1";
+
+		/**
+		 * Port of the master. 0 lets the master pick a free port and publish it in the
+		 * directory, where workers on the same host read it.
+		 */
+		private int port;
+
+		/**
+		 * Secret shared by every process of the application, at least 16 characters
+		 * (e.g. from 'openssl rand -base64 32'). Required with transport 'tcp'.
+		 */
+		private String secret;
+
+		public String getHost() {
+			return this.host;
+		}
+
+		public void setHost(String host) {
+			this.host = host;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public String getSecret() {
+			return this.secret;
+		}
+
+		public void setSecret(String secret) {
+			this.secret = secret;
 		}
 
 	}

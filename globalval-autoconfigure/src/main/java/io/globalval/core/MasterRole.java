@@ -255,6 +255,15 @@ final class MasterRole implements RoleEngine, MasterHandler {
 
 	private void accept(Peer peer, Message.Hello hello) {
 		String name = this.state.settings.name();
+		// before any message quotes them: names from the wire end up in logs
+		String badName = NodeSettings.problemWithName("application name", hello.appName());
+		if (badName == null) {
+			badName = NodeSettings.problemWithName("node name", hello.nodeName());
+		}
+		if (badName != null) {
+			refuse(peer, ErrorCode.BAD_REQUEST, "HELLO refused: " + badName);
+			return;
+		}
 		if (hello.protocolVersion() != Frame.PROTOCOL_VERSION) {
 			refuse(peer, ErrorCode.PROTOCOL_MISMATCH,
 					"Protocol version mismatch: worker %s speaks version %d, master of '%s' speaks %d; run the same globalval version everywhere"

@@ -4,7 +4,9 @@ import java.io.IOException;
 
 /**
  * How nodes reach each other: a master serves, a worker connects. Implemented by the
- * Unix-socket transport; the core depends only on this.
+ * Unix-socket transport and the TCP transport (see {@link TransportType}); the core
+ * depends only on this. A transport decides which peers may connect at all; the core
+ * then checks what they send.
  */
 public interface Transport {
 

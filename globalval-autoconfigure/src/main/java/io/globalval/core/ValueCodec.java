@@ -13,6 +13,10 @@ import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -20,18 +24,64 @@ import tools.jackson.databind.json.JsonMapper;
  * once, at their origin; every process decodes them at most once per entry (see
  * {@link ReplicaEntry}). Plain decoding yields unmodifiable maps and lists, because one
  * decoded value is shared by every reader of the replica. Thread-safe.
+ * <p>
+ * Hostile input: values arrive from other processes, so every read goes through a parser
+ * with fixed {@link StreamReadConstraints} (at most {@link #MAX_NESTING_DEPTH} levels of
+ * nesting, numbers of at most {@link #MAX_NUMBER_LENGTH} characters, strings no longer
+ * than the largest value), whatever the application's mapper allows or a library set as
+ * Jackson's global defaults. Checking and plain decoding use a copy of the mapper with
+ * polymorphic (default) typing switched off, so a value cannot name classes to
+ * instantiate; only {@link #convert(byte[], Class) conversion to a type the application
+ * asks for} uses the application's mapper as it is.
  */
 public final class ValueCodec {
 
+	/** The deepest nesting of arrays and objects a value may have. */
+	public static final int MAX_NESTING_DEPTH = 500;
+
+	/** The longest number a value may hold, in characters. */
+	public static final int MAX_NUMBER_LENGTH = 1000;
+
+	/** The longest property name a value may hold, in characters. */
+	public static final int MAX_NAME_LENGTH = 50_000;
+
 	private final JsonMapper mapper;
+
+	private final JsonMapper plainMapper;
+
+	private final JsonFactory constrainedFactory;
+
+	/**
+	 * Create a codec whose strings may be as long as Jackson allows by default.
+	 * @param mapper the mapper to write and convert values with (the application's, when
+	 * it has one, so that its modules and settings apply)
+	 */
+	public ValueCodec(JsonMapper mapper) {
+		this(mapper, StreamReadConstraints.DEFAULT_MAX_STRING_LEN);
+	}
 
 	/**
 	 * Create a codec.
 	 * @param mapper the mapper to write and convert values with (the application's, when
 	 * it has one, so that its modules and settings apply)
+	 * @param maxValueSize the largest value, in JSON bytes; no string in a value may be
+	 * longer
 	 */
-	public ValueCodec(JsonMapper mapper) {
+	public ValueCodec(JsonMapper mapper, int maxValueSize) {
 		this.mapper = Objects.requireNonNull(mapper, "'mapper' must not be null");
+		if (maxValueSize < 1) {
+			throw new IllegalArgumentException("maxValueSize must be at least 1, was " + maxValueSize);
+		}
+		this.plainMapper = mapper.rebuild().deactivateDefaultTyping().build();
+		this.constrainedFactory = mapper.tokenStreamFactory()
+			.rebuild()
+			.streamReadConstraints(StreamReadConstraints.builder()
+				.maxNestingDepth(MAX_NESTING_DEPTH)
+				.maxNumberLength(MAX_NUMBER_LENGTH)
+				.maxStringLength(Math.min(maxValueSize, StreamReadConstraints.DEFAULT_MAX_STRING_LEN))
+				.maxNameLength(Math.min(maxValueSize, MAX_NAME_LENGTH))
+				.build())
+			.build();
 	}
 
 	/**
@@ -58,7 +108,17 @@ public final class ValueCodec {
 	 * @return the value
 	 */
 	public Object decode(byte[] json) {
-		return freeze(this.mapper.readValue(json, Object.class));
+		return freeze(readPlain(json));
+	}
+
+	private Object readPlain(byte[] json) {
+		try (JsonParser parser = parser(json)) {
+			return this.plainMapper.readValue(parser, Object.class);
+		}
+	}
+
+	private JsonParser parser(byte[] json) {
+		return this.constrainedFactory.createParser(ObjectReadContext.empty(), json);
 	}
 
 	/**
@@ -70,8 +130,8 @@ public final class ValueCodec {
 	 * @throws IllegalArgumentException if the JSON cannot be read as that type
 	 */
 	public <T> T convert(byte[] json, Class<T> type) {
-		try {
-			return this.mapper.readValue(json, type);
+		try (JsonParser parser = parser(json)) {
+			return this.mapper.readValue(parser, type);
 		}
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException("Cannot convert value to " + type.getName() + ": "
@@ -80,12 +140,13 @@ public final class ValueCodec {
 	}
 
 	/**
-	 * Check that bytes hold exactly one JSON value that is not {@code null}.
+	 * Check that bytes hold exactly one JSON value that is not {@code null}, within the
+	 * parsing limits (nesting, number and string length).
 	 * @param json the bytes
 	 * @return {@code null} when they do, else what is wrong with them
 	 */
 	public String problemWith(byte[] json) {
-		try (JsonParser parser = this.mapper.createParser(json)) {
+		try (JsonParser parser = parser(json)) {
 			JsonToken first = parser.nextToken();
 			if (first == null) {
 				return "empty";
@@ -98,6 +159,10 @@ public final class ValueCodec {
 				return "more than one JSON value";
 			}
 			return null;
+		}
+		catch (StreamConstraintsException ex) {
+			return "over a JSON parsing limit: " + ex.getOriginalMessage()
+					+ "; nest it less deeply or shorten its numbers and strings";
 		}
 		catch (JacksonException ex) {
 			return "not valid JSON: " + ex.getOriginalMessage();
@@ -116,7 +181,7 @@ public final class ValueCodec {
 			return true;
 		}
 		try {
-			return Objects.equals(this.mapper.readValue(left, Object.class), this.mapper.readValue(right, Object.class));
+			return Objects.equals(readPlain(left), readPlain(right));
 		}
 		catch (JacksonException ex) {
 			return false;
@@ -131,7 +196,7 @@ public final class ValueCodec {
 	public Long asLong(byte[] json) {
 		Object value;
 		try {
-			value = this.mapper.readValue(json, Object.class);
+			value = readPlain(json);
 		}
 		catch (JacksonException ex) {
 			return null;

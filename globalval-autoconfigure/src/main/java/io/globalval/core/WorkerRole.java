@@ -392,7 +392,8 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		}
 		GlobalValException refused = new GlobalValConnectionException(
 				"The master refused this worker: " + error.message());
-		if (error.code() == ErrorCode.PROTOCOL_MISMATCH || error.code() == ErrorCode.APPLICATION_MISMATCH) {
+		if (error.code() == ErrorCode.PROTOCOL_MISMATCH || error.code() == ErrorCode.APPLICATION_MISMATCH
+				|| error.code() == ErrorCode.UNAUTHORIZED) {
 			logger.error(refused.getMessage());
 			this.refusal = refused;
 			this.ready.completeExceptionally(refused);

@@ -16,7 +16,9 @@ public enum ErrorCode {
 	/** The master is shutting down. */
 	UNAVAILABLE(5),
 	/** Anything else. */
-	INTERNAL(6);
+	INTERNAL(6),
+	/** The peer may not connect: it runs as another user, or failed the transport's handshake. */
+	UNAUTHORIZED(7);
 
 	private final int code;
 

@@ -7,13 +7,17 @@ import java.nio.channels.ReadableByteChannel;
 /**
  * Reads frames from a blocking channel. Many small frames arrive in one read and are
  * returned one by one from the same buffer; a frame larger than the buffer gets its own
- * array, allocated only after its announced length has been checked against the maximum.
+ * array, allocated only after its announced length has been checked against the maximum,
+ * and grown as its bytes arrive rather than sized by the announcement.
  * Not thread-safe: one reader thread per connection.
  */
 public final class FrameReader {
 
 	/** Size of the reusable read buffer; most frames fit many times over. */
 	static final int BUFFER_BYTES = 64 * 1024;
+
+	/** Size of the first array of a frame larger than the buffer; it grows as bytes arrive. */
+	static final int LARGE_START_BYTES = 1024 * 1024;
 
 	private final ReadableByteChannel channel;
 
@@ -66,14 +70,25 @@ public final class FrameReader {
 		return readLarge(length);
 	}
 
+	/**
+	 * Read a frame that does not fit the buffer into an array of its own. The array
+	 * starts at {@link #LARGE_START_BYTES} and doubles as bytes arrive, so a peer that
+	 * announces a large frame and sends little of it holds little memory: never more than
+	 * twice what it sent, or the start size.
+	 */
 	private Frame readLarge(int length) throws IOException {
 		this.buffer.position(this.buffer.position() + Frame.LENGTH_FIELD_BYTES);
-		ByteBuffer large = ByteBuffer.allocate(length);
+		ByteBuffer large = ByteBuffer.allocate(Math.min(length, LARGE_START_BYTES));
 		int fromBuffer = Math.min(this.buffer.remaining(), length);
 		large.put(large.position(), this.buffer, this.buffer.position(), fromBuffer);
 		large.position(fromBuffer);
 		this.buffer.position(this.buffer.position() + fromBuffer);
-		while (large.hasRemaining()) {
+		while (large.position() < length) {
+			if (!large.hasRemaining()) {
+				// never overflows: capacity is at most length, below the int maximum
+				ByteBuffer grown = ByteBuffer.allocate((int) Math.min(length, 2L * large.capacity()));
+				large = grown.put(large.flip());
+			}
 			int read = this.channel.read(large);
 			if (read < 0) {
 				throw midFrame(Frame.LENGTH_FIELD_BYTES + large.position(), Frame.LENGTH_FIELD_BYTES + length);

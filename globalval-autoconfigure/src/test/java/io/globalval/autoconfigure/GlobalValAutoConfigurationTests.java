@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +32,7 @@ import io.globalval.Role;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.RolePreference;
+import io.globalval.core.TransportType;
 import io.globalval.event.GlobalValChangedEvent;
 import io.globalval.event.GlobalValRoleEvent;
 import io.globalval.event.GlobalValSnapshotEvent;
@@ -171,6 +173,44 @@ class GlobalValAutoConfigurationTests {
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("globalval.transport")
 				.hasMessageContaining("not available yet");
+		});
+	}
+
+	@Test
+	void tcpTransportWithASecretServesWorkersOverTcp() {
+		String secret = "a secret of at least sixteen characters";
+		this.contextRunner
+			.withPropertyValues("globalval.transport=tcp", "globalval.tcp.secret=" + secret, "globalval.tcp.port=0")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				GlobalValNode master = context.getBean(GlobalValNode.class);
+				assertThat(master.settings().transport()).isEqualTo(TransportType.TCP);
+				assertThat(master.settings().tcpHost()).isEqualTo("127.0.0.1");
+				assertThat(master.settings().tcpSecret()).isEqualTo(secret);
+				assertThat(this.directory.resolve(NodeSettings.PORT_FILE)).exists();
+				try (GlobalValNode worker = GlobalValNodes.start(NodeSettings.builder()
+					.name(OtherNodes.NAME)
+					.directory(this.directory)
+					.role(RolePreference.WORKER)
+					.transport(TransportType.TCP)
+					.tcpSecret(secret)
+					.build())) {
+					worker.ready().get(10, TimeUnit.SECONDS);
+					long revision = new GlobalValTemplate(worker).set("over", "tcp").get(10,
+							TimeUnit.SECONDS);
+					master.awaitRevision(revision).get(10, TimeUnit.SECONDS);
+					assertThat(context.getBean(GlobalValTemplate.class).get("over")).isEqualTo("tcp");
+				}
+			});
+	}
+
+	@Test
+	void tcpTransportWithoutASecretFailsWithAClearMessage() {
+		this.contextRunner.withPropertyValues("globalval.transport=tcp").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(IllegalArgumentException.class)
+				.hasMessageStartingWith("globalval.transport=tcp requires globalval.tcp.secret");
 		});
 	}
 

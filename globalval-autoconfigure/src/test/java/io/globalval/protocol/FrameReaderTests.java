@@ -2,6 +2,7 @@ package io.globalval.protocol;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import static io.globalval.protocol.FrameCodecTests.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * Byte-level tests of {@link FrameReader} over a {@link ChunkedChannel}: frames split and
@@ -86,6 +88,38 @@ class FrameReaderTests {
 		FrameReader reader = new FrameReader(ChunkedChannel.splitAt(stream, splits), MAX_FRAME_BYTES);
 		assertThat(readAll(reader)).isEqualTo(messages);
 		assertThat(reader.bytesRead()).isEqualTo(stream.length);
+	}
+
+	@Test
+	void frameThatGrowsItsArraySeveralTimesRoundTrips() throws IOException {
+		byte[] value = new byte[5 * FrameReader.LARGE_START_BYTES + 12_345];
+		for (int i = 0; i < value.length; i++) {
+			value[i] = (byte) (i * 7 + (i >>> 13));
+		}
+		List<Message> messages = List.of(new Message.Set(1, "huge", value, 2), new Message.Pong(3, 4));
+		byte[] stream = concat(messages);
+		int[] splits = { 2, 70_000, FrameReader.LARGE_START_BYTES, FrameReader.LARGE_START_BYTES + 1, 3_000_000,
+				stream.length - 1 };
+		FrameReader reader = new FrameReader(ChunkedChannel.splitAt(stream, splits), MAX_FRAME_BYTES);
+		assertThat(readAll(reader)).isEqualTo(messages);
+		assertThat(reader.bytesRead()).isEqualTo(stream.length);
+	}
+
+	@Test
+	void frameAnnouncingTheMaximumButEndingEarlyHoldsMemoryOnlyForWhatArrived() {
+		java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		assumeThat(threads).isInstanceOf(com.sun.management.ThreadMXBean.class);
+		com.sun.management.ThreadMXBean allocations = (com.sun.management.ThreadMXBean) threads;
+		assumeThat(allocations.isThreadAllocatedMemorySupported() && allocations.isThreadAllocatedMemoryEnabled())
+			.isTrue();
+		byte[] start = Arrays.copyOf(frame(FrameType.SET, MAX_FRAME_BYTES - 1), Frame.HEADER_BYTES + 100_000);
+		FrameReader reader = new FrameReader(ChunkedChannel.of(start), MAX_FRAME_BYTES);
+		long before = allocations.getCurrentThreadAllocatedBytes();
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(reader::next)
+			.withMessage("Peer closed the connection mid-frame (100005 of %d bytes received)",
+					Frame.LENGTH_FIELD_BYTES + MAX_FRAME_BYTES);
+		// far below the 16 MB announced: the start array, the exception, a little more
+		assertThat(allocations.getCurrentThreadAllocatedBytes() - before).isLessThan(2L * FrameReader.LARGE_START_BYTES);
 	}
 
 	@Test

@@ -58,9 +58,24 @@ public final class NodeProcess implements AutoCloseable {
 	 */
 	public static NodeProcess start(Path directory, String role, String name, Path log, String... extra)
 			throws Exception {
+		return start(directory, role, name, log, List.of("-Xmx256m"), List.of(extra));
+	}
+
+	/**
+	 * Start a node in a new JVM with options of its own.
+	 * @param directory the socket directory
+	 * @param role AUTO, MASTER or WORKER
+	 * @param name the application name
+	 * @param log where the child's logs go
+	 * @param jvmOptions options of the JVM, such as its heap size
+	 * @param extra more arguments for {@link NodeProcessMain}: persistence, {@code name=value} settings
+	 * @return the started node, ready
+	 */
+	public static NodeProcess start(Path directory, String role, String name, Path log, List<String> jvmOptions,
+			List<String> extra) throws Exception {
 		List<String> arguments = new ArrayList<>(List.of(directory.toString(), role, name));
-		arguments.addAll(List.of(extra));
-		return start(NodeProcessMain.class, log, arguments);
+		arguments.addAll(extra);
+		return start(NodeProcessMain.class, log, jvmOptions, arguments);
 	}
 
 	/**
@@ -72,9 +87,16 @@ public final class NodeProcess implements AutoCloseable {
 	 * @return the started node, ready
 	 */
 	public static NodeProcess start(Class<?> main, Path log, List<String> arguments) throws Exception {
+		return start(main, log, List.of("-Xmx256m"), arguments);
+	}
+
+	private static NodeProcess start(Class<?> main, Path log, List<String> jvmOptions, List<String> arguments)
+			throws Exception {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), main.getName()));
+		List<String> command = new ArrayList<>(List.of(java));
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+				main.getName()));
 		command.addAll(arguments);
 		Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
 			.start();

@@ -24,6 +24,7 @@ import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.Persistence;
 import io.globalval.core.RolePreference;
+import io.globalval.core.TransportType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -31,7 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code <id> <command> <args...>}. Each answer is one line on standard output,
  * {@code @<id> <result>}; logs go to standard error.
  * <p>
- * Arguments: {@code <directory> <role> <name> [<persistence directory> <fsync>]}.
+ * Arguments: {@code <directory> <role> <name> [<persistence directory> <fsync>]
+ * [<setting>=<value>...]}, with the settings {@code maxQueuedBytes}, {@code maxFrameSize},
+ * {@code transport}, {@code tcpHost}, {@code tcpPort} and {@code tcpSecret}.
  */
 public final class NodeProcessMain {
 
@@ -49,9 +52,23 @@ public final class NodeProcessMain {
 			.name(args[2])
 			.pingInterval(Duration.ofHours(1))
 			.writeTimeout(Duration.ofSeconds(30));
-		if (args.length > 3) {
+		int first = 3;
+		if (args.length > 4 && !args[3].contains("=")) {
 			// <persistence directory> <fsync policy>
 			builder.persistence(Persistence.in(Path.of(args[3]), Persistence.Fsync.valueOf(args[4])));
+			first = 5;
+		}
+		for (int i = first; i < args.length; i++) {
+			String[] setting = args[i].split("=", 2);
+			switch (setting[0]) {
+				case "maxQueuedBytes" -> builder.maxQueuedBytes(Long.parseLong(setting[1]));
+				case "maxFrameSize" -> builder.maxFrameSize(Integer.parseInt(setting[1]));
+				case "transport" -> builder.transport(TransportType.valueOf(setting[1]));
+				case "tcpHost" -> builder.tcpHost(setting[1]);
+				case "tcpPort" -> builder.tcpPort(Integer.parseInt(setting[1]));
+				case "tcpSecret" -> builder.tcpSecret(setting[1]);
+				default -> throw new IllegalArgumentException("Unknown setting " + args[i]);
+			}
 		}
 		NodeSettings settings = builder.build();
 		serve(GlobalValNodes.start(settings), (command, rest) -> null);
@@ -222,6 +239,16 @@ public final class NodeProcessMain {
 				return String.valueOf(template.entries().size());
 			case "bytes-sent":
 				return String.valueOf(node.metrics().bytesSent());
+			case "rejected":
+				return String.valueOf(node.metrics().framesRejected());
+			case "heap": {
+				// heap in use after a full collection: what the node really holds on to
+				System.gc();
+				Runtime runtime = Runtime.getRuntime();
+				return String.valueOf(runtime.totalMemory() - runtime.freeMemory());
+			}
+			case "threads":
+				return String.valueOf(Thread.activeCount());
 			case "exit":
 				return "bye";
 			default:

@@ -1,4 +1,4 @@
-package io.globalval.transport.uds;
+package io.globalval.transport.channel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,14 +18,14 @@ import io.globalval.core.NodeMetrics;
 import io.globalval.core.Peer;
 
 /**
- * One Unix-socket connection and its writer thread. {@link #send} only queues; the
+ * One connection of a socket transport (Unix domain or TCP) and its writer thread. {@link #send} only queues; the
  * writer drains everything queued into one gathering write, so under load many frames
  * cost one system call. A peer that lets more than the configured bytes pile up is
  * disconnected rather than allowed to exhaust memory.
  */
-final class UdsConnection implements Peer {
+public final class ChannelConnection implements Peer {
 
-	private static final Logger logger = LoggerFactory.getLogger(UdsConnection.class);
+	private static final Logger logger = LoggerFactory.getLogger(ChannelConnection.class);
 
 	/** Most buffers one gathering write takes (the usual IOV_MAX). */
 	private static final int MAX_BATCH_FRAMES = 1024;
@@ -50,7 +50,15 @@ final class UdsConnection implements Peer {
 
 	private volatile boolean closed;
 
-	UdsConnection(SocketChannel channel, String description, NodeMetrics metrics, long maxQueuedBytes) {
+	/**
+	 * Wrap a connected channel and start its writer thread.
+	 * @param channel the connected channel, in blocking mode
+	 * @param description the peer, for logs
+	 * @param metrics counts the bytes written and peers closed as too slow
+	 * @param maxQueuedBytes the bytes that may wait to be written before the peer is
+	 * disconnected as too slow
+	 */
+	public ChannelConnection(SocketChannel channel, String description, NodeMetrics metrics, long maxQueuedBytes) {
 		this.channel = channel;
 		this.description = description;
 		this.metrics = metrics;
@@ -60,7 +68,11 @@ final class UdsConnection implements Peer {
 		this.writer.start();
 	}
 
-	SocketChannel channel() {
+	/**
+	 * Return the channel.
+	 * @return the channel
+	 */
+	public SocketChannel channel() {
 		return this.channel;
 	}
 
@@ -129,7 +141,7 @@ final class UdsConnection implements Peer {
 	 * Wait until everything queued has been written, at most for a while.
 	 * @param timeoutMillis the longest wait
 	 */
-	void flush(long timeoutMillis) {
+	public void flush(long timeoutMillis) {
 		long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
 		while (!this.closed && (!this.queue.isEmpty() || this.writing) && System.nanoTime() - until < 0) {
 			LockSupport.parkNanos(200_000);
@@ -153,7 +165,11 @@ final class UdsConnection implements Peer {
 		this.queue.clear();
 	}
 
-	boolean isClosed() {
+	/**
+	 * Return whether this connection was closed.
+	 * @return whether it is closed
+	 */
+	public boolean isClosed() {
 		return this.closed;
 	}
 

@@ -1,4 +1,4 @@
-package io.globalval.transport.uds;
+package io.globalval.transport.channel;
 
 import java.io.IOException;
 import java.nio.channels.ReadableByteChannel;
@@ -13,7 +13,7 @@ import io.globalval.protocol.Message;
 /**
  * Reads frames from a connection until it ends and hands each decoded message on.
  */
-final class FrameLoop {
+public final class FrameLoop {
 
 	private FrameLoop() {
 	}
@@ -27,7 +27,7 @@ final class FrameLoop {
 	 * @throws IOException if reading fails
 	 * @throws io.globalval.protocol.ProtocolException if the peer sends an invalid frame
 	 */
-	static void run(ReadableByteChannel channel, int maxFrameBytes, NodeMetrics metrics, Consumer<Message> handler)
+	public static void run(ReadableByteChannel channel, int maxFrameBytes, NodeMetrics metrics, Consumer<Message> handler)
 			throws IOException {
 		FrameReader reader = new FrameReader(channel, maxFrameBytes);
 		long counted = 0;

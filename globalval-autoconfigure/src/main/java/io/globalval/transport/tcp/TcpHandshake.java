@@ -1,0 +1,236 @@
+package io.globalval.transport.tcp;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.globalval.core.NodeSettings;
+import io.globalval.transport.channel.PeerAdmission;
+import io.globalval.transport.channel.PeerRefusedException;
+
+/**
+ * The mutual challenge-response that opens every TCP connection, before any frame:
+ * <pre>
+ *  master -> worker   MAGIC (8) | master nonce (32)
+ *  worker -> master   MAGIC (8) | worker nonce (32) | HMAC(secret, "worker to master", app, nonces) (32)
+ *  master -> worker   0x00 | HMAC(secret, "master to worker", app, nonces) (32)    admitted
+ *                     0x01, then closed                                            refused
+ * </pre>
+ * HMAC is HMAC-SHA256 over a direction label, the length-prefixed application name and
+ * both nonces, so an answer can be replayed neither on another connection (fresh master
+ * nonce), nor in the other direction (label), nor to another application sharing the
+ * secret. The worker checks the master's answer too: a process that took the master's
+ * port after it died learns nothing and gets no writes. MACs are compared in constant
+ * time. Every read is bounded in size and time, so a peer that stalls is refused after
+ * {@link #TIMEOUT_MILLIS}.
+ * <p>
+ * The handshake authenticates the two ends; it does not encrypt or sign the frames that
+ * follow, which is why the master binds loopback unless told otherwise.
+ */
+final class TcpHandshake implements PeerAdmission {
+
+	/** Opens both first messages: the protocol and the version of this handshake. */
+	static final byte[] MAGIC = "gvaltcp1".getBytes(StandardCharsets.US_ASCII);
+
+	static final int NONCE_BYTES = 32;
+
+	static final int MAC_BYTES = 32;
+
+	static final int CHALLENGE_BYTES = MAGIC.length + NONCE_BYTES;
+
+	static final int RESPONSE_BYTES = MAGIC.length + NONCE_BYTES + MAC_BYTES;
+
+	static final byte ADMITTED = 0x00;
+
+	static final byte REFUSED = 0x01;
+
+	/** How long either side waits for the other's part of the handshake. */
+	static final int TIMEOUT_MILLIS = 5000;
+
+	private static final String ALGORITHM = "HmacSHA256";
+
+	private static final byte[] WORKER_LABEL = "globalval tcp: worker to master".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] MASTER_LABEL = "globalval tcp: master to worker".getBytes(StandardCharsets.US_ASCII);
+
+	private final String appName;
+
+	private final byte[] appNameBytes;
+
+	private final SecretKeySpec key;
+
+	private final int timeoutMillis;
+
+	private final SecureRandom random = new SecureRandom();
+
+	/**
+	 * Create the handshake of an application.
+	 * @param settings the settings, with a secret
+	 * @param timeoutMillis how long to wait for the peer's part
+	 */
+	TcpHandshake(NodeSettings settings, int timeoutMillis) {
+		if (settings.tcpSecret() == null) {
+			throw new IllegalArgumentException("The TCP transport requires globalval.tcp.secret");
+		}
+		this.appName = settings.name();
+		this.appNameBytes = settings.name().getBytes(StandardCharsets.UTF_8);
+		this.key = new SecretKeySpec(settings.tcpSecret().getBytes(StandardCharsets.UTF_8), ALGORITHM);
+		this.timeoutMillis = timeoutMillis;
+	}
+
+	/**
+	 * The master's side: challenge a newly accepted peer and admit it only if it proves
+	 * the secret.
+	 */
+	@Override
+	public void admit(SocketChannel channel) throws IOException {
+		byte[] masterNonce = nonce();
+		write(channel, concat(MAGIC, masterNonce));
+		byte[] response;
+		try {
+			response = readFully(channel, RESPONSE_BYTES, "the answer to the challenge");
+		}
+		catch (EOFException | SocketTimeoutException ex) {
+			throw new PeerRefusedException(ex.getMessage());
+		}
+		if (!MessageDigest.isEqual(Arrays.copyOf(response, MAGIC.length), MAGIC)) {
+			throw new PeerRefusedException(("sent no globalval TCP handshake (it began with %s); only globalval "
+					+ "workers with transport tcp may connect").formatted(hex(response, MAGIC.length)),
+					new byte[] { REFUSED });
+		}
+		byte[] workerNonce = Arrays.copyOfRange(response, MAGIC.length, MAGIC.length + NONCE_BYTES);
+		byte[] proof = Arrays.copyOfRange(response, MAGIC.length + NONCE_BYTES, RESPONSE_BYTES);
+		if (!MessageDigest.isEqual(proof, mac(WORKER_LABEL, masterNonce, workerNonce))) {
+			throw new PeerRefusedException("failed the secret challenge: its globalval.tcp.secret (or globalval.name) "
+					+ "differs from the master's of '" + this.appName + "'; set the same secret in every process",
+					new byte[] { REFUSED });
+		}
+		ByteBuffer admitted = ByteBuffer.allocate(1 + MAC_BYTES);
+		admitted.put(ADMITTED).put(mac(MASTER_LABEL, masterNonce, workerNonce)).flip();
+		write(channel, admitted.array());
+	}
+
+	/**
+	 * The worker's side: answer the master's challenge and check its proof.
+	 * @param channel a channel just connected to the master
+	 * @param address where the master is, for messages
+	 * @throws PeerRefusedException if the master refused this worker, or the peer did not
+	 * prove that it knows the secret
+	 * @throws IOException if the connection failed or timed out
+	 */
+	void connect(SocketChannel channel, String address) throws IOException {
+		byte[] challenge = readFully(channel, CHALLENGE_BYTES, "the master's challenge");
+		if (!MessageDigest.isEqual(Arrays.copyOf(challenge, MAGIC.length), MAGIC)) {
+			throw new PeerRefusedException(("The process at %s is not a globalval TCP master (it sent %s, not a "
+					+ "challenge); check globalval.tcp.host and globalval.tcp.port")
+				.formatted(address, hex(challenge, MAGIC.length)));
+		}
+		byte[] masterNonce = Arrays.copyOfRange(challenge, MAGIC.length, CHALLENGE_BYTES);
+		byte[] workerNonce = nonce();
+		write(channel, concat(MAGIC, workerNonce, mac(WORKER_LABEL, masterNonce, workerNonce)));
+		byte[] status = readFully(channel, 1, "the master's verdict");
+		if (status[0] == REFUSED) {
+			throw new PeerRefusedException(("The master of '%s' at %s refused this worker's secret; set the same "
+					+ "globalval.tcp.secret in every process").formatted(this.appName, address));
+		}
+		if (status[0] != ADMITTED) {
+			throw new PeerRefusedException("The process at %s answered the handshake with 0x%02x, not a verdict"
+				.formatted(address, status[0]));
+		}
+		byte[] proof = readFully(channel, MAC_BYTES, "the master's proof");
+		if (!MessageDigest.isEqual(proof, mac(MASTER_LABEL, masterNonce, workerNonce))) {
+			throw new PeerRefusedException(("The process at %s did not prove that it knows globalval.tcp.secret, so "
+					+ "it is not the master of '%s' (or its secret differs); not sending it anything")
+				.formatted(address, this.appName));
+		}
+	}
+
+	private byte[] nonce() {
+		byte[] nonce = new byte[NONCE_BYTES];
+		this.random.nextBytes(nonce);
+		return nonce;
+	}
+
+	private byte[] mac(byte[] label, byte[] masterNonce, byte[] workerNonce) {
+		try {
+			Mac mac = Mac.getInstance(ALGORITHM);
+			mac.init(this.key);
+			mac.update(label);
+			mac.update(ByteBuffer.allocate(Integer.BYTES).putInt(0, this.appNameBytes.length));
+			mac.update(this.appNameBytes);
+			mac.update(masterNonce);
+			mac.update(workerNonce);
+			return mac.doFinal();
+		}
+		catch (GeneralSecurityException ex) {
+			// every Java platform must provide HmacSHA256
+			throw new IllegalStateException("HmacSHA256 is not available", ex);
+		}
+	}
+
+	private static void write(SocketChannel channel, byte[] bytes) throws IOException {
+		ByteBuffer buffer = ByteBuffer.wrap(bytes);
+		while (buffer.hasRemaining()) {
+			channel.write(buffer);
+		}
+	}
+
+	/**
+	 * Read exactly {@code length} bytes, waiting at most the timeout: through the channel's
+	 * socket adaptor, whose reads honour {@link Socket#setSoTimeout(int)}, unlike the
+	 * channel's own.
+	 * @throws EOFException if the peer closed the connection first
+	 * @throws SocketTimeoutException if the peer took too long
+	 */
+	private byte[] readFully(SocketChannel channel, int length, String what) throws IOException {
+		Socket socket = channel.socket();
+		socket.setSoTimeout(this.timeoutMillis);
+		byte[] bytes = new byte[length];
+		try {
+			InputStream in = socket.getInputStream();
+			int read = in.readNBytes(bytes, 0, length);
+			if (read < length) {
+				throw new EOFException("closed the connection during the handshake (%d of %d bytes of %s)"
+					.formatted(read, length, what));
+			}
+		}
+		catch (SocketTimeoutException ex) {
+			throw new SocketTimeoutException(
+					"did not complete the handshake within %d ms (waiting for %s)".formatted(this.timeoutMillis, what));
+		}
+		finally {
+			socket.setSoTimeout(0);
+		}
+		return bytes;
+	}
+
+	private static byte[] concat(byte[]... parts) {
+		int length = 0;
+		for (byte[] part : parts) {
+			length += part.length;
+		}
+		ByteBuffer buffer = ByteBuffer.allocate(length);
+		for (byte[] part : parts) {
+			buffer.put(part);
+		}
+		return buffer.array();
+	}
+
+	private static String hex(byte[] bytes, int length) {
+		return "0x" + HexFormat.of().formatHex(bytes, 0, Math.min(length, bytes.length));
+	}
+
+}
