@@ -127,13 +127,14 @@ public interface GlobalValOperations {
 
 	/**
 	 * Return the role of this process.
-	 * @return {@link Role#MASTER} or {@link Role#WORKER}
+	 * @return {@link Role#MASTER} or {@link Role#WORKER} on the uds transport,
+	 * {@link Role#PEER} on Redis
 	 */
 	Role role();
 
 	/**
 	 * Return whether this process has a complete replica: always for the master; for a
-	 * worker, once it has applied its first snapshot.
+	 * worker or peer, once it has applied its first snapshot.
 	 * @return whether reads may be served
 	 */
 	boolean isReady();

@@ -14,14 +14,15 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
-import io.globalval.GlobalValNodes;
 import io.globalval.GlobalValTemplate;
 import io.globalval.autoconfigure.GlobalValProperties.Transport;
+import io.globalval.Role;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.Persistence;
@@ -32,10 +33,18 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link EnableAutoConfiguration Auto-configuration} for globalval: the node of this
  * process (started and stopped with the context by a {@link GlobalValLifecycle}), a
  * {@link GlobalValTemplate}, and the application events of what the node applies.
+ * <p>
+ * The node depends on {@code globalval.transport}: {@code uds} (the default) makes a
+ * master or worker on a Unix socket; {@code redis} makes a peer of the Redis server of
+ * the application's {@code LettuceConnectionFactory} ({@code spring.data.redis.*}).
  */
-@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "globalval.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(GlobalValProperties.class)
+@Import({ GlobalValNodeConfigurations.UdsNodeConfiguration.class,
+		GlobalValNodeConfigurations.RedisNodeConfiguration.class,
+		GlobalValNodeConfigurations.RedisClientMissingConfiguration.class })
 public final class GlobalValAutoConfiguration {
 
 	/** The name used when neither globalval.name nor spring.application.name is set. */
@@ -44,22 +53,6 @@ public final class GlobalValAutoConfiguration {
 	@Bean
 	GlobalValEventPublisher globalValEventPublisher(ApplicationEventPublisher applicationEventPublisher) {
 		return new GlobalValEventPublisher(applicationEventPublisher);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	GlobalValNode globalValNode(GlobalValProperties properties, Environment environment,
-			ObjectProvider<JsonMapper> jsonMapper, GlobalValEventPublisher events) {
-		if (properties.getTransport() == Transport.REDIS) {
-			throw new InvalidConfigurationPropertyValueException("globalval.transport", properties.getTransport(),
-					"The Redis transport is not available yet; use 'uds' (the default) or 'tcp' for processes on one "
-							+ "host");
-		}
-		NodeSettings settings = nodeSettings(properties, environment);
-		JsonMapper mapper = jsonMapper.getIfAvailable(GlobalValAutoConfiguration::defaultMapper);
-		GlobalValNode node = GlobalValNodes.start(settings, mapper, events);
-		events.listeningTo(node);
-		return node;
 	}
 
 	@Bean
@@ -87,6 +80,13 @@ public final class GlobalValAutoConfiguration {
 	@ConditionalOnMissingBean
 	GlobalValClusterLifecycle globalValClusterLifecycle(GlobalValNode node, GlobalValProperties properties,
 			ObjectProvider<ApplicationArguments> arguments, ApplicationContext context, Environment environment) {
+		if (node.role() == Role.PEER && properties.getCluster().getWorkers() > 0) {
+			throw new InvalidConfigurationPropertyValueException("globalval.cluster.workers",
+					properties.getCluster().getWorkers(),
+					"Cluster mode starts the workers of a master on the uds transport; on the Redis transport "
+							+ "every process is a peer that is started on its own (on any host), so set "
+							+ "globalval.cluster.workers=0 and start each process yourself");
+		}
 		ApplicationArguments applicationArguments = arguments.getIfAvailable();
 		String[] args = (applicationArguments != null) ? applicationArguments.getSourceArgs() : new String[0];
 		return new GlobalValClusterLifecycle(node, properties.getCluster(), args,
@@ -173,7 +173,7 @@ public final class GlobalValAutoConfiguration {
 		return (int) bytes;
 	}
 
-	private static JsonMapper defaultMapper() {
+	static JsonMapper defaultMapper() {
 		return JsonMapper.builder().build();
 	}
 

@@ -26,6 +26,10 @@ import io.globalval.core.GlobalValNode;
  * (and {@code --globalval.role=worker}), failover on (one of them takes over if the
  * master dies), cluster mode off, the master's other arguments, and each its own port
  * in {@code SERVER_PORT}.
+ * <p>
+ * Only on the uds transport: on Redis every process is a peer, started on its own on
+ * any host, so the auto-configuration refuses {@code globalval.cluster.workers} above 0
+ * there.
  */
 public class GlobalValClusterLifecycle implements SmartLifecycle {
 

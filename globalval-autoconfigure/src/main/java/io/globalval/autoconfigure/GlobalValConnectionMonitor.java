@@ -16,16 +16,17 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
 
+import io.globalval.Role;
 import io.globalval.core.GlobalValNode;
 
 /**
  * Watches whether a node's replica is connected and current, to make Spring Boot's
  * {@link ReadinessState} follow it and to tell the health indicator how long a worker has
- * been cut off from its master.
+ * been cut off from its master, or a peer from its Redis server.
  * <p>
- * Readiness: once the application accepts traffic, a worker that loses its master makes
- * it refuse traffic ({@link ReadinessState#REFUSING_TRAFFIC}), and accept it again when
- * the master is back. It only ever undoes its own refusal, so it neither accepts traffic
+ * Readiness: once the application accepts traffic, a worker that loses its master (a
+ * peer that loses Redis) makes it refuse traffic ({@link ReadinessState#REFUSING_TRAFFIC}),
+ * and accept it again when the master (Redis) is back. It only ever undoes its own refusal, so it neither accepts traffic
  * before Spring Boot does at startup nor after the context begins to close.
  */
 public class GlobalValConnectionMonitor implements ApplicationListener<ContextClosedEvent> {
@@ -66,8 +67,8 @@ public class GlobalValConnectionMonitor implements ApplicationListener<ContextCl
 	}
 
 	/**
-	 * Return whether the replica is connected to its master and has its state (always for
-	 * a master).
+	 * Return whether the replica is connected to its master (a peer: to Redis) and has its
+	 * state (always for a master).
 	 * @return whether connected and current
 	 */
 	public boolean isCurrent() {
@@ -102,18 +103,22 @@ public class GlobalValConnectionMonitor implements ApplicationListener<ContextCl
 		if (!current && !this.refusedTraffic
 				&& this.availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC) {
 			this.refusedTraffic = true;
-			logger.warn("globalval '{}' lost its master at {}; refusing traffic until it is back",
-					this.node.settings().name(), this.node.settings().socketFile());
+			logger.warn("globalval '{}' lost its {} at {}; refusing traffic until it is back",
+					this.node.settings().name(), sequencer(), this.node.sequencerAddress());
 			AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.REFUSING_TRAFFIC);
 		}
 		else if (current && this.refusedTraffic) {
 			this.refusedTraffic = false;
 			if (this.availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC) {
-				logger.info("globalval '{}' is connected to its master again; accepting traffic",
-						this.node.settings().name());
+				logger.info("globalval '{}' is connected to its {} again; accepting traffic",
+						this.node.settings().name(), sequencer());
 				AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.ACCEPTING_TRAFFIC);
 			}
 		}
+	}
+
+	private String sequencer() {
+		return (this.node.role() == Role.PEER) ? "Redis server" : "master";
 	}
 
 	/**

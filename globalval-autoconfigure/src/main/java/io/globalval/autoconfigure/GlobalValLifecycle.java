@@ -19,8 +19,8 @@ import io.globalval.core.GlobalValNode;
  * Starts and stops a {@link GlobalValNode} with the application context.
  * <p>
  * The node itself starts when its bean is created (it takes the lock, binds or connects
- * the socket), so that a worker fetches the master's state while the rest of the context
- * is built. {@link #start()} then waits, at most {@code globalval.startup-timeout}, until
+ * the socket; a Redis peer connects to Redis), so that a worker or peer fetches the state
+ * while the rest of the context is built. {@link #start()} then waits, at most {@code globalval.startup-timeout}, until
  * the node may serve reads, and fails startup with a message that says why if it cannot.
  * So the node is ready before any bean of a later phase starts, before the web server
  * takes requests, and before {@code ApplicationRunner}s run. Then this process's role is
@@ -83,14 +83,7 @@ public class GlobalValLifecycle implements SmartLifecycle, DisposableBean {
 			this.node.ready().get(this.startupTimeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
-			throw new GlobalValException(("The globalval %s of '%s' did not get the master's state within "
-					+ "globalval.startup-timeout (%s): %s. Start the master (a process of '%s' with "
-					+ "globalval.role=auto or master and the same globalval.uds.directory), or raise "
-					+ "globalval.startup-timeout")
-				.formatted(describe(), name, this.startupTimeout,
-						this.node.isConnected() ? "it is connected, but the state did not arrive"
-								: "no master answered at " + this.node.settings().socketFile(),
-						name));
+			throw new GlobalValException(timeoutMessage(name));
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
@@ -100,12 +93,35 @@ public class GlobalValLifecycle implements SmartLifecycle, DisposableBean {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new GlobalValException("Interrupted while the globalval " + describe() + " of '" + name
-					+ "' waited for the master's state", ex);
+					+ "' waited for its state", ex);
 		}
 	}
 
+	private String timeoutMessage(String name) {
+		if (this.node.role() == Role.PEER) {
+			return ("The globalval peer of '%s' did not load its state from %s within globalval.startup-timeout (%s): "
+					+ "%s. Check that Redis runs there and answers (spring.data.redis.*), or raise "
+					+ "globalval.startup-timeout")
+				.formatted(name, this.node.sequencerAddress(), this.startupTimeout,
+						this.node.isConnected() ? "it is connected, but the state did not arrive"
+								: "it is not connected");
+		}
+		return ("The globalval %s of '%s' did not get the master's state within "
+				+ "globalval.startup-timeout (%s): %s. Start the master (a process of '%s' with "
+				+ "globalval.role=auto or master and the same globalval.uds.directory), or raise "
+				+ "globalval.startup-timeout")
+			.formatted(describe(), name, this.startupTimeout,
+					this.node.isConnected() ? "it is connected, but the state did not arrive"
+							: "no master answered at " + this.node.settings().socketFile(),
+					name);
+	}
+
 	private String describe() {
-		return (this.node.role() == Role.MASTER) ? "master" : "worker";
+		return switch (this.node.role()) {
+			case MASTER -> "master";
+			case WORKER -> "worker";
+			case PEER -> "peer";
+		};
 	}
 
 	@Override

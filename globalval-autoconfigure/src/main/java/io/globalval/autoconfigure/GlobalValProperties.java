@@ -89,6 +89,8 @@ public class GlobalValProperties {
 
 	private final Tcp tcp = new Tcp();
 
+	private final Redis redis = new Redis();
+
 	private final Health health = new Health();
 
 	private final Failover failover = new Failover();
@@ -205,6 +207,10 @@ public class GlobalValProperties {
 		return this.tcp;
 	}
 
+	public Redis getRedis() {
+		return this.redis;
+	}
+
 	public Health getHealth() {
 		return this.health;
 	}
@@ -238,7 +244,9 @@ public class GlobalValProperties {
 		TCP,
 
 		/**
-		 * Redis: processes on several hosts. Not available yet.
+		 * Redis: processes on several hosts, all peers of a Redis server that sequences
+		 * every change. Needs Spring Data Redis with Lettuce (spring-boot-starter-data-redis)
+		 * and uses the application's connection (spring.data.redis.*).
 		 */
 		REDIS
 
@@ -352,12 +360,80 @@ public class GlobalValProperties {
 	}
 
 	/**
+	 * Redis transport: the connection is the application's (spring.data.redis.*); these
+	 * are the transport's own settings.
+	 */
+	public static class Redis {
+
+		/**
+		 * About how many changes the stream of changes keeps in Redis (trimmed
+		 * approximately). A process further behind than that, after a lost connection,
+		 * reloads every value instead of catching up change by change.
+		 */
+		private long streamMaxLength = 100_000;
+
+		/**
+		 * How long one blocking read of the stream waits for new changes. After a wait
+		 * that brought nothing, a process checks that Redis still holds the history it
+		 * follows, so this also bounds how soon a Redis that lost its data is noticed.
+		 */
+		private Duration blockTimeout = Duration.ofSeconds(1);
+
+		/**
+		 * How long Redis keeps the ids of the writes of a process that stopped writing,
+		 * to answer a write sent again after a lost connection with its first outcome
+		 * instead of applying it twice.
+		 */
+		private Duration writeIdRetention = Duration.ofMinutes(10);
+
+		/**
+		 * Most write ids Redis keeps for one process: a bound on memory even if a process
+		 * never settles its writes.
+		 */
+		private int maxWriteIdsPerNode = 100_000;
+
+		public long getStreamMaxLength() {
+			return this.streamMaxLength;
+		}
+
+		public void setStreamMaxLength(long streamMaxLength) {
+			this.streamMaxLength = streamMaxLength;
+		}
+
+		public Duration getBlockTimeout() {
+			return this.blockTimeout;
+		}
+
+		public void setBlockTimeout(Duration blockTimeout) {
+			this.blockTimeout = blockTimeout;
+		}
+
+		public Duration getWriteIdRetention() {
+			return this.writeIdRetention;
+		}
+
+		public void setWriteIdRetention(Duration writeIdRetention) {
+			this.writeIdRetention = writeIdRetention;
+		}
+
+		public int getMaxWriteIdsPerNode() {
+			return this.maxWriteIdsPerNode;
+		}
+
+		public void setMaxWriteIdsPerNode(int maxWriteIdsPerNode) {
+			this.maxWriteIdsPerNode = maxWriteIdsPerNode;
+		}
+
+	}
+
+	/**
 	 * Health indicator.
 	 */
 	public static class Health {
 
 		/**
-		 * How long a worker may be cut off from its master before its health is DOWN.
+		 * How long a worker may be cut off from its master (a peer from Redis) before its
+		 * health is DOWN.
 		 */
 		private Duration maxDisconnected = Duration.ofSeconds(10);
 
@@ -476,7 +552,8 @@ public class GlobalValProperties {
 
 		/**
 		 * Number of worker processes the master starts (same java, JVM options, classpath
-		 * or jar, main class and arguments). 0 starts none.
+		 * or jar, main class and arguments). 0 starts none. Only for the uds transport: on
+		 * Redis every process is a peer that is started on its own, so it must be 0.
 		 */
 		private int workers;
 

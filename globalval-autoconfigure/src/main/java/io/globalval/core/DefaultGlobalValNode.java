@@ -25,15 +25,20 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 
 	private final Transport transport;
 
+	/** The sequencer of a peer; {@code null} for a master or worker. */
+	private final RemoteSequencer sequencer;
+
 	private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
 	private volatile RoleEngine role;
 
 	private boolean closed;
 
-	private DefaultGlobalValNode(NodeSettings settings, ValueCodec codec, Transport transport) {
+	private DefaultGlobalValNode(NodeSettings settings, ValueCodec codec, Transport transport,
+			RemoteSequencer sequencer) {
 		this.state = new NodeState(settings, codec);
 		this.transport = transport;
+		this.sequencer = sequencer;
 	}
 
 	/**
@@ -49,7 +54,7 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 	 */
 	public static DefaultGlobalValNode start(NodeSettings settings, ValueCodec codec, Transport transport,
 			ChangeListener listener) {
-		DefaultGlobalValNode node = new DefaultGlobalValNode(settings, codec, transport);
+		DefaultGlobalValNode node = new DefaultGlobalValNode(settings, codec, transport, null);
 		if (listener != null) {
 			node.addListener(listener);
 		}
@@ -92,11 +97,33 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 	 * @throws GlobalValException if the sequencer cannot be reached
 	 */
 	public static DefaultGlobalValNode start(NodeSettings settings, ValueCodec codec, RemoteSequencer sequencer) {
-		DefaultGlobalValNode node = new DefaultGlobalValNode(settings, codec, null);
+		return start(settings, codec, sequencer, null);
+	}
+
+	/**
+	 * Start a node whose changes a remote sequencer orders (a Redis server, for example),
+	 * with a listener that is added before the sequencer starts, so that it is told about
+	 * everything the node applies: its role first, then the first snapshot and every
+	 * change after it.
+	 * @param settings the settings (the socket directory and the role preference are not used)
+	 * @param codec the value codec
+	 * @param sequencer the sequencer, started here and closed with the node
+	 * @param listener the listener, or {@code null}
+	 * @return the started node; it is ready once the sequencer has delivered a first snapshot
+	 * @throws GlobalValException if the sequencer cannot be reached
+	 */
+	public static DefaultGlobalValNode start(NodeSettings settings, ValueCodec codec, RemoteSequencer sequencer,
+			ChangeListener listener) {
+		DefaultGlobalValNode node = new DefaultGlobalValNode(settings, codec, null, sequencer);
+		if (listener != null) {
+			node.addListener(listener);
+		}
 		PeerRole peer = new PeerRole(node.state, sequencer, node.ready);
 		synchronized (node) {
 			node.role = peer;
 		}
+		// before the sequencer starts, so that listeners hear of the role before the first snapshot
+		node.state.roleDecided(Role.PEER);
 		try {
 			peer.start();
 		}
@@ -106,7 +133,6 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 		}
 		logger.info("globalval '{}': role PEER, node {}, sequencer at {}", settings.name(), node.state.nodeId,
 				sequencer.address());
-		node.state.roleDecided(Role.PEER);
 		return node;
 	}
 
@@ -195,6 +221,12 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 	@Override
 	public NodeSettings settings() {
 		return this.state.settings;
+	}
+
+	@Override
+	public String sequencerAddress() {
+		RemoteSequencer remote = this.sequencer;
+		return (remote != null) ? remote.address() : this.transport.address(this.state.settings);
 	}
 
 	@Override

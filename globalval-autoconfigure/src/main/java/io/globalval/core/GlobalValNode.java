@@ -26,6 +26,16 @@ public interface GlobalValNode extends AutoCloseable {
 	NodeSettings settings();
 
 	/**
+	 * Return where this node's changes are sequenced, for logs and health details: the
+	 * master's socket for a master or a worker, the remote sequencer (such as a Redis
+	 * server) for a peer. Never a password.
+	 * @return a description of the address
+	 */
+	default String sequencerAddress() {
+		return settings().socketFile().toString();
+	}
+
+	/**
 	 * Return the local replica.
 	 * @return the replica
 	 */

@@ -19,7 +19,6 @@ import org.springframework.boot.autoconfigure.availability.ApplicationAvailabili
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -163,17 +162,6 @@ class GlobalValAutoConfigurationTests {
 				assertThat(settings.maxQueuedBytes()).isEqualTo(8 * 1024 * 1024);
 				assertThat(settings.pingInterval()).isEqualTo(Duration.ofMillis(500));
 			});
-	}
-
-	@Test
-	void redisTransportFailsWithAClearMessage() {
-		this.contextRunner.withPropertyValues("globalval.transport=redis").run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
-				.hasMessageContaining("globalval.transport")
-				.hasMessageContaining("not available yet");
-		});
 	}
 
 	@Test

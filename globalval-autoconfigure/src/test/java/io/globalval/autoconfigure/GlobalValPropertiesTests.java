@@ -20,6 +20,7 @@ import org.springframework.util.unit.DataSize;
 
 import io.globalval.autoconfigure.GlobalValProperties.Transport;
 import io.globalval.core.RolePreference;
+import io.globalval.transport.redis.RedisTransportSettings;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,6 +51,11 @@ class GlobalValPropertiesTests {
 			assertThat(properties.getMaxValueSize()).isEqualTo(DataSize.ofMegabytes(1));
 			assertThat(properties.getMaxFrameSize()).isEqualTo(DataSize.ofMegabytes(16));
 			assertThat(properties.getHealth().getMaxDisconnected()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(properties.getRedis().getStreamMaxLength())
+				.isEqualTo(RedisTransportSettings.DEFAULT_STREAM_MAX_LENGTH);
+			assertThat(properties.getRedis().getBlockTimeout()).isEqualTo(Duration.ofSeconds(1));
+			assertThat(properties.getRedis().getWriteIdRetention()).isEqualTo(Duration.ofMinutes(10));
+			assertThat(properties.getRedis().getMaxWriteIdsPerNode()).isEqualTo(100_000);
 		});
 	}
 
@@ -79,12 +85,23 @@ class GlobalValPropertiesTests {
 		variables.put("GLOBALVAL_CHANGELOG_CAPACITY", "1000");
 		variables.put("GLOBALVAL_CHANGELOG_MAXSIZE", "4MB");
 		variables.put("GLOBALVAL_HEALTH_MAXDISCONNECTED", "3s");
+		variables.put("GLOBALVAL_REDIS_STREAMMAXLENGTH", "5000");
+		variables.put("GLOBALVAL_REDIS_BLOCKTIMEOUT", "250ms");
+		variables.put("GLOBALVAL_REDIS_WRITEIDRETENTION", "2m");
+		variables.put("GLOBALVAL_REDIS_MAXWRITEIDSPERNODE", "500");
 		// the name tells Spring Boot to map it like the process environment
 		SystemEnvironmentPropertySource environment = new SystemEnvironmentPropertySource("test-systemEnvironment",
 				variables);
 		this.contextRunner
 			.withInitializer((context) -> context.getEnvironment().getPropertySources().addFirst(environment))
 			.run((context) -> assertBoundFromTestConfiguration(context.getBean(GlobalValProperties.class)));
+	}
+
+	@Test
+	void transportRedisBinds() {
+		this.contextRunner.withPropertyValues("globalval.transport=redis")
+			.run((context) -> assertThat(context.getBean(GlobalValProperties.class).getTransport())
+				.isEqualTo(Transport.REDIS));
 	}
 
 	@Test
@@ -103,7 +120,8 @@ class GlobalValPropertiesTests {
 				"globalval.transport", "globalval.uds.directory", "globalval.write-timeout", "globalval.max-key-length",
 				"globalval.max-value-size", "globalval.max-frame-size", "globalval.startup-timeout",
 				"globalval.health.max-disconnected", "globalval.node-name", "globalval.change-log.capacity",
-				"globalval.change-log.max-size");
+				"globalval.change-log.max-size", "globalval.redis.stream-max-length", "globalval.redis.block-timeout",
+				"globalval.redis.write-id-retention", "globalval.redis.max-write-ids-per-node");
 		properties.forEach((name, property) -> {
 			if (name.startsWith("globalval.")) {
 				assertThat(property.path("description").asString()).as(name).isNotBlank();
@@ -112,6 +130,9 @@ class GlobalValPropertiesTests {
 		assertThat(properties.get("globalval.write-timeout").get("defaultValue").asString()).isEqualTo("5s");
 		assertThat(properties.get("globalval.max-value-size").get("defaultValue").asString()).isEqualTo("1MB");
 		assertThat(properties.get("globalval.role").get("defaultValue").asString()).isEqualTo("auto");
+		assertThat(properties.get("globalval.redis.block-timeout").get("defaultValue").asString()).isEqualTo("1s");
+		assertThat(properties.get("globalval.redis.stream-max-length").get("defaultValue").asLong())
+			.isEqualTo(RedisTransportSettings.DEFAULT_STREAM_MAX_LENGTH);
 	}
 
 	@Test
@@ -151,6 +172,10 @@ class GlobalValPropertiesTests {
 		assertThat(properties.getChangeLog().getCapacity()).isEqualTo(1000);
 		assertThat(properties.getChangeLog().getMaxSize()).isEqualTo(DataSize.ofMegabytes(4));
 		assertThat(properties.getHealth().getMaxDisconnected()).isEqualTo(Duration.ofSeconds(3));
+		assertThat(properties.getRedis().getStreamMaxLength()).isEqualTo(5000);
+		assertThat(properties.getRedis().getBlockTimeout()).isEqualTo(Duration.ofMillis(250));
+		assertThat(properties.getRedis().getWriteIdRetention()).isEqualTo(Duration.ofMinutes(2));
+		assertThat(properties.getRedis().getMaxWriteIdsPerNode()).isEqualTo(500);
 	}
 
 	private static PropertySource<?> loadYaml(String name) {

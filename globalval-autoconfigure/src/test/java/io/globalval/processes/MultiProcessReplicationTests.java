@@ -112,12 +112,23 @@ class MultiProcessReplicationTests {
 		}
 
 		static Child start(String name, Path directory) throws IOException {
+			return start(name, List.of("--globalval.uds.directory=" + directory));
+		}
+
+		/**
+		 * Start a process of the application {@code processes}.
+		 * @param name its node name
+		 * @param arguments more application arguments, such as the transport's
+		 * @return the child
+		 */
+		static Child start(String name, List<String> arguments) throws IOException {
 			String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-			List<String> command = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-cp",
-					System.getProperty("java.class.path"), ReplicationProcessApplication.class.getName(),
-					"--globalval.name=processes", "--globalval.uds.directory=" + directory,
+			List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+					"-Xmx256m", "-cp", System.getProperty("java.class.path"),
+					ReplicationProcessApplication.class.getName(), "--globalval.name=processes",
 					"--globalval.node-name=" + name, "--globalval.startup-timeout=100s", "--spring.main.banner-mode=off",
-					"--logging.level.root=WARN", "--logging.level.io.globalval=INFO");
+					"--logging.level.root=WARN", "--logging.level.io.globalval=INFO"));
+			command.addAll(arguments);
 			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 			return new Child(name, process);
 		}
@@ -141,9 +152,14 @@ class MultiProcessReplicationTests {
 		}
 
 		String request(String command, String replyPrefix) throws IOException {
+			send(command);
+			return awaitLine(replyPrefix, ANSWER);
+		}
+
+		/** Send a command without waiting for its reply (read it with {@link #awaitLine}). */
+		void send(String command) throws IOException {
 			this.stdin.write(command + "\n");
 			this.stdin.flush();
-			return awaitLine(replyPrefix, ANSWER);
 		}
 
 		/** Wait for the next reply, which must start with a prefix. */

@@ -4,7 +4,9 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -20,11 +22,15 @@ import io.globalval.GlobalValTemplate;
 import io.globalval.event.GlobalValChangedEvent;
 
 /**
- * One process of the application under test in {@link MultiProcessReplicationTests}. It
+ * One process of the application under test in {@link MultiProcessReplicationTests} and
+ * {@link RedisMultiProcessReplicationTests}. It
  * answers commands read from standard input with lines on standard output that start
  * with {@value #PREFIX} (everything else there is its log):
  * <ul>
  * <li>{@code set KEY VALUE}: {@code @@ set KEY REVISION}</li>
+ * <li>{@code increment KEY COUNT}: COUNT increments by 1, all at once:
+ * {@code @@ incremented KEY HIGHEST}, the highest value they returned</li>
+ * <li>{@code get KEY}: {@code @@ value KEY VALUE}</li>
  * <li>{@code await REVISION}: {@code @@ at REVISION}, once this process has applied it</li>
  * <li>{@code events}: {@code @@ events KEY@REVISION=VALUE ...}, every change event so far</li>
  * <li>{@code greetings}: the same for a listener with a SpEL condition on the key</li>
@@ -53,6 +59,12 @@ public class ReplicationProcessApplication {
 					long revision = template.set(words[1], words[2]).get(10, TimeUnit.SECONDS);
 					reply("set " + words[1] + " " + revision);
 				}
+				else if (words[0].equals("increment")) {
+					reply("incremented " + words[1] + " " + increment(template, words[1], Integer.parseInt(words[2])));
+				}
+				else if (words[0].equals("get")) {
+					reply("value " + words[1] + " " + template.get(words[1]));
+				}
 				else if (words[0].equals("await")) {
 					long revision = template.awaitRevision(Long.parseLong(words[1])).get(10, TimeUnit.SECONDS);
 					reply("at " + revision);
@@ -75,6 +87,19 @@ public class ReplicationProcessApplication {
 			}
 		}
 		context.close();
+	}
+
+	/** Increments by 1, all sent at once; returns the highest value they got. */
+	private static long increment(GlobalValTemplate template, String key, int count) throws Exception {
+		List<CompletableFuture<Long>> increments = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			increments.add(template.increment(key, 1));
+		}
+		long highest = 0;
+		for (CompletableFuture<Long> increment : increments) {
+			highest = Math.max(highest, increment.get(30, TimeUnit.SECONDS));
+		}
+		return highest;
 	}
 
 	static void reply(String line) {

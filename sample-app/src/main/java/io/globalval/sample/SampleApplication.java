@@ -9,7 +9,6 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 
 import io.globalval.GlobalValTemplate;
-import io.globalval.Role;
 
 /**
  * A small web application whose processes share values through globalval. Started once,
@@ -19,6 +18,8 @@ import io.globalval.Role;
  * <pre>
  * java -jar sample-app.jar                                   # master on 8080, workers on 8081-8083
  * java -jar sample-app.jar --globalval.cluster.workers=0     # just this process
+ * # a peer of a Redis server, on any host (start as many as you like)
+ * java -jar sample-app.jar --globalval.transport=redis --spring.data.redis.host=H --globalval.cluster.workers=0
  * </pre>
  */
 @SpringBootApplication
@@ -41,8 +42,11 @@ public class SampleApplication {
 		return (args) -> {
 			logger.info("This process is {}; the greeting was {}", globalVals.role(), globalVals.get("greeting"));
 			long starts = globalVals.increment("starts", 1).join();
-			String greeting = (globalVals.role() == Role.MASTER) ? "hello from the master"
-					: "hello from worker number " + (starts - 1);
+			String greeting = switch (globalVals.role()) {
+				case MASTER -> "hello from the master";
+				case WORKER -> "hello from worker number " + (starts - 1);
+				case PEER -> "hello from peer number " + starts;
+			};
 			globalVals.set("greeting", greeting).join();
 		};
 	}

@@ -12,8 +12,9 @@ import io.globalval.core.WorkerStatus;
 
 /**
  * {@link Endpoint @Endpoint} that shows this process's part in globalval: its role, its
- * replica's revision and size, whether it is connected, and for a master the workers
- * with their revision and lag. Values are never shown.
+ * replica's revision and size, whether it is connected (to its master, or a peer to
+ * Redis) and where to, and for a master the workers with their revision and lag. Values
+ * are never shown.
  */
 @Endpoint(id = "globalval")
 public class GlobalValEndpoint {
@@ -34,14 +35,16 @@ public class GlobalValEndpoint {
 	 */
 	@ReadOperation
 	public GlobalValDescriptor globalVal() {
+		boolean peer = this.node.role() == Role.PEER;
 		List<WorkerDescriptor> workers = this.node.workers()
 			.stream()
 			.map(WorkerDescriptor::new)
 			.toList();
 		return new GlobalValDescriptor(this.node.settings().name(), this.node.role(), this.node.settings().nodeName(),
 				this.node.nodeId(), this.node.replica().revision(), this.node.replica().size(),
-				this.node.isConnected(), this.node.replica().isReady(), this.node.settings().socketFile().toString(),
-				workers);
+				this.node.isConnected(), this.node.replica().isReady(),
+				(peer) ? null : this.node.settings().socketFile().toString(),
+				(peer) ? this.node.sequencerAddress() : null, workers);
 	}
 
 	/**
@@ -53,13 +56,14 @@ public class GlobalValEndpoint {
 	 * @param nodeId the id of this process in the group (0 for the master)
 	 * @param revision the last revision applied here
 	 * @param keys the number of keys in the replica
-	 * @param connected whether connected to the master (always for a master)
+	 * @param connected whether connected to the master (a peer: to Redis; always for a master)
 	 * @param ready whether the replica may be read
-	 * @param socket the master's socket
-	 * @param workers the connected workers (a master's; empty for a worker)
+	 * @param socket the master's socket, or {@code null} for a peer
+	 * @param redis the Redis server of a peer, or {@code null} for a master or worker
+	 * @param workers the connected workers (a master's; empty for a worker or peer)
 	 */
 	public record GlobalValDescriptor(String name, Role role, String nodeName, int nodeId, long revision, int keys,
-			boolean connected, boolean ready, String socket, List<WorkerDescriptor> workers)
+			boolean connected, boolean ready, String socket, String redis, List<WorkerDescriptor> workers)
 			implements OperationResponseBody {
 	}
 

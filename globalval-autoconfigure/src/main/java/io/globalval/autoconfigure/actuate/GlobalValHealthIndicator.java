@@ -12,8 +12,8 @@ import io.globalval.autoconfigure.GlobalValConnectionMonitor;
 import io.globalval.core.GlobalValNode;
 
 /**
- * {@link HealthIndicator} of globalval: a master is up; a worker is up while it is
- * connected to its master, or has been cut off for less than
+ * {@link HealthIndicator} of globalval: a master is up; a worker (a Redis peer) is up
+ * while it is connected to its master (to Redis), or has been cut off for less than
  * {@code globalval.health.max-disconnected} (it reconnects by itself), and down after
  * that.
  */
@@ -29,7 +29,7 @@ public class GlobalValHealthIndicator extends AbstractHealthIndicator {
 	 * Create a new health indicator.
 	 * @param node the node
 	 * @param monitor the monitor of the node's connection
-	 * @param maxDisconnected how long a worker may be cut off before it is down
+	 * @param maxDisconnected how long a worker or peer may be cut off before it is down
 	 */
 	public GlobalValHealthIndicator(GlobalValNode node, GlobalValConnectionMonitor monitor, Duration maxDisconnected) {
 		super("globalval health check failed");
@@ -41,22 +41,31 @@ public class GlobalValHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		Duration disconnectedFor = this.monitor.disconnectedFor();
-		boolean down = this.node.role() == Role.WORKER && disconnectedFor.compareTo(this.maxDisconnected) > 0;
+		Role role = this.node.role();
+		boolean down = role != Role.MASTER && disconnectedFor.compareTo(this.maxDisconnected) > 0;
 		builder.status(down ? Status.DOWN : Status.UP);
 		builder.withDetail("name", this.node.settings().name())
-			.withDetail("role", this.node.role())
+			.withDetail("role", role)
 			.withDetail("revision", this.node.replica().revision())
 			.withDetail("connected", this.node.isConnected());
-		if (this.node.role() == Role.MASTER) {
+		if (role == Role.MASTER) {
 			builder.withDetail("workers", this.node.workers().size());
+		}
+		if (role == Role.PEER) {
+			// a peer's Redis is shown always: there is no socket file to infer it from
+			builder.withDetail("redis", this.node.sequencerAddress());
 		}
 		if (!disconnectedFor.isZero()) {
 			builder.withDetail("disconnectedFor", disconnectedFor.toString())
-				.withDetail("maxDisconnected", this.maxDisconnected.toString())
-				.withDetail("socket", this.node.settings().socketFile().toString());
+				.withDetail("maxDisconnected", this.maxDisconnected.toString());
+			if (role != Role.PEER) {
+				builder.withDetail("socket", this.node.settings().socketFile().toString());
+			}
 		}
 		if (down) {
-			builder.withDetail("error", "Cut off from the master for longer than globalval.health.max-disconnected");
+			builder.withDetail("error", (role == Role.PEER)
+					? "Cut off from Redis for longer than globalval.health.max-disconnected"
+					: "Cut off from the master for longer than globalval.health.max-disconnected");
 		}
 	}
 

@@ -103,6 +103,9 @@ public final class RedisSequencer implements RemoteSequencer {
 
 	private final boolean ownsClient;
 
+	/** Where the client's own URI points, as its owner describes it; {@code null} if not told. */
+	private final String clientAddress;
+
 	private final RedisTransportSettings redis;
 
 	/** Becomes the epoch of a new history if this process writes first into empty keys. */
@@ -147,7 +150,21 @@ public final class RedisSequencer implements RemoteSequencer {
 	 * @throws IllegalArgumentException if the client is not a {@link RedisClient}
 	 */
 	public RedisSequencer(AbstractRedisClient client, RedisTransportSettings settings) {
-		this(client, null, settings, false);
+		this(client, null, settings, false, null);
+	}
+
+	/**
+	 * Create a sequencer on a client that someone else owns, connecting with the client's
+	 * own URI, which the owner describes for logs and health details (Lettuce does not
+	 * tell a client's URI). Closing the sequencer closes its connections, not the client.
+	 * @param client the client, a {@link RedisClient} (standalone or Sentinel)
+	 * @param settings the transport's settings
+	 * @param clientAddress where the client connects, such as {@code redis://cache-1:6379},
+	 * without a password; returned by {@link #address()}
+	 * @throws IllegalArgumentException if the client is not a {@link RedisClient}
+	 */
+	public RedisSequencer(AbstractRedisClient client, RedisTransportSettings settings, String clientAddress) {
+		this(client, null, settings, false, clientAddress);
 	}
 
 	/**
@@ -160,11 +177,11 @@ public final class RedisSequencer implements RemoteSequencer {
 	 * @throws IllegalArgumentException if the client is not a {@link RedisClient}
 	 */
 	public RedisSequencer(AbstractRedisClient client, RedisURI uri, RedisTransportSettings settings) {
-		this(client, uri, settings, false);
+		this(client, uri, settings, false, null);
 	}
 
 	private RedisSequencer(AbstractRedisClient client, RedisURI uri, RedisTransportSettings settings,
-			boolean ownsClient) {
+			boolean ownsClient, String clientAddress) {
 		if (client == null) {
 			throw new IllegalArgumentException("'client' must not be null");
 		}
@@ -179,6 +196,7 @@ public final class RedisSequencer implements RemoteSequencer {
 		this.uri = uri;
 		this.redis = settings;
 		this.ownsClient = ownsClient;
+		this.clientAddress = clientAddress;
 	}
 
 	/**
@@ -191,12 +209,15 @@ public final class RedisSequencer implements RemoteSequencer {
 		if (uri == null) {
 			throw new IllegalArgumentException("'uri' must not be null");
 		}
-		return new RedisSequencer(RedisClient.create(), uri, settings, true);
+		return new RedisSequencer(RedisClient.create(), uri, settings, true, null);
 	}
 
 	@Override
 	public String address() {
-		return (this.uri != null) ? this.uri.toString() : "Redis";
+		if (this.uri != null) {
+			return this.uri.toString();
+		}
+		return (this.clientAddress != null) ? this.clientAddress : "Redis";
 	}
 
 	@Override

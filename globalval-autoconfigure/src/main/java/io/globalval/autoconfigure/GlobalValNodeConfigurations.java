@@ -1,0 +1,202 @@
+package io.globalval.autoconfigure;
+
+import java.util.stream.Collectors;
+
+import io.lettuce.core.AbstractRedisClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisNode;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
+import org.springframework.data.redis.connection.RedisSocketConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import io.globalval.GlobalValNodes;
+import io.globalval.core.DefaultGlobalValNode;
+import io.globalval.core.GlobalValNode;
+import io.globalval.core.NodeSettings;
+import io.globalval.core.ValueCodec;
+import io.globalval.transport.redis.RedisSequencer;
+import io.globalval.transport.redis.RedisTransportSettings;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The {@link GlobalValNode} of this process, one configuration per
+ * {@code globalval.transport}, imported by {@link GlobalValAutoConfiguration}. Each node
+ * starts with the {@link GlobalValEventPublisher} already listening, so that the role, a
+ * first snapshot and every change are published.
+ */
+final class GlobalValNodeConfigurations {
+
+	/** The property that chooses the transport. */
+	static final String TRANSPORT = "globalval.transport";
+
+	private GlobalValNodeConfigurations() {
+	}
+
+	/**
+	 * The transports with a master process, on one host: the Unix domain socket (the
+	 * default) or loopback TCP with a shared secret.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnExpression("'${" + TRANSPORT + ":uds}'.toLowerCase() matches 'uds|tcp'")
+	static class UdsNodeConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		GlobalValNode globalValNode(GlobalValProperties properties, Environment environment,
+				ObjectProvider<JsonMapper> jsonMapper, GlobalValEventPublisher events) {
+			NodeSettings settings = GlobalValAutoConfiguration.nodeSettings(properties, environment);
+			JsonMapper mapper = jsonMapper.getIfAvailable(GlobalValAutoConfiguration::defaultMapper);
+			GlobalValNode node = GlobalValNodes.start(settings, mapper, events);
+			events.listeningTo(node);
+			return node;
+		}
+
+	}
+
+	/**
+	 * The Redis transport: a peer of the Redis server that the application's
+	 * {@link LettuceConnectionFactory} ({@code spring.data.redis.*}) connects to. The node
+	 * uses the factory's Lettuce client (its event loops, SSL, credentials and timeouts)
+	 * and opens two connections of its own on it.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { LETTUCE_CONNECTION_FACTORY, LETTUCE_CLIENT })
+	@ConditionalOnProperty(name = TRANSPORT, havingValue = "redis")
+	static class RedisNodeConfiguration {
+
+		private static final Logger logger = LoggerFactory.getLogger(RedisNodeConfiguration.class);
+
+		@Bean
+		@ConditionalOnMissingBean
+		GlobalValNode globalValNode(GlobalValProperties properties, Environment environment,
+				ObjectProvider<JsonMapper> jsonMapper, GlobalValEventPublisher events,
+				ObjectProvider<RedisConnectionFactory> connectionFactory) {
+			LettuceConnectionFactory factory = lettuceConnectionFactory(connectionFactory.getIfAvailable());
+			RedisTransportSettings redisSettings = redisSettings(properties.getRedis());
+			NodeSettings settings = GlobalValAutoConfiguration.nodeSettings(properties, environment);
+			if (properties.getPersistence().isEnabled()) {
+				logger.warn("globalval.persistence.enabled is ignored on the Redis transport: Redis keeps the values "
+						+ "of '{}'; make Redis persist them (appendonly yes) instead", settings.name());
+			}
+			if (!factory.isRunning()) {
+				// a factory without early startup gets its client when it starts; the node needs it now
+				factory.start();
+			}
+			AbstractRedisClient client = factory.getRequiredNativeClient();
+			RedisSequencer sequencer;
+			try {
+				sequencer = new RedisSequencer(client, redisSettings, address(factory));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidConfigurationPropertyValueException(TRANSPORT, "redis",
+						ex.getMessage() + " (spring.data.redis.cluster.* configures a Redis Cluster)");
+			}
+			JsonMapper mapper = jsonMapper.getIfAvailable(GlobalValAutoConfiguration::defaultMapper);
+			GlobalValNode node = DefaultGlobalValNode.start(settings, new ValueCodec(mapper), sequencer, events);
+			events.listeningTo(node);
+			return node;
+		}
+
+		private static LettuceConnectionFactory lettuceConnectionFactory(RedisConnectionFactory factory) {
+			if (factory == null) {
+				throw new InvalidConfigurationPropertyValueException(TRANSPORT, "redis",
+						"The Redis transport uses the application's RedisConnectionFactory, but there is none; "
+								+ "add spring-boot-starter-data-redis (it configures one from spring.data.redis.*) "
+								+ "or define a LettuceConnectionFactory bean");
+			}
+			if (!(factory instanceof LettuceConnectionFactory lettuce)) {
+				throw new InvalidConfigurationPropertyValueException(TRANSPORT, "redis",
+						"The Redis transport needs Lettuce, but the application's RedisConnectionFactory is a "
+								+ factory.getClass().getName() + "; use a LettuceConnectionFactory "
+								+ "(spring.data.redis.client-type=lettuce, with io.lettuce:lettuce-core on the classpath)");
+			}
+			return lettuce;
+		}
+
+		static RedisTransportSettings redisSettings(GlobalValProperties.Redis redis) {
+			return RedisTransportSettings.builder()
+				.streamMaxLength(redis.getStreamMaxLength())
+				.blockTimeout(redis.getBlockTimeout())
+				.writeIdRetention(redis.getWriteIdRetention())
+				.maxWriteIdsPerNode(redis.getMaxWriteIdsPerNode())
+				.build();
+		}
+
+		/**
+		 * Where the factory's client connects, for logs and health details: Lettuce does
+		 * not tell a client's URI. Never the password.
+		 */
+		static String address(LettuceConnectionFactory factory) {
+			RedisSentinelConfiguration sentinel = factory.getSentinelConfiguration();
+			if (factory.isRedisSentinelAware() && sentinel != null) {
+				String master = (sentinel.getMaster() != null) ? sentinel.getMaster().getName() : "?";
+				return "redis-sentinel://"
+						+ sentinel.getSentinels().stream().map(RedisNode::asString).collect(Collectors.joining(","))
+						+ " (master " + master + ")";
+			}
+			RedisSocketConfiguration socket = factory.getSocketConfiguration();
+			if (socket != null) {
+				return "redis-socket://" + socket.getSocket();
+			}
+			String database = (factory.getDatabase() != 0) ? "/" + factory.getDatabase() : "";
+			return (factory.isUseSsl() ? "rediss://" : "redis://") + factory.getHostName() + ":" + factory.getPort()
+					+ database;
+		}
+
+	}
+
+	/**
+	 * {@code globalval.transport=redis} without Spring Data Redis or Lettuce: a clear
+	 * error rather than a process that silently shares nothing.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = TRANSPORT, havingValue = "redis")
+	@Conditional(RedisClientMissingCondition.class)
+	static class RedisClientMissingConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		GlobalValNode globalValNode() {
+			throw new InvalidConfigurationPropertyValueException(TRANSPORT, "redis",
+					"The Redis transport needs Spring Data Redis with Lettuce on the classpath; add the dependency "
+							+ "org.springframework.boot:spring-boot-starter-data-redis and set spring.data.redis.* "
+							+ "(or use globalval.transport=uds for processes on one host)");
+		}
+
+	}
+
+	/**
+	 * Matches when Spring Data Redis's Lettuce support or Lettuce itself is absent.
+	 */
+	static class RedisClientMissingCondition extends NoneNestedConditions {
+
+		RedisClientMissingCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnClass(name = { LETTUCE_CONNECTION_FACTORY, LETTUCE_CLIENT })
+		static class RedisClientsPresent {
+
+		}
+
+	}
+
+	static final String LETTUCE_CONNECTION_FACTORY = "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory";
+
+	static final String LETTUCE_CLIENT = "io.lettuce.core.RedisClient";
+
+}
