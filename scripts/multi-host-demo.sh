@@ -110,7 +110,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-WORK=$(mktemp -d /tmp/gvdemo.XXXXXX)
+WORK=$(mktemp -d -t gvdemo.XXXXXX)
 
 log "making bridge $BRIDGE (no address of its own)"
 "$IP" link add "$BRIDGE" type bridge

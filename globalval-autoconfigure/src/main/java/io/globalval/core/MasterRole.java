@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -67,13 +66,7 @@ final class MasterRole implements RoleEngine, MasterHandler {
 		state.epoch = epoch;
 		state.replica.markReady();
 		this.sequencer = new Sequencer(state, epoch, takeOver, this.store);
-		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "globalval-master-timer-" + state.settings.name());
-			thread.setDaemon(true);
-			return thread;
-		});
-		long interval = state.settings.pingInterval().toMillis();
-		this.scheduler.scheduleAtFixedRate(this::ping, interval, interval, TimeUnit.MILLISECONDS);
+		this.scheduler = state.every("master-timer", this::ping, state.settings.pingInterval());
 		if (this.store != null && state.settings.persistence().fsync() == Persistence.Fsync.EVERY_SECOND) {
 			this.scheduler.scheduleAtFixedRate(this.sequencer::sync, 1, 1, TimeUnit.SECONDS);
 		}

@@ -1,9 +1,13 @@
 package io.globalval.core;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.globalval.Role;
@@ -53,6 +57,33 @@ final class NodeState {
 		this.nodeId = 1 + ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE - 1);
 		this.log = new ChangeLog(settings.changeLogCapacity(), settings.changeLogMaxBytes());
 		this.events = new EventDispatcher(settings.name());
+	}
+
+	/**
+	 * Start a daemon thread that runs a task now and then, named after this node.
+	 * @param purpose what the thread is for, in its name
+	 * @param task the task
+	 * @param period how often it runs
+	 * @return the scheduler, to shut down with the role that uses it
+	 */
+	ScheduledExecutorService every(String purpose, Runnable task, Duration period) {
+		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "globalval-" + purpose + "-" + this.settings.name());
+			thread.setDaemon(true);
+			return thread;
+		});
+		long millis = Math.max(1, period.toMillis());
+		scheduler.scheduleAtFixedRate(task, millis, millis, TimeUnit.MILLISECONDS);
+		return scheduler;
+	}
+
+	/**
+	 * How often pending writes are checked against the write timeout: a tenth of it,
+	 * between 10 and 100 ms.
+	 * @return the period
+	 */
+	Duration writeSweepPeriod() {
+		return Duration.ofMillis(Math.max(10, Math.min(100, this.settings.writeTimeout().toMillis() / 10)));
 	}
 
 	java.util.concurrent.CompletableFuture<Long> awaitRevision(long revision) {

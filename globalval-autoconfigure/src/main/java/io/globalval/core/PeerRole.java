@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -51,13 +50,7 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 		this.state = state;
 		this.sequencer = sequencer;
 		this.ready = ready;
-		this.timer = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "globalval-timeouts-" + state.settings.name());
-			thread.setDaemon(true);
-			return thread;
-		});
-		long sweepMillis = Math.max(10, Math.min(100, state.settings.writeTimeout().toMillis() / 10));
-		this.timer.scheduleAtFixedRate(this::expireWrites, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+		this.timer = state.every("timeouts", this::expireWrites, state.writeSweepPeriod());
 	}
 
 	void start() {

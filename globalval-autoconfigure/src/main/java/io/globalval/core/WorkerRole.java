@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -83,13 +82,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		this.state = state;
 		this.owner = owner;
 		this.ready = ready;
-		this.timer = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "globalval-timeouts-" + state.settings.name());
-			thread.setDaemon(true);
-			return thread;
-		});
-		long sweepMillis = Math.max(10, Math.min(100, state.settings.writeTimeout().toMillis() / 10));
-		this.timer.scheduleAtFixedRate(this::expireWrites, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+		this.timer = state.every("timeouts", this::expireWrites, state.writeSweepPeriod());
 	}
 
 	void attachTransport(AutoCloseable transport) {
