@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,14 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 	private static final Logger logger = LoggerFactory.getLogger(WorkerNode.class);
 
 	private final Map<Long, PendingWrite> pending = new ConcurrentHashMap<>();
+
+	/**
+	 * The pending writes in submission order, which is deadline order (every deadline is
+	 * its submission time plus the same timeout), so that a sweep stops at the first write
+	 * that has not expired instead of visiting every pending write. Answered writes leave
+	 * it lazily, when a sweep reaches them.
+	 */
+	private final ConcurrentLinkedQueue<PendingWrite> byDeadline = new ConcurrentLinkedQueue<>();
 
 	/** Guards {@link #master}, {@link #welcomed}, {@link #unsent} and {@link PendingWrite#sent}. */
 	private final Object sendLock = new Object();
@@ -176,6 +185,7 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 		}
 		else {
 			this.pending.put(write.seq, write);
+			this.byDeadline.add(write);
 			synchronized (this.sendLock) {
 				if (this.welcomed) {
 					write.sent = true;
@@ -192,8 +202,14 @@ public final class WorkerNode extends AbstractNode implements WorkerHandler {
 
 	private void expireWrites() {
 		long now = System.nanoTime();
-		for (PendingWrite write : this.pending.values()) {
-			if (now - write.deadlineNanos < 0 || write.future.isDone()) {
+		PendingWrite write;
+		while ((write = this.byDeadline.peek()) != null) {
+			if (!write.future.isDone() && now - write.deadlineNanos < 0) {
+				// later writes expire later (up to the skew between concurrent submitters)
+				return;
+			}
+			this.byDeadline.poll();
+			if (write.future.isDone()) {
 				continue;
 			}
 			boolean sent;
