@@ -66,6 +66,15 @@ public interface BenchNode extends AutoCloseable {
 	void probe(Probe probe);
 
 	/**
+	 * Set what receives, for every change applied here, the nanoseconds from its origin's
+	 * write to its application in the replica, before any listener runs (globalval only:
+	 * its {@code NodeMetrics#onPropagation}).
+	 * @param recorder the recorder, or {@code null} to stop
+	 */
+	default void appliedProbe(java.util.function.LongConsumer recorder) {
+	}
+
+	/**
 	 * Return the system's revision here (globalval only).
 	 * @return the revision, or -1
 	 */

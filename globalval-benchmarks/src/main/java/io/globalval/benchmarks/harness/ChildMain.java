@@ -193,8 +193,10 @@ public final class ChildMain {
 			case "warm":
 				return warm(Integer.parseInt(a[0]), Long.parseLong(a[1]));
 			case "Larm":
-				this.latency = new Recorders.Latency(a[0], Integer.parseInt(a[1]));
-				this.node.probe(this.latency);
+				Recorders.Latency recorder = new Recorders.Latency(a[0], Integer.parseInt(a[1]));
+				this.latency = recorder;
+				this.node.probe(recorder);
+				this.node.appliedProbe(recorder::applied);
 				return Map.of();
 			case "Lsend":
 				return latencySend(a[0], Integer.parseInt(a[1]), Long.parseLong(a[2]), Long.parseLong(a[3]));
@@ -211,6 +213,8 @@ public final class ChildMain {
 						Long.parseLong(a[3]));
 			case "dump":
 				return this.node.dump();
+			case "cpu":
+				return Map.of("cpu_ns", cpuNanos());
 			case "bytes":
 				return Map.of("bytes", (this.relay != null) ? this.relay.bytesSent() : this.node.bytesSent());
 			case "revision":
@@ -238,6 +242,13 @@ public final class ChildMain {
 			default:
 				throw new IllegalArgumentException("Unknown command " + verb);
 		}
+	}
+
+	/** CPU time this process has used so far, all threads, user and system. */
+	private static long cpuNanos() {
+		java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+		return (os instanceof com.sun.management.OperatingSystemMXBean)
+				? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
 	}
 
 	private Object preload(int from, int to) throws Exception {
@@ -347,6 +358,7 @@ public final class ChildMain {
 		Recorders.Latency recorder = this.latency;
 		recorder.complete.await(timeoutMillis, TimeUnit.MILLISECONDS);
 		this.node.probe(Probe.NONE);
+		this.node.appliedProbe(null);
 		return recorder.result();
 	}
 

@@ -56,7 +56,10 @@ final class GlobalValBenchNode implements BenchNode, ChangeListener {
 			.writeTimeout(Duration.ofSeconds(60))
 			.build();
 		this.node = GlobalValNodes.start(settings);
-		this.node.addListener(this);
+		if (!this.master) {
+			// the master is the group's sequencer here, not one of the measured workers
+			this.node.addListener(this);
+		}
 		this.node.ready().get(60, TimeUnit.SECONDS);
 		this.template = new GlobalValTemplate(this.node);
 	}
@@ -109,6 +112,12 @@ final class GlobalValBenchNode implements BenchNode, ChangeListener {
 	@Override
 	public void probe(Probe probe) {
 		this.probe = probe;
+	}
+
+	@Override
+	public void appliedProbe(java.util.function.LongConsumer recorder) {
+		this.node.metrics().onPropagation((recorder != null) ? recorder : (nanos) -> {
+		});
 	}
 
 	@Override

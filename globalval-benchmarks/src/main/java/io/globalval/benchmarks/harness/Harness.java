@@ -349,16 +349,20 @@ public final class Harness implements AutoCloseable {
 			warmLatency(group, writer);
 			String key = "k0";
 			callAll(receivers, 10_000, "Larm", key, sets);
+			long cpuBefore = cpu(group);
 			long deadline = System.nanoTime() + capNanos;
 			JsonNode sent = writer.call(capNanos / 1_000_000 + 60_000, "Lsend", key, sets,
 					this.options.latencyIntervalNanos, deadline);
 			// what has not arrived 10 s after the last set (or at the cap) is lost
 			long waitMillis = Math.max(1000, Math.min(10_000, (deadline - System.nanoTime()) / 1_000_000 + 10_000));
 			List<JsonNode> results = callAll(receivers, waitMillis + 30_000, "Lresult", waitMillis);
+			long cpuUsed = cpu(group) - cpuBefore;
 			int sentCount = sent.get("sent").asInt();
 			List<Long> all = new ArrayList<>();
+			List<Long> applied = new ArrayList<>();
 			int lost = 0;
 			for (JsonNode result : results) {
+				result.get("applied").forEach((v) -> applied.add(v.asLong()));
 				JsonNode lat = result.get("lat");
 				for (int s = 0; s < sentCount; s++) {
 					long v = lat.get(s).asLong();
@@ -381,6 +385,12 @@ public final class Harness implements AutoCloseable {
 			line.put("p99_us", micros(percentile(all, 99)));
 			line.put("max_us", micros(all.isEmpty() ? null : all.get(all.size() - 1)));
 			line.put("lost", lost);
+			if (!applied.isEmpty()) {
+				// globalval only: origin write to application in the replica, before the listener hop
+				applied.sort(null);
+				line.put("applied_p50_us", micros(percentile(applied, 50)));
+				line.put("applied_p99_us", micros(percentile(applied, 99)));
+			}
 			line.put("arrivals", all.size());
 			line.put("sets_done", sentCount);
 			line.put("failed_writes", sent.get("failed").asInt());
@@ -388,6 +398,7 @@ public final class Harness implements AutoCloseable {
 			line.put("cap_s", this.options.capSeconds);
 			line.put("mean_set_interval_ms", (sentCount > 1) ? round((tLast - tFirst) / 1e6 / (sentCount - 1), 3) : null);
 			line.put("warm_sets", this.options.warmSets);
+			line.put("cpu_us_per_set", round(cpuUsed / 1e3 / Math.max(1, sentCount), 1));
 			emit(line);
 		}
 	}
@@ -437,6 +448,7 @@ public final class Harness implements AutoCloseable {
 			for (int i = 0; i < n; i++) {
 				group.workers.get(i).get(armed.get(i), "Tarm", 60_000);
 			}
+			List<Long> cpuBefore = cpuByProcess(group);
 			long startAt = System.nanoTime() + SECOND_NANOS / 2;
 			long deadline = startAt + this.options.capSeconds * SECOND_NANOS;
 			List<CompletableFuture<JsonNode>> wrote = new ArrayList<>();
@@ -445,6 +457,13 @@ public final class Harness implements AutoCloseable {
 			}
 			long waitMillis = (deadline - System.nanoTime()) / 1_000_000 + 60_000;
 			List<JsonNode> seen = callAll(group.workers, waitMillis, "Tresult", deadline);
+			List<Long> cpuAfter = cpuByProcess(group);
+			List<Double> cpuMillis = new ArrayList<>();
+			long cpuUsed = 0;
+			for (int i = 0; i < cpuAfter.size(); i++) {
+				cpuUsed += cpuAfter.get(i) - cpuBefore.get(i);
+				cpuMillis.add(round((cpuAfter.get(i) - cpuBefore.get(i)) / 1e6, 1));
+			}
 			long t0 = Long.MAX_VALUE;
 			long enqueue = 0;
 			int setsDone = 0;
@@ -470,6 +489,8 @@ public final class Harness implements AutoCloseable {
 			line.put("enqueue_s_" + mode, round(enqueue / 1e9, 3));
 			line.put("failed_writes_" + mode, failed);
 			line.put("capped_" + mode, !done);
+			line.put("cpu_us_per_update_" + mode, round(cpuUsed / 1e3 / Math.max(1, setsDone), 2));
+			line.put("cpu_ms_by_process_" + mode, cpuMillis);
 			if (done) {
 				double seconds = (tDone - t0) / 1e9;
 				line.put("elapsed_s_" + mode, round(seconds, 3));
@@ -609,6 +630,24 @@ public final class Harness implements AutoCloseable {
 		}
 	}
 
+	/** CPU time used so far by every process of a group (a figure that machine load does not inflate much). */
+	private long cpu(Group group) {
+		long total = 0;
+		for (long c : cpuByProcess(group)) {
+			total += c;
+		}
+		return total;
+	}
+
+	/** CPU nanoseconds used so far by each process of a group: hub first, then the workers. */
+	private List<Long> cpuByProcess(Group group) {
+		List<Long> cpu = new ArrayList<>();
+		for (JsonNode c : callAll(group.all(), 30_000, "cpu")) {
+			cpu.add(c.get("cpu_ns").asLong());
+		}
+		return cpu;
+	}
+
 	private long sumBytes(Group group) {
 		long total = 0;
 		for (JsonNode b : callAll(group.all(), 30_000, "bytes")) {
@@ -693,7 +732,7 @@ public final class Harness implements AutoCloseable {
 				});
 				line.put("ns_per_get", round(result.getPrimaryResult().getScore(), 2));
 				line.put("ns_error", round(result.getPrimaryResult().getScoreError(), 2));
-				line.put("measured", "JMH avgt, 1 fork, 3x1 s warm-up, 5x1 s measurement, one thread");
+				line.put("measured", "JMH avgt, 1 fork, 5x1 s warm-up, 10x1 s measurement, one thread");
 				emit(line);
 			}
 		}

@@ -31,10 +31,22 @@ final class Recorders {
 
 		private long lastArrival;
 
+		private final long[] appliedNanos;
+
+		private int applied;
+
 		Latency(String key, int sets) {
 			this.key = key;
 			this.latencyNanos = new long[sets];
 			Arrays.fill(this.latencyNanos, -1);
+			this.appliedNanos = new long[sets];
+		}
+
+		/** A change was applied in the replica, {@code nanos} after its origin wrote it. */
+		synchronized void applied(long nanos) {
+			if (this.applied < this.appliedNanos.length) {
+				this.appliedNanos[this.applied++] = nanos;
+			}
 		}
 
 		@Override
@@ -54,6 +66,7 @@ final class Recorders {
 			result.put("lat", this.latencyNanos.clone());
 			result.put("seen", this.seen);
 			result.put("lastArrival", this.lastArrival);
+			result.put("applied", Arrays.copyOf(this.appliedNanos, this.applied));
 			return result;
 		}
 
