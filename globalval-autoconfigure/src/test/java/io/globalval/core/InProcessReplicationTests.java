@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.globalval.GlobalValConnectionException;
+import io.globalval.GlobalValException;
 import io.globalval.GlobalValNodes;
 import io.globalval.GlobalValNotReadyException;
 import io.globalval.GlobalValRejectedException;
@@ -192,6 +193,27 @@ class InProcessReplicationTests {
 			.withCauseInstanceOf(GlobalValTimeoutException.class)
 			.withMessageContaining("was not sent")
 			.withMessageContaining("globalval.write-timeout");
+	}
+
+	@Test
+	void everyWriteOfABacklogFailsAfterTheWriteTimeout() throws Exception {
+		start(RolePreference.MASTER);
+		NodeSettings settings = NodeSettings.builder().name("test").directory(this.directory)
+			.role(RolePreference.WORKER).writeTimeout(Duration.ofMillis(300)).build();
+		GlobalValNode node = GlobalValNodes.start(settings);
+		this.nodes.add(node);
+		node.ready().get(10, TimeUnit.SECONDS);
+		GlobalValTemplate worker = new GlobalValTemplate(node);
+		worker.set("answered", 1).get(10, TimeUnit.SECONDS);
+		this.nodes.get(0).close();
+		List<CompletableFuture<Long>> writes = new ArrayList<>();
+		for (int i = 0; i < 100; i++) {
+			writes.add(worker.set("k" + i, i));
+		}
+		for (CompletableFuture<Long> write : writes) {
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> write.get(10, TimeUnit.SECONDS))
+				.withCauseInstanceOf(GlobalValException.class);
+		}
 	}
 
 	@Test
