@@ -214,7 +214,7 @@ public final class ChildMain {
 			case "dump":
 				return this.node.dump();
 			case "cpu":
-				return Map.of("cpu_ns", cpuNanos());
+				return Map.of("cpu_ns", cpuNanos(), "ctx_switches", contextSwitches());
 			case "bytes":
 				return Map.of("bytes", (this.relay != null) ? this.relay.bytesSent() : this.node.bytesSent());
 			case "revision":
@@ -249,6 +249,33 @@ public final class ChildMain {
 		java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 		return (os instanceof com.sun.management.OperatingSystemMXBean)
 				? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
+	}
+
+	/**
+	 * Context switches of this process so far: the sum, over its live threads, of the
+	 * voluntary and involuntary switches in /proc/self/task/N/status (0 where there is no
+	 * /proc). A thread hand-off costs at least one.
+	 */
+	private static long contextSwitches() {
+		long total = 0;
+		try (java.util.stream.Stream<Path> tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+			for (Path task : (Iterable<Path>) tasks::iterator) {
+				try {
+					for (String line : java.nio.file.Files.readAllLines(task.resolve("status"))) {
+						if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+							total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+						}
+					}
+				}
+				catch (java.io.IOException ex) {
+					// the thread ended meanwhile
+				}
+			}
+		}
+		catch (java.io.IOException ex) {
+			return 0;
+		}
+		return total;
 	}
 
 	private Object preload(int from, int to) throws Exception {

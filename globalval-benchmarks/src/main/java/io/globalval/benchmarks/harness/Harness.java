@@ -334,7 +334,8 @@ public final class Harness implements AutoCloseable {
 			else {
 				pause(1000);
 			}
-			pause(300);
+			// let the JIT finish what the warm-up queued before anything is measured
+			pause(500);
 		}
 	}
 
@@ -350,6 +351,7 @@ public final class Harness implements AutoCloseable {
 			String key = "k0";
 			callAll(receivers, 10_000, "Larm", key, sets);
 			long cpuBefore = cpu(group);
+			long switchesBefore = contextSwitches(group);
 			long deadline = System.nanoTime() + capNanos;
 			JsonNode sent = writer.call(capNanos / 1_000_000 + 60_000, "Lsend", key, sets,
 					this.options.latencyIntervalNanos, deadline);
@@ -357,6 +359,7 @@ public final class Harness implements AutoCloseable {
 			long waitMillis = Math.max(1000, Math.min(10_000, (deadline - System.nanoTime()) / 1_000_000 + 10_000));
 			List<JsonNode> results = callAll(receivers, waitMillis + 30_000, "Lresult", waitMillis);
 			long cpuUsed = cpu(group) - cpuBefore;
+			long switches = contextSwitches(group) - switchesBefore;
 			int sentCount = sent.get("sent").asInt();
 			List<Long> all = new ArrayList<>();
 			List<Long> applied = new ArrayList<>();
@@ -399,6 +402,7 @@ public final class Harness implements AutoCloseable {
 			line.put("mean_set_interval_ms", (sentCount > 1) ? round((tLast - tFirst) / 1e6 / (sentCount - 1), 3) : null);
 			line.put("warm_sets", this.options.warmSets);
 			line.put("cpu_us_per_set", round(cpuUsed / 1e3 / Math.max(1, sentCount), 1));
+			line.put("context_switches_per_set", round(switches / (double) Math.max(1, sentCount), 1));
 			emit(line);
 		}
 	}
@@ -449,6 +453,7 @@ public final class Harness implements AutoCloseable {
 				group.workers.get(i).get(armed.get(i), "Tarm", 60_000);
 			}
 			List<Long> cpuBefore = cpuByProcess(group);
+			long switchesBefore = contextSwitches(group);
 			long startAt = System.nanoTime() + SECOND_NANOS / 2;
 			long deadline = startAt + this.options.capSeconds * SECOND_NANOS;
 			List<CompletableFuture<JsonNode>> wrote = new ArrayList<>();
@@ -458,6 +463,7 @@ public final class Harness implements AutoCloseable {
 			long waitMillis = (deadline - System.nanoTime()) / 1_000_000 + 60_000;
 			List<JsonNode> seen = callAll(group.workers, waitMillis, "Tresult", deadline);
 			List<Long> cpuAfter = cpuByProcess(group);
+			long switches = contextSwitches(group) - switchesBefore;
 			List<Double> cpuMillis = new ArrayList<>();
 			long cpuUsed = 0;
 			for (int i = 0; i < cpuAfter.size(); i++) {
@@ -491,6 +497,7 @@ public final class Harness implements AutoCloseable {
 			line.put("capped_" + mode, !done);
 			line.put("cpu_us_per_update_" + mode, round(cpuUsed / 1e3 / Math.max(1, setsDone), 2));
 			line.put("cpu_ms_by_process_" + mode, cpuMillis);
+			line.put("context_switches_per_update_" + mode, round(switches / (double) Math.max(1, setsDone), 2));
 			if (done) {
 				double seconds = (tDone - t0) / 1e9;
 				line.put("elapsed_s_" + mode, round(seconds, 3));
@@ -639,6 +646,15 @@ public final class Harness implements AutoCloseable {
 		return total;
 	}
 
+	/** Context switches so far of every process of a group (Linux; 0 elsewhere). */
+	private long contextSwitches(Group group) {
+		long total = 0;
+		for (JsonNode c : callAll(group.all(), 30_000, "cpu")) {
+			total += c.get("ctx_switches").asLong();
+		}
+		return total;
+	}
+
 	/** CPU nanoseconds used so far by each process of a group: hub first, then the workers. */
 	private List<Long> cpuByProcess(Group group) {
 		List<Long> cpu = new ArrayList<>();
@@ -674,8 +690,10 @@ public final class Harness implements AutoCloseable {
 			return;
 		}
 		try (Group group = startGroup(system, keys, null)) {
+			String jfr = ("globalval".equals(system) && this.options.jfrDirectory != null) ? "J-run" + this.run : null;
 			ChildProcess joiner = group.start("globalval".equals(system) ? "worker" : "member", this.options.workers,
-					true, List.of());
+					true, jfrOptions(jfr, "joiner"));
+			group.graceful = jfr != null;
 			group.extra.add(joiner);
 			joiner.awaitHello(START_TIMEOUT_MILLIS);
 			pause(500);
@@ -820,6 +838,7 @@ public final class Harness implements AutoCloseable {
 
 	private synchronized void emit(Map<String, Object> line) {
 		line.put("run", this.run);
+		line.putIfAbsent("host_load_1m", loadAverage());
 		String text = this.mapper.writeValueAsString(line);
 		System.out.println(text);
 		System.out.flush();
@@ -831,6 +850,16 @@ public final class Harness implements AutoCloseable {
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
 			}
+		}
+	}
+
+	/** The host's 1-minute load average when a line is printed: how shared the machine was. */
+	private static Double loadAverage() {
+		try {
+			return Double.valueOf(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+		}
+		catch (IOException | RuntimeException ex) {
+			return null;
 		}
 	}
 

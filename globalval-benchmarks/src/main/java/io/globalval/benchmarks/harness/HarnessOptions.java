@@ -43,9 +43,9 @@ public final class HarnessOptions {
 
 	int capSeconds = 30;
 
-	int warmSets = 5000;
+	int warmSets = 50_000;
 
-	long warmMillis = 3000;
+	long warmMillis = 5000;
 
 	Path root = Path.of("").toAbsolutePath();
 

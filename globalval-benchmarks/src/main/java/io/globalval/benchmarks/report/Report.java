@@ -127,6 +127,12 @@ public final class Report {
 
 	static String format(double v) {
 		double a = Math.abs(v);
+		if (a != 0 && a < 0.01) {
+			return String.format(Locale.ROOT, "%.1e", v);
+		}
+		if (v == Math.rint(v) && a < 1e15) {
+			return String.format(Locale.ROOT, "%,.0f", v);
+		}
 		if (a >= 1000) {
 			return String.format(Locale.ROOT, "%,.0f", v);
 		}
@@ -159,12 +165,19 @@ public final class Report {
 			new Row("L", 10_000, null, "p99_us", "L K=10,000 p99 µs"),
 			new Row("L", 10_000, null, "max_us", "L K=10,000 max µs"),
 			new Row("L", 10_000, null, "lost", "L K=10,000 lost"),
+			new Row("L", 10, null, "applied_p50_us", "L K=10 p50 µs, applied before the listener hop (globalval)"),
+			new Row("L", 10, null, "context_switches_per_set", "L K=10 context switches per set, all processes"),
 			new Row("T", null, null, "1w", "T 1 writer, updates/s"), new Row("T", null, null, "nw", "T 4 writers, updates/s"),
+			new Row("T", null, null, "cpu_us_per_update_1w", "T 1 writer, CPU µs per update, all processes"),
+			new Row("T", null, null, "cpu_us_per_update_nw", "T 4 writers, CPU µs per update, all processes"),
+			new Row("T", null, null, "context_switches_per_update_1w", "T 1 writer, context switches per update"),
+			new Row("T", null, null, "context_switches_per_update_nw", "T 4 writers, context switches per update"),
 			new Row("C", null, null, "divergent_keys", "C divergent keys"),
 			new Row("C", null, null, "counter_seen", "C counter seen (of 4,000)"),
 			new Row("B", null, null, "bytes_k10", "B bytes/set, K=10"),
 			new Row("B", null, null, "bytes_k1000", "B bytes/set, K=1,000"),
-			new Row("B", null, null, "bytes_k10000", "B bytes/set, K=10,000"), new Row("J", null, null, "join_ms", "J join ms, K=100,000"));
+			new Row("B", null, null, "bytes_k10000", "B bytes/set, K=10,000"), new Row("J", null, null, "join_ms", "J join ms, K=100,000"),
+			new Row("L", 10, null, "host_load_1m", "host load average (1 min) at the end of L K=10"));
 
 	void tables() {
 		this.out.append("| figure | ").append(String.join(" | ", SYSTEMS)).append(" |\n");
@@ -175,7 +188,7 @@ public final class Report {
 			for (String system : SYSTEMS) {
 				String suffix = "";
 				TreeMap<Integer, Double> v;
-				if ("T".equals(row.workload())) {
+				if (isThroughput(row)) {
 					boolean[] capped = new boolean[1];
 					v = throughput(system, row.field(), capped);
 					if (capped[0]) {
@@ -238,7 +251,8 @@ public final class Report {
 		this.out.append("| figure | ÷ ").append(RELAY).append(" | ÷ ").append(HAZELCAST).append(" | ÷ ").append(SEED)
 			.append(" |\n|---|---:|---:|---:|\n");
 		for (Row row : ROWS) {
-			if ("lost".equals(row.field()) || "C".equals(row.workload())) {
+			if ("lost".equals(row.field()) || "C".equals(row.workload()) || row.field().startsWith("applied")
+					|| row.field().startsWith("host") || row.field().startsWith("context")) {
 				continue;
 			}
 			StringBuilder line = new StringBuilder("| ").append(row.label()).append(" |");
@@ -251,8 +265,12 @@ public final class Report {
 		this.out.append('\n');
 	}
 
+	private static boolean isThroughput(Row row) {
+		return "T".equals(row.workload()) && ("1w".equals(row.field()) || "nw".equals(row.field()));
+	}
+
 	private TreeMap<Integer, Double> series(String system, Row row) {
-		if ("T".equals(row.workload())) {
+		if (isThroughput(row)) {
 			return throughput(system, row.field(), new boolean[1]);
 		}
 		return values(system, row.workload(), row.k(), row.op(), row.field());
