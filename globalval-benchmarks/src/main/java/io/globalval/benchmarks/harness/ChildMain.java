@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A process of a system under test: a globalval master or worker, the relay or one of
- * its workers, or a Hazelcast member. The coordinator drives it over stdin (one command
+ * its workers, a Hazelcast member, a globalval peer of Redis or a Redisson client. The coordinator drives it over stdin (one command
  * a line: {@code <id> <verb> <args...>}) and reads answers on stdout
  * ({@code @<id> <json>}, or {@code @<id> !<error>}). Every command runs on its own
  * thread and every wait in it is bounded. When stdin closes (the coordinator is gone)
@@ -107,6 +107,9 @@ public final class ChildMain {
 			this.node = switch (this.system) {
 				case "globalval" -> new GlobalValBenchNode(directory, "master".equals(this.role),
 						this.role + "-" + this.wid);
+				case "globalval-redis" -> new GlobalValBenchNode(directory, false, this.role + "-" + this.wid,
+						this.options.get("redis"));
+				case "redisson" -> new RedissonBenchNode(this.options.get("redis"));
 				case "relay" -> new RelayBenchNode(directory.resolve("relay.sock"));
 				case "hazelcast" -> new HazelcastBenchNode(this.options.get("cluster"),
 						Integer.parseInt(this.options.get("port")), Integer.parseInt(this.options.get("ports")));
@@ -214,7 +217,7 @@ public final class ChildMain {
 			case "dump":
 				return this.node.dump();
 			case "cpu":
-				return Map.of("cpu_ns", cpuNanos(), "ctx_switches", contextSwitches());
+				return Map.of("cpu_ns", cpuNanos(), "ctx_switches", contextSwitches(), "sys_ticks", systemTicks());
 			case "bytes":
 				return Map.of("bytes", (this.relay != null) ? this.relay.bytesSent() : this.node.bytesSent());
 			case "revision":
@@ -228,6 +231,9 @@ public final class ChildMain {
 				return awaitValue(a[0], Long.parseLong(a[1]), Long.parseLong(a[2]));
 			case "join":
 				return join(Integer.parseInt(a[0]), Long.parseLong(a[1]));
+			case "preloadCache":
+				((RedissonBenchNode) this.node).preloadCache();
+				return Map.of("size", this.node.size());
 			case "members":
 				return awaitMembers(Integer.parseInt(a[0]), Long.parseLong(a[1]));
 			case "clients":
@@ -278,11 +284,34 @@ public final class ChildMain {
 		return total;
 	}
 
+	/** Kernel-mode CPU time of this process so far, in clock ticks (/proc/self/stat field 15; -1 elsewhere). */
+	private static long systemTicks() {
+		try {
+			String stat = java.nio.file.Files.readString(Path.of("/proc/self/stat"));
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			// fields[0] is field 3 (state), so stime (field 15) is fields[12]
+			return Long.parseLong(fields[12]);
+		}
+		catch (java.io.IOException | RuntimeException ex) {
+			return -1;
+		}
+	}
+
 	private Object preload(int from, int to) throws Exception {
 		long t0 = System.nanoTime();
 		if (this.node instanceof RelayBenchNode) {
 			for (int i = from; i < to; i++) {
 				((RelayBenchNode) this.node).putLocal("k" + i, Values.val(-1, i, 0));
+			}
+		}
+		else if (this.node instanceof RedissonBenchNode) {
+			Map<String, String> batch = new HashMap<>();
+			for (int i = from; i < to; i++) {
+				batch.put("k" + i, Values.json(Values.val(-1, i, 0)));
+				if (batch.size() == 1000 || i == to - 1) {
+					((RedissonBenchNode) this.node).putAll(batch);
+					batch.clear();
+				}
 			}
 		}
 		else if (this.node instanceof HazelcastBenchNode) {
@@ -330,6 +359,10 @@ public final class ChildMain {
 			}
 		}
 		CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(maxMillis + 30_000, TimeUnit.MILLISECONDS);
+		// one last set after all the others completed, so that it is the key's final value on every system: a
+		// system may run one thread's asynchronous writes out of order (Redisson's pooled connections do)
+		this.node.set("warm", Values.val(this.wid, done, System.nanoTime())).get(30, TimeUnit.SECONDS);
+		done++;
 		return Map.of("sets", done, "ms", (System.nanoTime() - t0) / 1e6);
 	}
 

@@ -12,15 +12,22 @@ import io.globalval.GlobalValNodes;
 import io.globalval.GlobalValTemplate;
 import io.globalval.core.ChangeEvent;
 import io.globalval.core.ChangeListener;
+import io.globalval.core.DefaultGlobalValNode;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.ReplicaEntry;
 import io.globalval.core.RolePreference;
+import io.globalval.core.ValueCodec;
+import io.globalval.transport.redis.RedisSequencer;
+import io.globalval.transport.redis.RedisTransportSettings;
+import io.lettuce.core.RedisURI;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * globalval over its Unix socket, driven through the public API: {@link GlobalValNodes},
- * {@link GlobalValTemplate} and a {@link ChangeListener}. Pings are disabled (one hour)
- * so that workload B counts only the frames of the set.
+ * globalval driven through the public API ({@link GlobalValTemplate} and a
+ * {@link ChangeListener}): over its Unix socket, started by {@link GlobalValNodes}, or,
+ * given a Redis URI, as a peer of the Redis transport ({@link RedisSequencer}). Pings are
+ * disabled (one hour) so that workload B counts only the frames of the set.
  */
 final class GlobalValBenchNode implements BenchNode, ChangeListener {
 
@@ -33,6 +40,8 @@ final class GlobalValBenchNode implements BenchNode, ChangeListener {
 
 	private final String nodeName;
 
+	private final String redisUri;
+
 	private volatile Probe probe = Probe.NONE;
 
 	private GlobalValNode node;
@@ -40,9 +49,22 @@ final class GlobalValBenchNode implements BenchNode, ChangeListener {
 	private GlobalValTemplate template;
 
 	GlobalValBenchNode(Path directory, boolean master, String nodeName) {
+		this(directory, master, nodeName, null);
+	}
+
+	/**
+	 * Create a node of the Redis transport (every process a peer) or, without a URI, of
+	 * the Unix-socket transport.
+	 * @param directory the group's directory (socket and lock of the Unix-socket transport)
+	 * @param master whether this process is the Unix-socket transport's master
+	 * @param nodeName the node's name in logs
+	 * @param redisUri the Redis server, such as {@code redis://127.0.0.1:6379}, or {@code null}
+	 */
+	GlobalValBenchNode(Path directory, boolean master, String nodeName, String redisUri) {
 		this.directory = directory;
 		this.master = master;
 		this.nodeName = nodeName;
+		this.redisUri = redisUri;
 	}
 
 	@Override
@@ -55,7 +77,13 @@ final class GlobalValBenchNode implements BenchNode, ChangeListener {
 			.pingInterval(Duration.ofHours(1))
 			.writeTimeout(Duration.ofSeconds(60))
 			.build();
-		this.node = GlobalValNodes.start(settings);
+		if (this.redisUri != null) {
+			this.node = DefaultGlobalValNode.start(settings, new ValueCodec(JsonMapper.builder().build()),
+					RedisSequencer.create(RedisURI.create(this.redisUri), RedisTransportSettings.defaults()));
+		}
+		else {
+			this.node = GlobalValNodes.start(settings);
+		}
 		if (!this.master) {
 			// the master is the group's sequencer here, not one of the measured workers
 			this.node.addListener(this);

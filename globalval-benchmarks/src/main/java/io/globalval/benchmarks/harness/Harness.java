@@ -44,7 +44,8 @@ public final class Harness implements AutoCloseable {
 
 	/** Names the systems carry in the JSON lines. */
 	static final Map<String, String> SYSTEM_NAMES = Map.of("globalval", "globalval-uds", "relay", "raw-uds-relay",
-			"hazelcast", "hazelcast-replicatedmap", "seed", "node-seed-globalVal", "java-concurrenthashmap",
+			"hazelcast", "hazelcast-replicatedmap", "globalval-redis", "globalval-redis", "redisson",
+			"redisson-rlocalcachedmap", "seed", "node-seed-globalVal", "java-concurrenthashmap",
 			"java-concurrenthashmap");
 
 	private static final Logger logger = LoggerFactory.getLogger(Harness.class);
@@ -88,6 +89,14 @@ public final class Harness implements AutoCloseable {
 			Files.createDirectories(options.jfrDirectory);
 		}
 		logger.info("Work directory (sockets, child logs): {}", this.workDirectory);
+		if (RedisProcess.executable().isEmpty() && options.systems.removeIf(HarnessOptions.REDIS_SYSTEMS::contains)) {
+			if (options.systemsGiven) {
+				throw new IllegalArgumentException("--systems names a system on Redis, but redis-server is not on the "
+						+ "PATH; install it with: apt-get install -y redis-server");
+			}
+			logger.warn("redis-server is not on the PATH, so {} are left out (apt-get install -y redis-server)",
+					HarnessOptions.REDIS_SYSTEMS);
+		}
 	}
 
 	/**
@@ -97,7 +106,9 @@ public final class Harness implements AutoCloseable {
 		for (this.run = 1; this.run <= this.options.runs; this.run++) {
 			for (String workload : this.options.workloads) {
 				for (String system : this.options.systems) {
-					if (!"seed".equals(system) && !"R".equals(workload)) {
+					boolean onRedis = HarnessOptions.REDIS_SYSTEMS.contains(system);
+					if (!"seed".equals(system) && !"R".equals(workload)
+							&& (!onRedis || HarnessOptions.REDIS_WORKLOADS.contains(workload))) {
 						runOne(system, workload);
 					}
 				}
@@ -155,6 +166,8 @@ public final class Harness implements AutoCloseable {
 
 		String hazelcastCluster;
 
+		RedisProcess redis;
+
 		int hazelcastPort;
 
 		boolean graceful;
@@ -201,6 +214,9 @@ public final class Harness implements AutoCloseable {
 			jvm.addAll(jvmExtra);
 			List<String> args = new ArrayList<>(List.of(this.system, role, "dir=" + this.directory, "wid=" + wid,
 					"deferred=" + deferred));
+			if (this.redis != null) {
+				args.add("redis=" + this.redis.uri());
+			}
 			if ("hazelcast".equals(this.system)) {
 				args.add("cluster=" + this.hazelcastCluster);
 				args.add("port=" + this.hazelcastPort);
@@ -228,6 +244,14 @@ public final class Harness implements AutoCloseable {
 				stops.forEach(CompletableFuture::join);
 			}
 			all.forEach(ChildProcess::close);
+			if (this.redis != null) {
+				this.redis.close();
+			}
+		}
+
+		/** CPU time the group's redis-server has used so far, or 0 when it has none. */
+		long redisCpuNanos() {
+			return (this.redis != null) ? this.redis.cpuNanos() : 0;
 		}
 
 	}
@@ -280,9 +304,28 @@ public final class Harness implements AutoCloseable {
 						callAll(group.workers, START_TIMEOUT_MILLIS, "awaitSize", keys, START_TIMEOUT_MILLIS);
 					}
 				}
+				case "globalval-redis", "redisson" -> {
+					group.redis = RedisProcess.start(group.directory);
+					for (int i = 0; i < n; i++) {
+						group.workers.add(group.start("peer", i, false, List.of()));
+					}
+					group.workers.forEach((w) -> w.awaitHello(START_TIMEOUT_MILLIS));
+					if (keys > 0) {
+						group.workers.get(0).call(START_TIMEOUT_MILLIS, "preload", 0, keys);
+						if ("redisson".equals(system)) {
+							// the other processes' local caches load the preloaded map, as an application's would
+							callAll(group.workers, START_TIMEOUT_MILLIS, "preloadCache");
+						}
+						callAll(group.workers, START_TIMEOUT_MILLIS, "awaitSize", keys, START_TIMEOUT_MILLIS);
+					}
+				}
 				default -> throw new IllegalArgumentException("Unknown system " + system);
 			}
 			return group;
+		}
+		catch (IOException ex) {
+			group.close();
+			throw new UncheckedIOException(ex);
 		}
 		catch (RuntimeException ex) {
 			group.close();
@@ -453,6 +496,8 @@ public final class Harness implements AutoCloseable {
 				group.workers.get(i).get(armed.get(i), "Tarm", 60_000);
 			}
 			List<Long> cpuBefore = cpuByProcess(group);
+			long redisCpuBefore = group.redisCpuNanos();
+			List<Long> sysBefore = systemTicksByProcess(group);
 			long switchesBefore = contextSwitches(group);
 			long startAt = System.nanoTime() + SECOND_NANOS / 2;
 			long deadline = startAt + this.options.capSeconds * SECOND_NANOS;
@@ -463,9 +508,16 @@ public final class Harness implements AutoCloseable {
 			long waitMillis = (deadline - System.nanoTime()) / 1_000_000 + 60_000;
 			List<JsonNode> seen = callAll(group.workers, waitMillis, "Tresult", deadline);
 			List<Long> cpuAfter = cpuByProcess(group);
+			long redisCpu = group.redisCpuNanos() - redisCpuBefore;
+			List<Long> sysAfter = systemTicksByProcess(group);
 			long switches = contextSwitches(group) - switchesBefore;
+			List<Double> sysShare = new ArrayList<>();
+			for (int i = 0; i < cpuAfter.size(); i++) {
+				double cpuTicks = (cpuAfter.get(i) - cpuBefore.get(i)) / 1e7;
+				sysShare.add((cpuTicks > 0) ? round((sysAfter.get(i) - sysBefore.get(i)) / cpuTicks, 2) : null);
+			}
 			List<Double> cpuMillis = new ArrayList<>();
-			long cpuUsed = 0;
+			long cpuUsed = redisCpu;
 			for (int i = 0; i < cpuAfter.size(); i++) {
 				cpuUsed += cpuAfter.get(i) - cpuBefore.get(i);
 				cpuMillis.add(round((cpuAfter.get(i) - cpuBefore.get(i)) / 1e6, 1));
@@ -497,6 +549,10 @@ public final class Harness implements AutoCloseable {
 			line.put("capped_" + mode, !done);
 			line.put("cpu_us_per_update_" + mode, round(cpuUsed / 1e3 / Math.max(1, setsDone), 2));
 			line.put("cpu_ms_by_process_" + mode, cpuMillis);
+			if (group.redis != null) {
+				line.put("cpu_ms_redis_server_" + mode, round(redisCpu / 1e6, 1));
+			}
+			line.put("cpu_kernel_share_by_process_" + mode, sysShare);
 			line.put("context_switches_per_update_" + mode, round(switches / (double) Math.max(1, setsDone), 2));
 			if (done) {
 				double seconds = (tDone - t0) / 1e9;
@@ -639,11 +695,20 @@ public final class Harness implements AutoCloseable {
 
 	/** CPU time used so far by every process of a group (a figure that machine load does not inflate much). */
 	private long cpu(Group group) {
-		long total = 0;
+		long total = group.redisCpuNanos();
 		for (long c : cpuByProcess(group)) {
 			total += c;
 		}
 		return total;
+	}
+
+	/** Kernel-mode CPU ticks (1/100 s) so far of each process of a group. */
+	private List<Long> systemTicksByProcess(Group group) {
+		List<Long> ticks = new ArrayList<>();
+		for (JsonNode c : callAll(group.all(), 30_000, "cpu")) {
+			ticks.add(c.get("sys_ticks").asLong());
+		}
+		return ticks;
 	}
 
 	/** Context switches so far of every process of a group (Linux; 0 elsewhere). */

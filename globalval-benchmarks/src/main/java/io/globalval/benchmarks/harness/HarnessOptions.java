@@ -13,13 +13,23 @@ import java.util.Locale;
 public final class HarnessOptions {
 
 	/** Systems the harness knows, in the order it runs them. */
-	public static final List<String> ALL_SYSTEMS = List.of("globalval", "relay", "hazelcast", "seed");
+	public static final List<String> ALL_SYSTEMS = List.of("globalval", "relay", "hazelcast", "globalval-redis",
+			"redisson", "seed");
+
+	/** Systems that need a {@code redis-server} (the harness starts one per group). */
+	public static final List<String> REDIS_SYSTEMS = List.of("globalval-redis", "redisson");
+
+	/** Workloads the systems on Redis run (issue 8 compares them on L and T). */
+	public static final List<String> REDIS_WORKLOADS = List.of("L", "T");
 
 	int runs = 3;
 
 	List<String> workloads = new ArrayList<>(List.of("L", "T", "C", "B", "J"));
 
 	List<String> systems = new ArrayList<>(ALL_SYSTEMS);
+
+	/** Whether {@code --systems} was given (else the systems on Redis are dropped when redis-server is absent). */
+	boolean systemsGiven;
 
 	int workers = 4;
 
@@ -77,7 +87,10 @@ public final class HarnessOptions {
 			String value = (eq > 0) ? arg.substring(eq + 1) : "true";
 			switch (name) {
 				case "runs" -> o.runs = Integer.parseInt(value);
-				case "systems" -> o.systems = new ArrayList<>(Arrays.asList(value.split(",")));
+				case "systems" -> {
+					o.systems = new ArrayList<>(Arrays.asList(value.split(",")));
+					o.systemsGiven = true;
+				}
 				case "N" -> o.workers = Integer.parseInt(value);
 				case "S" -> o.latencySets = Integer.parseInt(value);
 				case "L-K" -> o.latencyKeys = ints(value);

@@ -1,6 +1,7 @@
 package io.globalval.benchmarks.harness;
 
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -82,6 +83,8 @@ final class Recorders {
 
 		private final Map<Long, Integer> counts = new HashMap<>();
 
+		private final Map<Long, BitSet> arrived = new HashMap<>();
+
 		final CountDownLatch complete = new CountDownLatch(1);
 
 		private int writersLeft;
@@ -101,6 +104,13 @@ final class Recorders {
 		public synchronized void arrived(String key, long w, long s, long t, long now) {
 			long[] range = this.ranges.get(w);
 			if (range == null || s < range[0] || s >= range[1] || key.charAt(0) != 'k') {
+				return;
+			}
+			// a system may tell of one update twice (Redisson's update listener does): count it once
+			if (!this.arrived.computeIfAbsent(w, (writer) -> new BitSet()).get((int) (s - range[0]))) {
+				this.arrived.get(w).set((int) (s - range[0]));
+			}
+			else {
 				return;
 			}
 			int count = this.counts.merge(w, 1, Integer::sum);

@@ -389,6 +389,7 @@ public final class Report {
 		chart.getStyler().setLabelsRotation(90);
 		chart.getStyler().setLabelsFontColorAutomaticEnabled(false);
 		chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+		chart.getStyler().setDecimalPattern("#,##0");
 		List<String> x = new ArrayList<>();
 		List<Integer> present = new ArrayList<>();
 		for (int i = 0; i < SYSTEMS.size(); i++) {
@@ -401,11 +402,26 @@ public final class Report {
 				present.add(i);
 			}
 		}
+		double min = Double.MAX_VALUE;
+		double max = 0;
+		for (List<Double> y : series.values()) {
+			for (Double v : y) {
+				if (v != null && v > 0) {
+					min = Math.min(min, v);
+					max = Math.max(max, v);
+				}
+			}
+		}
+		// bars of a logarithmic axis need a positive floor (XChart starts bars at the axis minimum)
+		chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
+		chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(max * 1.5))));
+		double floor = Math.pow(10, Math.floor(Math.log10(min)));
 		series.forEach((name, y) -> {
 			List<Double> kept = new ArrayList<>();
 			for (int i : present) {
 				Double v = y.get(i);
-				kept.add((v != null && v > 0) ? v : null);
+				// a missing figure is drawn as no bar (at the floor)
+				kept.add((v != null && v > 0) ? v : floor);
 			}
 			chart.addSeries(name, x, kept);
 		});

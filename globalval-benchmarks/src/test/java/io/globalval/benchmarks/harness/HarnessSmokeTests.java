@@ -77,6 +77,35 @@ class HarnessSmokeTests {
 		assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)).isEmpty();
 	}
 
+	@Test
+	void theSystemsOnRedisRunLatencyAndThroughput(@TempDir Path work) throws Exception {
+		HarnessOptions options = HarnessOptions.parse("--runs=1", "--systems=globalval-redis,redisson", "--L-K=10",
+				"--S=20", "--U=200", "--warm=50", "--warm-ms=1000", "--cap-s=20", "--work-dir=" + work,
+				"--child-opts=-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData", "L", "T", "C");
+		List<String> printed = new CopyOnWriteArrayList<>();
+		this.harness = new Harness(options, printed::add);
+		this.harness.run();
+		this.harness.close();
+
+		List<JsonNode> lines = new ArrayList<>();
+		for (String text : printed) {
+			lines.add(this.mapper.readTree(text));
+		}
+		// L (one K) and T for each system; C is not run on Redis
+		assertThat(lines).hasSize(4).allSatisfy((line) -> {
+			assertThat(line.has("error")).as("error in %s", line).isFalse();
+			assertThat(line.path("workload").asString()).isIn("L", "T");
+		});
+		for (String system : List.of("globalval-redis", "redisson-rlocalcachedmap")) {
+			assertThat(find(lines, system, "L").path("lost").asInt()).isZero();
+			JsonNode throughput = find(lines, system, "T");
+			assertThat(throughput.path("updates_per_s_1w").isNumber()).as("%s", throughput).isTrue();
+			assertThat(throughput.path("updates_per_s_nw").isNumber()).as("%s", throughput).isTrue();
+			assertThat(throughput.path("cpu_ms_redis_server_1w").isNumber()).isTrue();
+		}
+		assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)).isEmpty();
+	}
+
 	private static JsonNode find(List<JsonNode> lines, String system, String workload) {
 		return lines.stream()
 			.filter((line) -> system.equals(line.path("system").asString())
