@@ -38,9 +38,13 @@ public final class Report {
 
 	static final String SEED = "node-seed-globalVal";
 
+	static final String GLOBALVAL_REDIS = "globalval-redis";
+
+	static final String REDISSON = "redisson-rlocalcachedmap";
+
 	static final String MAP = "java-concurrenthashmap";
 
-	static final List<String> SYSTEMS = List.of(GLOBALVAL, RELAY, HAZELCAST, SEED);
+	static final List<String> SYSTEMS = List.of(GLOBALVAL, RELAY, HAZELCAST, GLOBALVAL_REDIS, REDISSON, SEED);
 
 	private final List<JsonNode> lines;
 
@@ -261,6 +265,27 @@ public final class Report {
 				line.append(' ').append(cell(ratio(gv, series(other, row)), "×")).append(" |");
 			}
 			this.out.append(line).append('\n');
+		}
+		this.out.append('\n');
+		redisRatios();
+	}
+
+	/** On one redis-server: globalval's Redis transport against Redisson's local cached map (L and T only). */
+	private void redisRatios() {
+		this.out.append("On Redis, computed within each run (median, min–max over runs):\n\n");
+		this.out.append("| figure | ").append(GLOBALVAL_REDIS).append(" ÷ ").append(REDISSON).append(" | ")
+			.append(GLOBALVAL_REDIS).append(" ÷ ").append(GLOBALVAL).append(" |\n|---|---:|---:|\n");
+		for (Row row : ROWS) {
+			boolean latency = "L".equals(row.workload()) && (row.field().startsWith("p") || row.field().startsWith("max"));
+			if (!latency && !"T".equals(row.workload())) {
+				continue;
+			}
+			TreeMap<Integer, Double> onRedis = series(GLOBALVAL_REDIS, row);
+			if (onRedis.isEmpty()) {
+				continue;
+			}
+			this.out.append("| ").append(row.label()).append(" | ").append(cell(ratio(onRedis, series(REDISSON, row)), "×"))
+				.append(" | ").append(cell(ratio(onRedis, series(GLOBALVAL, row)), "×")).append(" |\n");
 		}
 		this.out.append('\n');
 	}
