@@ -12,10 +12,8 @@ import java.util.Objects;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadConstraints;
-import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,8 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link ReplicaEntry}). Plain decoding yields unmodifiable maps and lists, because one
  * decoded value is shared by every reader of the replica. Thread-safe.
  * <p>
- * Hostile input: values arrive from other processes, so every read goes through a parser
- * with fixed {@link StreamReadConstraints} (at most {@link #MAX_NESTING_DEPTH} levels of
+ * Hostile input: values arrive from other processes, so every check and read applies
+ * fixed {@link StreamReadConstraints} (at most {@link #MAX_NESTING_DEPTH} levels of
  * nesting, numbers of at most {@link #MAX_NUMBER_LENGTH} characters, strings no longer
  * than the largest value), whatever the application's mapper allows or a library set as
  * Jackson's global defaults. Checking and plain decoding use a copy of the mapper with
@@ -51,6 +49,8 @@ public final class ValueCodec {
 
 	private final JsonFactory constrainedFactory;
 
+	private final JsonSyntax syntax;
+
 	/**
 	 * Create a codec whose strings may be as long as Jackson allows by default.
 	 * @param mapper the mapper to write and convert values with (the application's, when
@@ -72,16 +72,19 @@ public final class ValueCodec {
 		if (maxValueSize < 1) {
 			throw new IllegalArgumentException("maxValueSize must be at least 1, was " + maxValueSize);
 		}
+		int maxStringLength = Math.min(maxValueSize, StreamReadConstraints.DEFAULT_MAX_STRING_LEN);
+		int maxNameLength = Math.min(maxValueSize, MAX_NAME_LENGTH);
 		this.plainMapper = mapper.rebuild().deactivateDefaultTyping().build();
 		this.constrainedFactory = mapper.tokenStreamFactory()
 			.rebuild()
 			.streamReadConstraints(StreamReadConstraints.builder()
 				.maxNestingDepth(MAX_NESTING_DEPTH)
 				.maxNumberLength(MAX_NUMBER_LENGTH)
-				.maxStringLength(Math.min(maxValueSize, StreamReadConstraints.DEFAULT_MAX_STRING_LEN))
-				.maxNameLength(Math.min(maxValueSize, MAX_NAME_LENGTH))
+				.maxStringLength(maxStringLength)
+				.maxNameLength(maxNameLength)
 				.build())
 			.build();
+		this.syntax = new JsonSyntax(MAX_NESTING_DEPTH, MAX_NUMBER_LENGTH, maxStringLength, maxNameLength);
 	}
 
 	/**
@@ -141,32 +144,13 @@ public final class ValueCodec {
 
 	/**
 	 * Check that bytes hold exactly one JSON value that is not {@code null}, within the
-	 * parsing limits (nesting, number and string length).
+	 * parsing limits (nesting, number and string length), in one pass over the bytes
+	 * rather than with a parser: the master checks every value a worker sends.
 	 * @param json the bytes
 	 * @return {@code null} when they do, else what is wrong with them
 	 */
 	public String problemWith(byte[] json) {
-		try (JsonParser parser = parser(json)) {
-			JsonToken first = parser.nextToken();
-			if (first == null) {
-				return "empty";
-			}
-			if (first == JsonToken.VALUE_NULL) {
-				return "JSON null (use delete to remove a key)";
-			}
-			parser.skipChildren();
-			if (parser.nextToken() != null) {
-				return "more than one JSON value";
-			}
-			return null;
-		}
-		catch (StreamConstraintsException ex) {
-			return "over a JSON parsing limit: " + ex.getOriginalMessage()
-					+ "; nest it less deeply or shorten its numbers and strings";
-		}
-		catch (JacksonException ex) {
-			return "not valid JSON: " + ex.getOriginalMessage();
-		}
+		return this.syntax.problemWith(json);
 	}
 
 	/**
