@@ -305,24 +305,10 @@ public final class ChildMain {
 			}
 		}
 		else if (this.node instanceof RedissonBenchNode) {
-			Map<String, String> batch = new HashMap<>();
-			for (int i = from; i < to; i++) {
-				batch.put("k" + i, Values.json(Values.val(-1, i, 0)));
-				if (batch.size() == 1000 || i == to - 1) {
-					((RedissonBenchNode) this.node).putAll(batch);
-					batch.clear();
-				}
-			}
+			putAllInBatches(from, to, ((RedissonBenchNode) this.node)::putAll);
 		}
 		else if (this.node instanceof HazelcastBenchNode) {
-			Map<String, String> batch = new HashMap<>();
-			for (int i = from; i < to; i++) {
-				batch.put("k" + i, Values.json(Values.val(-1, i, 0)));
-				if (batch.size() == 1000 || i == to - 1) {
-					((HazelcastBenchNode) this.node).putAll(batch);
-					batch.clear();
-				}
-			}
+			putAllInBatches(from, to, ((HazelcastBenchNode) this.node)::putAll);
 		}
 		else {
 			List<CompletableFuture<?>> futures = new ArrayList<>(to - from);
@@ -332,6 +318,18 @@ public final class ChildMain {
 			CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(120, TimeUnit.SECONDS);
 		}
 		return Map.of("size", this.node.size(), "ms", (System.nanoTime() - t0) / 1e6);
+	}
+
+	/** Preload keys {@code k<from>..k<to - 1>} through a system's bulk put, 1,000 at a time. */
+	private static void putAllInBatches(int from, int to, java.util.function.Consumer<Map<String, String>> putAll) {
+		Map<String, String> batch = new HashMap<>();
+		for (int i = from; i < to; i++) {
+			batch.put("k" + i, Values.json(Values.val(-1, i, 0)));
+			if (batch.size() == 1000 || i == to - 1) {
+				putAll.accept(batch);
+				batch.clear();
+			}
+		}
 	}
 
 	private Object awaitSize(int size, long timeoutMillis) throws TimeoutException {

@@ -38,15 +38,7 @@ class HarnessSmokeTests {
 				"--U=200", "--C-sets=200", "--C-incs=50", "--B-K=10,100", "--B-reps=1", "--J-K=200", "--warm=50",
 				"--warm-ms=1000", "--cap-s=20", "--work-dir=" + work,
 				"--child-opts=-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData", "L", "T", "C", "B", "J");
-		List<String> printed = new CopyOnWriteArrayList<>();
-		this.harness = new Harness(options, printed::add);
-		this.harness.run();
-		this.harness.close();
-
-		List<JsonNode> lines = new ArrayList<>();
-		for (String text : printed) {
-			lines.add(this.mapper.readTree(text));
-		}
+		List<JsonNode> lines = run(options);
 		assertThat(lines).allSatisfy((line) -> {
 			assertThat(line.has("error")).as("error in %s", line).isFalse();
 			assertThat(line.path("N").asInt()).isEqualTo(4);
@@ -82,15 +74,7 @@ class HarnessSmokeTests {
 		HarnessOptions options = HarnessOptions.parse("--runs=1", "--systems=globalval-redis,redisson", "--L-K=10",
 				"--S=20", "--U=200", "--warm=50", "--warm-ms=1000", "--cap-s=20", "--work-dir=" + work,
 				"--child-opts=-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData", "L", "T", "C");
-		List<String> printed = new CopyOnWriteArrayList<>();
-		this.harness = new Harness(options, printed::add);
-		this.harness.run();
-		this.harness.close();
-
-		List<JsonNode> lines = new ArrayList<>();
-		for (String text : printed) {
-			lines.add(this.mapper.readTree(text));
-		}
+		List<JsonNode> lines = run(options);
 		// L (one K) and T for each system; C is not run on Redis
 		assertThat(lines).hasSize(4).allSatisfy((line) -> {
 			assertThat(line.has("error")).as("error in %s", line).isFalse();
@@ -104,6 +88,19 @@ class HarnessSmokeTests {
 			assertThat(throughput.path("cpu_ms_redis_server_1w").isNumber()).isTrue();
 		}
 		assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)).isEmpty();
+	}
+
+	/** Run the harness and return the lines it printed. */
+	private List<JsonNode> run(HarnessOptions options) throws Exception {
+		List<String> printed = new CopyOnWriteArrayList<>();
+		this.harness = new Harness(options, printed::add);
+		this.harness.run();
+		this.harness.close();
+		List<JsonNode> lines = new ArrayList<>();
+		for (String text : printed) {
+			lines.add(this.mapper.readTree(text));
+		}
+		return lines;
 	}
 
 	private static JsonNode find(List<JsonNode> lines, String system, String workload) {
