@@ -65,6 +65,9 @@ public final class ChildMain {
 
 	private volatile List<CompletableFuture<?>> throughputFutures = List.of();
 
+	/** How the last failed write of a workload failed, for the JSON line. */
+	private volatile String failureExample;
+
 	private ChildMain(PrintStream out, String system, String role, Map<String, String> options) {
 		this.out = out;
 		this.system = system;
@@ -396,7 +399,7 @@ public final class ChildMain {
 		return result;
 	}
 
-	private static int failures(List<CompletableFuture<?>> futures, long timeoutMillis) {
+	private int failures(List<CompletableFuture<?>> futures, long timeoutMillis) {
 		try {
 			CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(timeoutMillis, TimeUnit.MILLISECONDS);
 		}
@@ -405,8 +408,13 @@ public final class ChildMain {
 		}
 		int failed = 0;
 		for (CompletableFuture<?> future : futures) {
-			if (!future.isDone() || future.isCompletedExceptionally()) {
+			if (!future.isDone()) {
 				failed++;
+				this.failureExample = "not completed within " + timeoutMillis + " ms";
+			}
+			else if (future.isCompletedExceptionally()) {
+				failed++;
+				this.failureExample = future.handle((value, ex) -> String.valueOf(ex)).join();
 			}
 		}
 		return failed;
@@ -476,6 +484,7 @@ public final class ChildMain {
 		this.node.probe(Probe.NONE);
 		Map<String, Object> result = recorder.result();
 		result.put("failed", failures(this.throughputFutures, 1000));
+		result.put("failure", this.failureExample);
 		this.throughputFutures = List.of();
 		this.throughputValues = List.of();
 		return result;

@@ -540,6 +540,9 @@ public final class Harness implements AutoCloseable {
 				tDone = Math.max(tDone, s.get("tDone").asLong());
 				minSeen = Math.min(minSeen, s.get("seen").asInt());
 				failed += s.get("failed").asInt();
+				if (s.hasNonNull("failure")) {
+					line.put("failure_example_" + mode, s.get("failure").asString());
+				}
 			}
 			int total = per * writerCount;
 			line.put("U_" + mode, total);
