@@ -407,9 +407,10 @@ public final class Report {
 	}
 
 	private static CategoryChart chart(String title, String yTitle, Map<String, List<Double>> series) {
-		CategoryChart chart = new CategoryChartBuilder().width(900).height(520).title(title).yAxisTitle(yTitle).build();
+		CategoryChart chart = new CategoryChartBuilder().width(1200).height(600).title(title).yAxisTitle(yTitle).build();
 		chart.getStyler().setYAxisLogarithmic(true);
-		chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+		chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+		chart.getStyler().setXAxisLabelRotation(12);
 		chart.getStyler().setLabelsVisible(true);
 		chart.getStyler().setLabelsRotation(90);
 		chart.getStyler().setLabelsFontColorAutomaticEnabled(false);
