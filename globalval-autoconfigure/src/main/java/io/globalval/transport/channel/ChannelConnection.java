@@ -24,12 +24,15 @@ import io.globalval.protocol.Message;
  * One connection of a socket transport (Unix domain or TCP), in non-blocking mode, and
  * its writer thread.
  * <p>
- * Writing: frames wait in one queue, in order. {@link #send} and {@link #flush()} write
- * what is queued at once, on the caller's thread, with one gathering non-blocking write,
- * unless the writer thread owns the queue. It does from the moment the kernel takes less
- * than was offered (the peer is not reading fast enough): the writer then waits until the
- * socket is writable and drains the queue, frames sent meanwhile only join the queue,
- * and callers never wait for the peer. {@link #append} queues without writing, so that
+ * Writing: frames wait in one queue, in order. When the connection is idle (nothing
+ * written for {@link #IDLE_NANOS}), {@link #send} and {@link #flush()} write what is
+ * queued at once, on the caller's thread, with one gathering non-blocking write: no
+ * thread hand-off on a lightly loaded link. Otherwise the writer thread owns the queue
+ * until it has written all of it: under a stream of frames it gathers what piles up
+ * while it runs into one write, as a receiver woken per frame would cost throughput. It
+ * also takes over when the kernel takes less than was offered (the peer is not reading
+ * fast enough), and then waits until the socket is writable. Frames sent meanwhile only
+ * join the queue, and callers never wait for the peer. {@link #append} queues without writing, so that
  * a batch of frames leaves in one write at the next flush. A lock keeps writes of
  * different threads from interleaving; it is never held while waiting for the peer. A
  * peer that lets more than the configured bytes pile up is disconnected rather than
@@ -47,6 +50,9 @@ public final class ChannelConnection implements Peer {
 
 	/** Bytes {@link #append} lets wait before it writes anyway, so a large batch (a snapshot) never nears the limit. */
 	private static final long MAX_CORKED_BYTES = 256 * 1024;
+
+	/** How long after a write the connection counts as busy, and frames go through the writer thread. */
+	static final long IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
 	/** How long the writer waits for writability before it checks again; a safety net only. */
 	private static final long WRITABLE_WAIT_MILLIS = 1000;
@@ -71,6 +77,9 @@ public final class ChannelConnection implements Peer {
 
 	/** Whether the writer thread owns the queue, until it has written all of it. */
 	private boolean handedOff;
+
+	/** When this connection last wrote; its first write counts as idle. */
+	private long lastWriteNanos = System.nanoTime() - IDLE_NANOS;
 
 	// written under lock, read anywhere
 
@@ -217,11 +226,17 @@ public final class ChannelConnection implements Peer {
 	}
 
 	/**
-	 * Write the queue on this thread unless the writer owns it; hand what the kernel does
-	 * not take to the writer. Called with the lock held.
+	 * Write the queue on this thread if the connection is idle and the writer does not
+	 * own the queue; hand it, or what the kernel does not take, to the writer otherwise.
+	 * Called with the lock held.
 	 */
 	private void writeQueued() {
 		if (this.handedOff || this.closed || this.queue.isEmpty()) {
+			return;
+		}
+		if (System.nanoTime() - this.lastWriteNanos < IDLE_NANOS) {
+			this.handedOff = true;
+			this.backlogged.signal();
 			return;
 		}
 		try {
@@ -258,6 +273,7 @@ public final class ChannelConnection implements Peer {
 			long written = (count == 1) ? this.channel.write(this.gather[0])
 					: this.channel.write(this.gather, 0, count);
 			Arrays.fill(this.gather, 0, count, null);
+			this.lastWriteNanos = System.nanoTime();
 			if (written > 0) {
 				this.metrics.addBytesSent(written);
 				this.queuedBytes -= written;

@@ -80,6 +80,18 @@ class ChannelConnectionTests {
 	}
 
 	@Test
+	void frameToAnIdleConnectionIsWrittenOnTheCallersThread() throws Exception {
+		Pair pair = connect(1024 * 1024);
+		byte[] frame = FrameCodec.encode(new Message.Ping(1, 0));
+		pair.connection().send(frame);
+		// no hand-off: written before send returned
+		assertThat(this.metrics.bytesSent()).isEqualTo(frame.length);
+		ByteBuffer received = ByteBuffer.allocate(frame.length);
+		readFully(pair.peer(), received);
+		assertThat(received.array()).isEqualTo(frame);
+	}
+
+	@Test
 	void peerThatStopsReadingBlocksNeitherTheSenderNorOtherPeersAndIsDisconnectedAtTheLimit() throws Exception {
 		Pair stuck = connect(1024 * 1024);
 		Pair reading = connect(64 * 1024 * 1024);
