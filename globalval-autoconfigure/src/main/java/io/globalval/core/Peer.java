@@ -13,6 +13,22 @@ public interface Peer {
 	void send(byte[] frame);
 
 	/**
+	 * Queue a complete frame without writing it yet, so that several frames can leave in
+	 * one write at the next {@link #flush()} or {@link #send}. In order with every other
+	 * frame of this peer. By default, the same as {@link #send}.
+	 * @param frame the frame bytes, not modified afterwards by the caller
+	 */
+	default void append(byte[] frame) {
+		send(frame);
+	}
+
+	/**
+	 * Write what {@link #append} queued. Never blocks on the peer. By default, nothing.
+	 */
+	default void flush() {
+	}
+
+	/**
 	 * Queue a last frame and close the connection once it has been written, for a
 	 * refusal that the peer must be able to read.
 	 * @param frame the last frame

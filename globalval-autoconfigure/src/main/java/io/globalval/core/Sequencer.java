@@ -27,7 +27,10 @@ import io.globalval.protocol.Message.Set;
 /**
  * The only place revisions are made. One thread takes commands from a queue and, for
  * each write, checks it against the master's replica, gives it the next revision,
- * applies it, logs it, and queues one encoded frame to every subscribed worker. Being
+ * applies it, logs it, and queues one encoded frame to every subscribed worker. The
+ * frames of one batch of commands are corked: each link gets them in one write at the end
+ * of the batch (one system call per link, one wake-up per receiver), written on this
+ * thread when the link is idle. Being
  * single-threaded, compare-and-set and increment are atomic without locks, and a joining
  * worker's snapshot and its subscription happen at one point between two revisions, so
  * no change can fall between them.
@@ -90,6 +93,9 @@ final class Sequencer implements AutoCloseable {
 	private final List<byte[]> deferredFrames = new ArrayList<>();
 
 	private final List<Runnable> deferredActions = new ArrayList<>();
+
+	/** Links with frames appended in this batch and not flushed yet. */
+	private final List<WorkerLink> corked = new ArrayList<>();
 
 	/**
 	 * Create and start a sequencer.
@@ -210,22 +216,26 @@ final class Sequencer implements AutoCloseable {
 		}
 	}
 
-	/** Force the batch's changes to disk if the policy says so, then let its frames and answers go. */
+	/**
+	 * Force the batch's changes to disk if the policy says so, then let its frames (one
+	 * write per link) and answers go.
+	 */
 	private void afterBatch() {
-		if (this.store == null) {
-			return;
-		}
 		if (this.deferring) {
 			this.store.sync();
 			for (int i = 0; i < this.deferredLinks.size(); i++) {
-				this.deferredLinks.get(i).send(this.deferredFrames.get(i));
+				append(this.deferredLinks.get(i), this.deferredFrames.get(i));
 			}
+			flushLinks();
 			this.deferredActions.forEach(Runnable::run);
 			this.deferredLinks.clear();
 			this.deferredFrames.clear();
 			this.deferredActions.clear();
 		}
-		if (this.store.needsCompaction()) {
+		else {
+			flushLinks();
+		}
+		if (this.store != null && this.store.needsCompaction()) {
 			this.store.compact(this.replica);
 		}
 	}
@@ -236,8 +246,26 @@ final class Sequencer implements AutoCloseable {
 			this.deferredFrames.add(frame);
 		}
 		else {
-			link.send(frame);
+			append(link, frame);
 		}
+	}
+
+	/** Queue a frame on a link without writing it; {@link #flushLinks()} writes it. */
+	private void append(WorkerLink link, byte[] frame) {
+		link.append(frame);
+		if (!link.corked) {
+			link.corked = true;
+			this.corked.add(link);
+		}
+	}
+
+	private void flushLinks() {
+		for (int i = 0; i < this.corked.size(); i++) {
+			WorkerLink link = this.corked.get(i);
+			link.corked = false;
+			link.flush();
+		}
+		this.corked.clear();
 	}
 
 	private void emit(Runnable action) {

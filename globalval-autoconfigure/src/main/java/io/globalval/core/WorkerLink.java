@@ -22,6 +22,9 @@ final class WorkerLink {
 	/** Whether the master asked this worker for the changes it is ahead with. */
 	volatile boolean adopting;
 
+	/** Whether the sequencer appended frames it has not flushed yet; its thread only. */
+	boolean corked;
+
 	WorkerLink(Peer peer, int nodeId, String name, long pid) {
 		this.peer = peer;
 		this.nodeId = nodeId;
@@ -31,6 +34,16 @@ final class WorkerLink {
 
 	void send(byte[] frame) {
 		this.peer.send(frame);
+	}
+
+	/** Queue a frame without writing it, until {@link #flush()}. */
+	void append(byte[] frame) {
+		this.peer.append(frame);
+	}
+
+	/** Write what {@link #append} queued. */
+	void flush() {
+		this.peer.flush();
 	}
 
 	WorkerStatus status() {

@@ -300,8 +300,9 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 			this.welcomed = true;
 			for (PendingWrite write : this.unsent) {
 				write.sent = true;
-				this.master.send(write.frame);
+				this.master.append(write.frame);
 			}
+			this.master.flush();
 			this.unsent.clear();
 		}
 		logger.debug("Welcomed by the master of '{}' at its revision {}", this.state.settings.name(), welcome.revision());

@@ -2,26 +2,44 @@ package io.globalval.transport.channel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.globalval.core.NodeMetrics;
 import io.globalval.core.Peer;
+import io.globalval.protocol.Message;
 
 /**
- * One connection of a socket transport (Unix domain or TCP) and its writer thread. {@link #send} only queues; the
- * writer drains everything queued into one gathering write, so under load many frames
- * cost one system call. A peer that lets more than the configured bytes pile up is
- * disconnected rather than allowed to exhaust memory.
+ * One connection of a socket transport (Unix domain or TCP), in non-blocking mode, and
+ * its writer thread.
+ * <p>
+ * Writing: frames wait in one queue, in order. When the connection is idle (nothing
+ * written for {@link #IDLE_NANOS}), {@link #send} and {@link #flush()} write what is
+ * queued at once, on the caller's thread, with one gathering non-blocking write: no
+ * thread hand-off on a lightly loaded link. Otherwise the writer thread owns the queue
+ * until it has written all of it: under a stream of frames it gathers what piles up
+ * while it runs into one write, as a receiver woken per frame would cost throughput. It
+ * also takes over when the kernel takes less than was offered (the peer is not reading
+ * fast enough), and then waits until the socket is writable. Frames sent meanwhile only
+ * join the queue, and callers never wait for the peer. {@link #append} queues without writing, so that
+ * a batch of frames leaves in one write at the next flush. A lock keeps writes of
+ * different threads from interleaving; it is never held while waiting for the peer. A
+ * peer that lets more than the configured bytes pile up is disconnected rather than
+ * allowed to exhaust memory.
+ * <p>
+ * Reading: {@link #readFrames} runs on the caller's thread, which waits for data on a
+ * selector of its own.
  */
 public final class ChannelConnection implements Peer {
 
@@ -29,6 +47,15 @@ public final class ChannelConnection implements Peer {
 
 	/** Most buffers one gathering write takes (the usual IOV_MAX). */
 	private static final int MAX_BATCH_FRAMES = 1024;
+
+	/** Bytes {@link #append} lets wait before it writes anyway, so a large batch (a snapshot) never nears the limit. */
+	private static final long MAX_CORKED_BYTES = 256 * 1024;
+
+	/** How long after a write the connection counts as busy, and frames go through the writer thread. */
+	static final long IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
+	/** How long the writer waits for writability before it checks again; a safety net only. */
+	private static final long WRITABLE_WAIT_MILLIS = 1000;
 
 	private final SocketChannel channel;
 
@@ -38,31 +65,61 @@ public final class ChannelConnection implements Peer {
 
 	private final long maxQueuedBytes;
 
-	private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+	private final ReentrantLock lock = new ReentrantLock();
 
-	private final AtomicLong queuedBytes = new AtomicLong();
+	private final Condition backlogged = this.lock.newCondition();
+
+	// guarded by lock
+
+	private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+
+	private final ByteBuffer[] gather = new ByteBuffer[MAX_BATCH_FRAMES];
+
+	/** Whether the writer thread owns the queue, until it has written all of it. */
+	private boolean handedOff;
+
+	/** When this connection last wrote; its first write counts as idle. */
+	private long lastWriteNanos = System.nanoTime() - IDLE_NANOS;
+
+	// written under lock, read anywhere
+
+	private volatile long queuedBytes;
+
+	private volatile String closeWhenWritten;
+
+	private final Selector writable;
 
 	private final Thread writer;
 
-	private volatile boolean writing;
-
-	private volatile String closeWhenWritten;
+	private volatile Selector readable;
 
 	private volatile boolean closed;
 
 	/**
-	 * Wrap a connected channel and start its writer thread.
-	 * @param channel the connected channel, in blocking mode
+	 * Wrap a connected channel, switch it to non-blocking mode and start its writer
+	 * thread.
+	 * @param channel the connected channel, its handshake (if any) done
 	 * @param description the peer, for logs
 	 * @param metrics counts the bytes written and peers closed as too slow
 	 * @param maxQueuedBytes the bytes that may wait to be written before the peer is
 	 * disconnected as too slow
+	 * @throws IOException if the channel cannot be made non-blocking
 	 */
-	public ChannelConnection(SocketChannel channel, String description, NodeMetrics metrics, long maxQueuedBytes) {
+	public ChannelConnection(SocketChannel channel, String description, NodeMetrics metrics, long maxQueuedBytes)
+			throws IOException {
 		this.channel = channel;
 		this.description = description;
 		this.metrics = metrics;
 		this.maxQueuedBytes = maxQueuedBytes;
+		channel.configureBlocking(false);
+		this.writable = Selector.open();
+		try {
+			channel.register(this.writable, SelectionKey.OP_WRITE);
+		}
+		catch (IOException ex) {
+			this.writable.close();
+			throw ex;
+		}
 		this.writer = new Thread(this::writeLoop, "globalval-writer-" + description);
 		this.writer.setDaemon(true);
 		this.writer.start();
@@ -70,7 +127,7 @@ public final class ChannelConnection implements Peer {
 
 	/**
 	 * Return the channel.
-	 * @return the channel
+	 * @return the channel, in non-blocking mode
 	 */
 	public SocketChannel channel() {
 		return this.channel;
@@ -81,69 +138,231 @@ public final class ChannelConnection implements Peer {
 		if (this.closed) {
 			return;
 		}
-		long queued = this.queuedBytes.addAndGet(frame.length);
+		this.lock.lock();
+		try {
+			if (enqueue(frame)) {
+				writeQueued();
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Queue a frame without writing it; it leaves with the next {@link #send} or
+	 * {@link #flush()}, or earlier if the writer thread is draining a backlog or more
+	 * than {@link #MAX_CORKED_BYTES} wait.
+	 * @param frame the frame bytes, not modified afterwards by the caller
+	 */
+	@Override
+	public void append(byte[] frame) {
+		if (this.closed) {
+			return;
+		}
+		this.lock.lock();
+		try {
+			if (enqueue(frame) && this.queuedBytes >= MAX_CORKED_BYTES) {
+				writeQueued();
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Write what is queued, on this thread, unless the writer thread is draining a
+	 * backlog (it then writes it). Never waits for the peer.
+	 */
+	@Override
+	public void flush() {
+		if (this.closed) {
+			return;
+		}
+		this.lock.lock();
+		try {
+			writeQueued();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
+	public void sendAndClose(byte[] frame, String reason) {
+		if (this.closed) {
+			return;
+		}
+		this.lock.lock();
+		try {
+			this.closeWhenWritten = reason;
+			if (enqueue(frame)) {
+				writeQueued();
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Add a frame to the queue, or close the connection if that takes it over the limit.
+	 * Called with the lock held.
+	 * @return whether the frame was queued
+	 */
+	private boolean enqueue(byte[] frame) {
+		long queued = this.queuedBytes + frame.length;
 		if (queued > this.maxQueuedBytes) {
 			logger.warn("{} has {} bytes waiting to be written, over the limit of {}; closing it as too slow",
 					this.description, queued, this.maxQueuedBytes);
 			this.metrics.frameRejected();
 			close("too slow: " + queued + " bytes queued");
-			return;
+			return false;
 		}
-		this.queue.add(frame);
+		this.queue.add(ByteBuffer.wrap(frame));
+		this.queuedBytes = queued;
+		return true;
 	}
 
-	@Override
-	public void sendAndClose(byte[] frame, String reason) {
-		this.closeWhenWritten = reason;
-		send(frame);
+	/**
+	 * Write the queue on this thread if the connection is idle and the writer does not
+	 * own the queue; hand it, or what the kernel does not take, to the writer otherwise.
+	 * Called with the lock held.
+	 */
+	private void writeQueued() {
+		if (this.handedOff || this.closed || this.queue.isEmpty()) {
+			return;
+		}
+		if (System.nanoTime() - this.lastWriteNanos < IDLE_NANOS) {
+			this.handedOff = true;
+			this.backlogged.signal();
+			return;
+		}
+		try {
+			writeSome();
+		}
+		catch (IOException ex) {
+			writeFailed(ex);
+			return;
+		}
+		if (!this.queue.isEmpty()) {
+			this.handedOff = true;
+			this.backlogged.signal();
+		}
+		else if (this.closeWhenWritten != null) {
+			close(this.closeWhenWritten);
+		}
+	}
+
+	/**
+	 * Write queued frames until the queue is empty or the kernel takes less than offered.
+	 * Called with the lock held.
+	 */
+	private void writeSome() throws IOException {
+		while (!this.queue.isEmpty()) {
+			int count = 0;
+			long offered = 0;
+			for (ByteBuffer buffer : this.queue) {
+				this.gather[count++] = buffer;
+				offered += buffer.remaining();
+				if (count == MAX_BATCH_FRAMES) {
+					break;
+				}
+			}
+			long written = (count == 1) ? this.channel.write(this.gather[0])
+					: this.channel.write(this.gather, 0, count);
+			Arrays.fill(this.gather, 0, count, null);
+			this.lastWriteNanos = System.nanoTime();
+			if (written > 0) {
+				this.metrics.addBytesSent(written);
+				this.queuedBytes -= written;
+				while (!this.queue.isEmpty() && !this.queue.peekFirst().hasRemaining()) {
+					this.queue.pollFirst();
+				}
+			}
+			if (written < offered) {
+				return;
+			}
+		}
 	}
 
 	private void writeLoop() {
-		List<byte[]> batch = new ArrayList<>(MAX_BATCH_FRAMES);
-		ByteBuffer[] buffers = new ByteBuffer[MAX_BATCH_FRAMES];
 		try {
 			while (!this.closed) {
-				batch.add(this.queue.take());
-				this.writing = true;
-				this.queue.drainTo(batch, MAX_BATCH_FRAMES - 1);
-				long total = 0;
-				for (int i = 0; i < batch.size(); i++) {
-					byte[] frame = batch.get(i);
-					buffers[i] = ByteBuffer.wrap(frame);
-					total += frame.length;
+				this.lock.lock();
+				try {
+					while (!this.handedOff && !this.closed) {
+						this.backlogged.await();
+					}
+					if (this.closed) {
+						return;
+					}
+					writeSome();
+					if (this.queue.isEmpty()) {
+						this.handedOff = false;
+						if (this.closeWhenWritten != null) {
+							close(this.closeWhenWritten);
+						}
+						continue;
+					}
 				}
-				long written = 0;
-				while (written < total) {
-					written += this.channel.write(buffers, 0, batch.size());
+				finally {
+					this.lock.unlock();
 				}
-				this.metrics.addBytesSent(total);
-				this.queuedBytes.addAndGet(-total);
-				Arrays.fill(buffers, 0, batch.size(), null);
-				batch.clear();
-				this.writing = false;
-				if (this.closeWhenWritten != null && this.queue.isEmpty()) {
-					close(this.closeWhenWritten);
-				}
+				this.writable.select((key) -> {
+				}, WRITABLE_WAIT_MILLIS);
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 		catch (IOException ex) {
-			if (!this.closed) {
-				logger.debug("Writing to {} failed: {}", this.description, ex.toString());
-				close("write failed: " + ex.getMessage());
-			}
+			writeFailed(ex);
+		}
+		finally {
+			closeQuietly(this.writable);
+		}
+	}
+
+	private void writeFailed(IOException ex) {
+		if (!this.closed) {
+			logger.debug("Writing to {} failed: {}", this.description, ex.toString());
+			close("write failed: " + ex.getMessage());
 		}
 	}
 
 	/**
-	 * Wait until everything queued has been written, at most for a while.
+	 * Read frames on this thread until the peer closes the connection or it is closed,
+	 * waiting for data on a selector.
+	 * @param maxFrameBytes the frame limit
+	 * @param metrics counts the bytes read
+	 * @param handler receives each message
+	 * @throws IOException if reading fails, or the connection was closed
+	 * @throws io.globalval.protocol.ProtocolException if the peer sends an invalid frame
+	 */
+	public void readFrames(int maxFrameBytes, NodeMetrics metrics, Consumer<Message> handler) throws IOException {
+		try (Selector selector = Selector.open()) {
+			this.readable = selector;
+			if (this.closed) {
+				throw new IOException("closed");
+			}
+			this.channel.register(selector, SelectionKey.OP_READ);
+			FrameLoop.run(new WaitingReadChannel(this.channel, selector), maxFrameBytes, metrics, handler);
+		}
+		finally {
+			this.readable = null;
+		}
+	}
+
+	/**
+	 * Write what is queued and wait until it has been written, at most for a while.
 	 * @param timeoutMillis the longest wait
 	 */
 	public void flush(long timeoutMillis) {
+		flush();
 		long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-		while (!this.closed && (!this.queue.isEmpty() || this.writing) && System.nanoTime() - until < 0) {
+		while (!this.closed && this.queuedBytes > 0 && System.nanoTime() - until < 0) {
 			LockSupport.parkNanos(200_000);
 		}
 	}
@@ -161,8 +380,29 @@ public final class ChannelConnection implements Peer {
 		catch (IOException ex) {
 			logger.debug("Closing {} failed", this.description, ex);
 		}
-		this.writer.interrupt();
-		this.queue.clear();
+		Selector reading = this.readable;
+		if (reading != null) {
+			reading.wakeup();
+		}
+		this.writable.wakeup();
+		this.lock.lock();
+		try {
+			this.backlogged.signalAll();
+			this.queue.clear();
+			this.queuedBytes = 0;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void closeQuietly(Selector selector) {
+		try {
+			selector.close();
+		}
+		catch (IOException ex) {
+			logger.debug("Closing a selector of {} failed", this.description, ex);
+		}
 	}
 
 	/**

@@ -142,8 +142,14 @@ public final class ChannelMasterServer implements AutoCloseable {
 			this.admitting.remove(channel);
 			this.pending.decrementAndGet();
 		}
-		ChannelConnection connection = new ChannelConnection(channel, name, this.handler.metrics(),
-				this.settings.maxQueuedBytes());
+		ChannelConnection connection;
+		try {
+			connection = new ChannelConnection(channel, name, this.handler.metrics(), this.settings.maxQueuedBytes());
+		}
+		catch (IOException ex) {
+			refuse(channel, name, new PeerRefusedException("could not be set up: " + ex));
+			return;
+		}
 		this.connections.add(connection);
 		if (this.closed) {
 			// close() may have run between the admission and the add above
@@ -199,7 +205,7 @@ public final class ChannelMasterServer implements AutoCloseable {
 	private void readLoop(ChannelConnection connection) {
 		String reason = "closed by the worker";
 		try {
-			FrameLoop.run(connection.channel(), this.settings.maxFrameSize(), this.handler.metrics(),
+			connection.readFrames(this.settings.maxFrameSize(), this.handler.metrics(),
 					(message) -> this.handler.received(connection, message));
 		}
 		catch (ProtocolException ex) {

@@ -97,15 +97,23 @@ public final class ChannelWorkerClient implements AutoCloseable {
 	}
 
 	private void serve(SocketChannel channel) {
-		ChannelConnection current = new ChannelConnection(channel, "master of " + this.settings.name(),
-				this.handler.metrics(), this.settings.maxQueuedBytes());
+		ChannelConnection current;
+		try {
+			current = new ChannelConnection(channel, "master of " + this.settings.name(), this.handler.metrics(),
+					this.settings.maxQueuedBytes());
+		}
+		catch (IOException ex) {
+			logger.warn("Could not set up the connection to the master of '{}'", this.settings.name(), ex);
+			closeQuietly(channel);
+			return;
+		}
 		this.connection = current;
 		String reason = "closed by the master";
 		try {
 			current.send(FrameCodec.encode(this.handler.hello()));
 			this.handler.connected(current);
 			logger.info("Connected to the master of '{}' on {}", this.settings.name(), this.connector.describe());
-			FrameLoop.run(channel, this.settings.maxFrameSize(), this.handler.metrics(), this.handler::received);
+			current.readFrames(this.settings.maxFrameSize(), this.handler.metrics(), this.handler::received);
 		}
 		catch (ProtocolException ex) {
 			reason = ex.getMessage();
@@ -123,6 +131,15 @@ public final class ChannelWorkerClient implements AutoCloseable {
 			current.close(reason);
 			this.connection = null;
 			this.handler.disconnected(reason);
+		}
+	}
+
+	private static void closeQuietly(SocketChannel channel) {
+		try {
+			channel.close();
+		}
+		catch (IOException ex) {
+			logger.debug("Closing a channel failed", ex);
 		}
 	}
 
@@ -153,7 +170,8 @@ public final class ChannelWorkerClient implements AutoCloseable {
 
 		/**
 		 * Connect to the master and run the transport's handshake, if any.
-		 * @return the connected channel, in blocking mode
+		 * @return the connected channel, in blocking mode (the connection makes it
+		 * non-blocking)
 		 * @throws PeerRefusedException if the master refused this worker, or the peer
 		 * could not prove it is the master
 		 * @throws IOException if no master could be reached
