@@ -75,6 +75,9 @@ public final class ChannelConnection implements Peer {
 
 	private final ByteBuffer[] gather = new ByteBuffer[MAX_BATCH_FRAMES];
 
+	/** The writer thread's own batch, filled under the lock and written outside it. */
+	private final ByteBuffer[] writerBatch = new ByteBuffer[MAX_BATCH_FRAMES];
+
 	/** Whether the writer thread owns the queue, until it has written all of it. */
 	private boolean handedOff;
 
@@ -287,9 +290,16 @@ public final class ChannelConnection implements Peer {
 		}
 	}
 
+	/**
+	 * The writer thread: once handed the queue it owns writing until the queue is empty,
+	 * so it writes outside the lock (senders meanwhile only add at the tail, never
+	 * waiting for a system call), and waits for writability when the kernel takes less
+	 * than offered.
+	 */
 	private void writeLoop() {
 		try {
 			while (!this.closed) {
+				int count = 0;
 				this.lock.lock();
 				try {
 					while (!this.handedOff && !this.closed) {
@@ -298,20 +308,52 @@ public final class ChannelConnection implements Peer {
 					if (this.closed) {
 						return;
 					}
-					writeSome();
 					if (this.queue.isEmpty()) {
-						this.handedOff = false;
-						if (this.closeWhenWritten != null) {
-							close(this.closeWhenWritten);
+						writtenAll();
+						continue;
+					}
+					for (ByteBuffer buffer : this.queue) {
+						this.writerBatch[count++] = buffer;
+						if (count == MAX_BATCH_FRAMES) {
+							break;
 						}
+					}
+				}
+				finally {
+					this.lock.unlock();
+				}
+				long offered = 0;
+				for (int i = 0; i < count; i++) {
+					offered += this.writerBatch[i].remaining();
+				}
+				long written = (count == 1) ? this.channel.write(this.writerBatch[0])
+						: this.channel.write(this.writerBatch, 0, count);
+				Arrays.fill(this.writerBatch, 0, count, null);
+				this.lock.lock();
+				try {
+					this.lastWriteNanos = System.nanoTime();
+					if (this.closed) {
+						return;
+					}
+					if (written > 0) {
+						this.metrics.addBytesSent(written);
+						this.queuedBytes -= written;
+						while (!this.queue.isEmpty() && !this.queue.peekFirst().hasRemaining()) {
+							this.queue.pollFirst();
+						}
+					}
+					if (this.queue.isEmpty()) {
+						writtenAll();
 						continue;
 					}
 				}
 				finally {
 					this.lock.unlock();
 				}
-				this.writable.select((key) -> {
-				}, WRITABLE_WAIT_MILLIS);
+				if (written < offered) {
+					this.writable.select((key) -> {
+					}, WRITABLE_WAIT_MILLIS);
+				}
 			}
 		}
 		catch (InterruptedException ex) {
@@ -322,6 +364,14 @@ public final class ChannelConnection implements Peer {
 		}
 		finally {
 			closeQuietly(this.writable);
+		}
+	}
+
+	/** The writer has emptied the queue: senders write directly again. Called with the lock held. */
+	private void writtenAll() {
+		this.handedOff = false;
+		if (this.closeWhenWritten != null) {
+			close(this.closeWhenWritten);
 		}
 	}
 
