@@ -277,13 +277,7 @@ public final class ChannelConnection implements Peer {
 					: this.channel.write(this.gather, 0, count);
 			Arrays.fill(this.gather, 0, count, null);
 			this.lastWriteNanos = System.nanoTime();
-			if (written > 0) {
-				this.metrics.addBytesSent(written);
-				this.queuedBytes -= written;
-				while (!this.queue.isEmpty() && !this.queue.peekFirst().hasRemaining()) {
-					this.queue.pollFirst();
-				}
-			}
+			wrote(written);
 			if (written < offered) {
 				return;
 			}
@@ -335,13 +329,7 @@ public final class ChannelConnection implements Peer {
 					if (this.closed) {
 						return;
 					}
-					if (written > 0) {
-						this.metrics.addBytesSent(written);
-						this.queuedBytes -= written;
-						while (!this.queue.isEmpty() && !this.queue.peekFirst().hasRemaining()) {
-							this.queue.pollFirst();
-						}
-					}
+					wrote(written);
 					if (this.queue.isEmpty()) {
 						writtenAll();
 						continue;
@@ -364,6 +352,17 @@ public final class ChannelConnection implements Peer {
 		}
 		finally {
 			closeQuietly(this.writable);
+		}
+	}
+
+	/** Count bytes the kernel took and drop the frames they finished. Called with the lock held. */
+	private void wrote(long written) {
+		if (written > 0) {
+			this.metrics.addBytesSent(written);
+			this.queuedBytes -= written;
+			while (!this.queue.isEmpty() && !this.queue.peekFirst().hasRemaining()) {
+				this.queue.pollFirst();
+			}
 		}
 	}
 
