@@ -393,16 +393,17 @@ public final class Harness implements AutoCloseable {
 			warmLatency(group, writer);
 			String key = "k0";
 			callAll(receivers, 10_000, "Larm", key, sets);
-			long cpuBefore = cpu(group);
-			long switchesBefore = contextSwitches(group);
+			List<JsonNode> before = cpuSnapshot(group);
+			long redisCpuBefore = group.redisCpuNanos();
 			long deadline = System.nanoTime() + capNanos;
 			JsonNode sent = writer.call(capNanos / 1_000_000 + 60_000, "Lsend", key, sets,
 					this.options.latencyIntervalNanos, deadline);
 			// what has not arrived 10 s after the last set (or at the cap) is lost
 			long waitMillis = Math.max(1000, Math.min(10_000, (deadline - System.nanoTime()) / 1_000_000 + 10_000));
 			List<JsonNode> results = callAll(receivers, waitMillis + 30_000, "Lresult", waitMillis);
-			long cpuUsed = cpu(group) - cpuBefore;
-			long switches = contextSwitches(group) - switchesBefore;
+			List<JsonNode> after = cpuSnapshot(group);
+			long cpuUsed = sum(after, "cpu_ns") - sum(before, "cpu_ns") + group.redisCpuNanos() - redisCpuBefore;
+			long switches = sum(after, "ctx_switches") - sum(before, "ctx_switches");
 			int sentCount = sent.get("sent").asInt();
 			List<Long> all = new ArrayList<>();
 			List<Long> applied = new ArrayList<>();
@@ -495,10 +496,8 @@ public final class Harness implements AutoCloseable {
 			for (int i = 0; i < n; i++) {
 				group.workers.get(i).get(armed.get(i), "Tarm", 60_000);
 			}
-			List<Long> cpuBefore = cpuByProcess(group);
+			List<JsonNode> before = cpuSnapshot(group);
 			long redisCpuBefore = group.redisCpuNanos();
-			List<Long> sysBefore = systemTicksByProcess(group);
-			long switchesBefore = contextSwitches(group);
 			long startAt = System.nanoTime() + SECOND_NANOS / 2;
 			long deadline = startAt + this.options.capSeconds * SECOND_NANOS;
 			List<CompletableFuture<JsonNode>> wrote = new ArrayList<>();
@@ -507,10 +506,13 @@ public final class Harness implements AutoCloseable {
 			}
 			long waitMillis = (deadline - System.nanoTime()) / 1_000_000 + 60_000;
 			List<JsonNode> seen = callAll(group.workers, waitMillis, "Tresult", deadline);
-			List<Long> cpuAfter = cpuByProcess(group);
+			List<JsonNode> after = cpuSnapshot(group);
 			long redisCpu = group.redisCpuNanos() - redisCpuBefore;
-			List<Long> sysAfter = systemTicksByProcess(group);
-			long switches = contextSwitches(group) - switchesBefore;
+			List<Long> cpuBefore = field(before, "cpu_ns");
+			List<Long> cpuAfter = field(after, "cpu_ns");
+			List<Long> sysBefore = field(before, "sys_ticks");
+			List<Long> sysAfter = field(after, "sys_ticks");
+			long switches = sum(after, "ctx_switches") - sum(before, "ctx_switches");
 			List<Double> sysShare = new ArrayList<>();
 			for (int i = 0; i < cpuAfter.size(); i++) {
 				double cpuTicks = (cpuAfter.get(i) - cpuBefore.get(i)) / 1e7;
@@ -696,40 +698,31 @@ public final class Harness implements AutoCloseable {
 		}
 	}
 
-	/** CPU time used so far by every process of a group (a figure that machine load does not inflate much). */
-	private long cpu(Group group) {
-		long total = group.redisCpuNanos();
-		for (long c : cpuByProcess(group)) {
-			total += c;
-		}
-		return total;
+	/**
+	 * One answer to {@code cpu} from every process of a group, hub first: its CPU time
+	 * ({@code cpu_ns}), kernel-mode ticks ({@code sys_ticks}) and context switches
+	 * ({@code ctx_switches}) so far.
+	 */
+	private List<JsonNode> cpuSnapshot(Group group) {
+		return callAll(group.all(), 30_000, "cpu");
 	}
 
-	/** Kernel-mode CPU ticks (1/100 s) so far of each process of a group. */
-	private List<Long> systemTicksByProcess(Group group) {
-		List<Long> ticks = new ArrayList<>();
-		for (JsonNode c : callAll(group.all(), 30_000, "cpu")) {
-			ticks.add(c.get("sys_ticks").asLong());
+	/** One figure of a snapshot, per process. */
+	private static List<Long> field(List<JsonNode> snapshot, String name) {
+		List<Long> values = new ArrayList<>();
+		for (JsonNode c : snapshot) {
+			values.add(c.get(name).asLong());
 		}
-		return ticks;
+		return values;
 	}
 
-	/** Context switches so far of every process of a group (Linux; 0 elsewhere). */
-	private long contextSwitches(Group group) {
+	/** One figure of a snapshot, summed over the processes. */
+	private static long sum(List<JsonNode> snapshot, String name) {
 		long total = 0;
-		for (JsonNode c : callAll(group.all(), 30_000, "cpu")) {
-			total += c.get("ctx_switches").asLong();
+		for (long v : field(snapshot, name)) {
+			total += v;
 		}
 		return total;
-	}
-
-	/** CPU nanoseconds used so far by each process of a group: hub first, then the workers. */
-	private List<Long> cpuByProcess(Group group) {
-		List<Long> cpu = new ArrayList<>();
-		for (JsonNode c : callAll(group.all(), 30_000, "cpu")) {
-			cpu.add(c.get("cpu_ns").asLong());
-		}
-		return cpu;
 	}
 
 	private long sumBytes(Group group) {
