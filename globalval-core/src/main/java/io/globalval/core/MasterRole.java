@@ -17,6 +17,11 @@ import io.globalval.protocol.ErrorCode;
 import io.globalval.protocol.Frame;
 import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.Message;
+import io.globalval.protocol.WriteCommand;
+import io.globalval.protocol.WriteCommand.CompareAndSetValue;
+import io.globalval.protocol.WriteCommand.DeleteKey;
+import io.globalval.protocol.WriteCommand.IncrementValue;
+import io.globalval.protocol.WriteCommand.SetValue;
 
 /**
  * The master role: holds the application's lock, sequences every change through its
@@ -125,23 +130,23 @@ final class MasterRole implements RoleEngine, MasterHandler {
 
 	@Override
 	public CompletableFuture<Long> set(String key, byte[] json) {
-		return local(new Message.Set(this.state.sequence.incrementAndGet(), key, json, System.nanoTime()));
+		return local(new SetValue(this.state.sequence.incrementAndGet(), key, json, System.nanoTime()));
 	}
 
 	@Override
 	public CompletableFuture<Boolean> delete(String key) {
-		return local(new Message.Delete(this.state.sequence.incrementAndGet(), key, System.nanoTime()));
+		return local(new DeleteKey(this.state.sequence.incrementAndGet(), key, System.nanoTime()));
 	}
 
 	@Override
 	public CompletableFuture<Boolean> compareAndSet(String key, byte[] expected, byte[] update) {
-		return local(new Message.CompareAndSet(this.state.sequence.incrementAndGet(), key, expected, update,
+		return local(new CompareAndSetValue(this.state.sequence.incrementAndGet(), key, expected, update,
 				System.nanoTime()));
 	}
 
 	@Override
 	public CompletableFuture<Long> increment(String key, long delta) {
-		return local(new Message.Increment(this.state.sequence.incrementAndGet(), key, delta, System.nanoTime()));
+		return local(new IncrementValue(this.state.sequence.incrementAndGet(), key, delta, System.nanoTime()));
 	}
 
 	@Override
@@ -152,7 +157,7 @@ final class MasterRole implements RoleEngine, MasterHandler {
 	}
 
 	@SuppressWarnings("unchecked")
-	private <T> CompletableFuture<T> local(Message request) {
+	private <T> CompletableFuture<T> local(WriteCommand request) {
 		CompletableFuture<Object> future = new CompletableFuture<>();
 		this.state.metrics.writesSent.increment();
 		this.sequencer.write(null, request, future);
@@ -164,12 +169,7 @@ final class MasterRole implements RoleEngine, MasterHandler {
 	 * @param write the write
 	 */
 	void resubmit(PendingWrite write) {
-		if (write.kind == io.globalval.protocol.FrameType.BROADCAST) {
-			this.sequencer.broadcast(null, write.seq, write.future);
-		}
-		else {
-			this.sequencer.write(null, write.request, write.future);
-		}
+		this.sequencer.write(null, write.command, write.future);
 	}
 
 	@Override
@@ -193,36 +193,13 @@ final class MasterRole implements RoleEngine, MasterHandler {
 			}
 			return;
 		}
-		if (message instanceof Message.Set set) {
-			String problem = this.limits.problemWithKey(set.key());
-			if (problem == null) {
-				problem = this.limits.problemWithValue(set.key(), set.value());
-			}
-			dispatchWrite(link, set, set.seq(), problem);
-		}
-		else if (message instanceof Message.Increment increment) {
-			dispatchWrite(link, increment, increment.seq(), this.limits.problemWithKey(increment.key()));
-		}
-		else if (message instanceof Message.Delete delete) {
-			dispatchWrite(link, delete, delete.seq(), this.limits.problemWithKey(delete.key()));
-		}
-		else if (message instanceof Message.CompareAndSet cas) {
-			String problem = this.limits.problemWithKey(cas.key());
-			if (problem == null) {
-				problem = this.limits.problemWithValue(cas.key(), cas.update());
-			}
-			if (problem == null && cas.expected() != null) {
-				problem = this.limits.problemWithValue(cas.key(), cas.expected());
-			}
-			dispatchWrite(link, cas, cas.seq(), problem);
+		if (message instanceof WriteCommand command) {
+			dispatchWrite(link, command, this.limits.problemWith(command));
 		}
 		else if (message instanceof Message.Pong pong) {
 			link.reportedRevision = pong.revision();
 			link.revisionsBehind = Math.max(0, this.state.replica.revision() - pong.revision());
 			link.lagNanos = System.nanoTime() - pong.nanos();
-		}
-		else if (message instanceof Message.Broadcast broadcast) {
-			this.sequencer.broadcast(link, broadcast.seq(), null);
 		}
 		else if (message instanceof Message.BroadcastAck ack) {
 			this.sequencer.broadcastAcked(link, ack.broadcastId());
@@ -238,9 +215,9 @@ final class MasterRole implements RoleEngine, MasterHandler {
 		}
 	}
 
-	private void dispatchWrite(WorkerLink link, Message request, long seq, String problem) {
+	private void dispatchWrite(WorkerLink link, WriteCommand request, String problem) {
 		if (problem != null) {
-			link.send(FrameCodec.encode(new Message.Error(seq, ErrorCode.BAD_REQUEST, problem)));
+			link.send(FrameCodec.encode(new Message.Failure(request.seq(), ErrorCode.BAD_REQUEST, problem)));
 			return;
 		}
 		this.sequencer.write(link, request, null);
@@ -284,7 +261,7 @@ final class MasterRole implements RoleEngine, MasterHandler {
 	private void refuse(Peer peer, ErrorCode code, String message) {
 		logger.warn("Refused {}: {}", peer.describe(), message);
 		this.state.metrics.frameRejected();
-		peer.sendAndClose(FrameCodec.encode(new Message.Error(0, code, message)), message);
+		peer.sendAndClose(FrameCodec.encode(new Message.Failure(0, code, message)), message);
 	}
 
 	private void reject(Peer peer, String what) {

@@ -1,27 +1,28 @@
 package io.globalval.core;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.globalval.GlobalValConnectionException;
-import io.globalval.GlobalValException;
 import io.globalval.GlobalValTimeoutException;
 import io.globalval.Role;
-import io.globalval.core.RemoteSequencer.Kind;
-import io.globalval.core.RemoteSequencer.Outcome;
-import io.globalval.core.RemoteSequencer.Write;
+import io.globalval.protocol.WriteCommand;
+import io.globalval.protocol.WriteCommand.BroadcastAll;
+import io.globalval.protocol.WriteCommand.CompareAndSetValue;
+import io.globalval.protocol.WriteCommand.DeleteKey;
+import io.globalval.protocol.WriteCommand.IncrementValue;
+import io.globalval.protocol.WriteCommand.SetValue;
+import io.globalval.protocol.WriteOutcome;
 
 /**
  * The peer role: a {@link RemoteSequencer} orders every change, and this node is one of
@@ -40,7 +41,7 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 
 	private final CompletableFuture<Void> ready;
 
-	private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+	private final PendingWrites pending = new PendingWrites();
 
 	private final ScheduledExecutorService timer;
 
@@ -76,27 +77,32 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 
 	@Override
 	public CompletableFuture<Long> set(String key, byte[] json) {
-		return submit(Kind.SET, key, json, null, 0);
+		long now = System.nanoTime();
+		return submit(new SetValue(this.state.sequence.incrementAndGet(), key, json, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Boolean> delete(String key) {
-		return submit(Kind.DELETE, key, null, null, 0);
+		long now = System.nanoTime();
+		return submit(new DeleteKey(this.state.sequence.incrementAndGet(), key, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Boolean> compareAndSet(String key, byte[] expected, byte[] update) {
-		return submit(Kind.COMPARE_AND_SET, key, update, asStored(key, expected), 0);
+		long now = System.nanoTime();
+		return submit(new CompareAndSetValue(this.state.sequence.incrementAndGet(), key, asStored(key, expected),
+				update, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Long> increment(String key, long delta) {
-		return submit(Kind.INCREMENT, key, null, null, delta);
+		long now = System.nanoTime();
+		return submit(new IncrementValue(this.state.sequence.incrementAndGet(), key, delta, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Void> broadcast() {
-		return submit(Kind.RESYNC, null, null, null, 0);
+		return submit(new BroadcastAll(this.state.sequence.incrementAndGet()), System.nanoTime());
 	}
 
 	/**
@@ -117,49 +123,36 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 	}
 
 	@SuppressWarnings("unchecked")
-	private <T> CompletableFuture<T> submit(Kind kind, String key, byte[] value, byte[] expected, long delta) {
-		long now = System.nanoTime();
-		long seq = this.state.sequence.incrementAndGet();
-		Write write = new Write(kind, this.state.nodeId, seq, key, value, expected, delta, now,
-				now + this.state.settings.writeTimeout().toNanos());
-		Pending entry = new Pending(write);
+	private <T> CompletableFuture<T> submit(WriteCommand command, long now) {
+		PendingWrite entry = new PendingWrite(command, null, now + this.state.settings.writeTimeout().toNanos());
 		if (this.closed) {
 			entry.future.completeExceptionally(new GlobalValConnectionException(
 					"The globalval node of '" + this.state.settings.name() + "' is closed; " + entry.describe()
 							+ " was not sent"));
 			return (CompletableFuture<T>) (CompletableFuture<?>) entry.future;
 		}
-		this.pending.put(seq, entry);
+		this.pending.register(entry);
 		this.state.metrics.writesSent.increment();
-		CompletableFuture<Outcome> outcome;
+		CompletableFuture<WriteOutcome> outcome;
 		try {
-			outcome = this.sequencer.submit(write);
+			outcome = this.sequencer.submit(this.state.nodeId, command, entry.deadlineNanos);
 		}
 		catch (RuntimeException ex) {
 			outcome = CompletableFuture.failedFuture(ex);
 		}
 		outcome.whenComplete((result, ex) -> {
 			if (ex != null) {
-				this.pending.remove(seq);
+				this.pending.remove(entry);
 				entry.future.completeExceptionally(unwrap(ex));
 				return;
 			}
 			entry.outcome = result;
 			this.state.awaitRevision(result.revision()).thenRun(() -> {
-				this.pending.remove(seq);
-				entry.future.complete(resultOf(kind, result));
+				this.pending.remove(entry);
+				entry.completeWith(result);
 			});
 		});
 		return (CompletableFuture<T>) (CompletableFuture<?>) entry.future;
-	}
-
-	private static Object resultOf(Kind kind, Outcome outcome) {
-		return switch (kind) {
-			case SET -> outcome.revision();
-			case INCREMENT -> outcome.number();
-			case RESYNC -> null;
-			default -> outcome.success();
-		};
 	}
 
 	private static Throwable unwrap(Throwable ex) {
@@ -172,17 +165,11 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 	}
 
 	private void expireWrites() {
-		long now = System.nanoTime();
-		Iterator<Pending> it = this.pending.values().iterator();
-		while (it.hasNext()) {
-			Pending entry = it.next();
-			if (now - entry.write.deadlineNanos() < 0) {
-				continue;
-			}
-			it.remove();
+		for (PendingWrite entry : this.pending.expire(System.nanoTime())) {
+			this.pending.remove(entry);
 			String name = this.state.settings.name();
 			Object timeout = this.state.settings.writeTimeout();
-			Outcome outcome = entry.outcome;
+			WriteOutcome outcome = entry.outcome;
 			entry.future.completeExceptionally(new GlobalValTimeoutException((outcome != null)
 					? ("%s was sequenced at revision %d by %s, but this process of '%s' had not applied that revision "
 							+ "within globalval.write-timeout (%s); it is applied, and will show here once this "
@@ -253,53 +240,18 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 		}
 		this.closed = true;
 		long waitMillis = Math.min(this.state.settings.writeTimeout().toMillis(), 2000);
-		if (!this.pending.isEmpty()) {
-			try {
-				CompletableFuture
-					.allOf(this.pending.values().stream().map((entry) -> entry.future).toArray(CompletableFuture[]::new))
-					.get(waitMillis, TimeUnit.MILLISECONDS);
-			}
-			catch (Exception ex) {
-				logger.debug("Not every write was answered before closing", ex);
-			}
+		if (!this.pending.awaitAll(Duration.ofMillis(waitMillis))) {
+			logger.debug("Not every write was answered within {} ms before closing", waitMillis);
 		}
 		this.timer.shutdownNow();
-		GlobalValException closing = new GlobalValConnectionException("The globalval node of '"
-				+ this.state.settings.name() + "' was closed before " + this.sequencer.address() + " answered");
-		this.pending.values().forEach((entry) -> entry.future.completeExceptionally(closing));
-		this.pending.clear();
+		this.pending.failAll(new GlobalValConnectionException("The globalval node of '" + this.state.settings.name()
+				+ "' was closed before " + this.sequencer.address() + " answered"));
 		try {
 			this.sequencer.close();
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Closing {} failed", this.sequencer.address(), ex);
 		}
-	}
-
-	/** A write whose caller waits. */
-	private static final class Pending {
-
-		final Write write;
-
-		final CompletableFuture<Object> future = new CompletableFuture<>();
-
-		/** The sequencer's answer, once known; the future then waits for the replica to reach it. */
-		volatile Outcome outcome;
-
-		Pending(Write write) {
-			this.write = write;
-		}
-
-		String describe() {
-			return switch (this.write.kind()) {
-				case SET -> "set('" + this.write.key() + "')";
-				case DELETE -> "delete('" + this.write.key() + "')";
-				case COMPARE_AND_SET -> "compareAndSet('" + this.write.key() + "')";
-				case INCREMENT -> "increment('" + this.write.key() + "')";
-				case RESYNC -> "broadcast()";
-			};
-		}
-
 	}
 
 }

@@ -2,80 +2,60 @@ package io.globalval.core;
 
 import java.util.concurrent.CompletableFuture;
 
-import io.globalval.protocol.FrameCodec;
-import io.globalval.protocol.FrameType;
-import io.globalval.protocol.Message;
+import io.globalval.protocol.WriteCommand;
+import io.globalval.protocol.WriteOutcome;
 
 /**
- * A worker's write that the master has not answered yet. It keeps the value, because
- * the master answers the origin of a set with a short ack instead of the value.
+ * A write of this node that its sequencer (the master, or a remote one) has not answered
+ * yet, with the future its caller waits on. It keeps the command, because the master
+ * answers the origin of a set with a short ack instead of the value.
  */
 final class PendingWrite {
 
+	final WriteCommand command;
+
 	final long seq;
 
-	final FrameType kind;
-
-	final String key;
-
-	/** The value the write sets when acked, {@code null} for a delete. */
-	final byte[] value;
-
-	final Message request;
-
+	/** The frame that carries the command to the master; {@code null} for a peer's write. */
 	final byte[] frame;
-
-	final long originNanos;
 
 	final long deadlineNanos;
 
 	final CompletableFuture<Object> future = new CompletableFuture<>();
 
-	/** Guarded by the worker's send lock. */
+	/** Whether the frame went out on the current connection; guarded by the worker's send lock. */
 	boolean sent;
 
-	PendingWrite(FrameType kind, String key, byte[] value, Message request, long originNanos, long deadlineNanos) {
-		this.seq = Sequencer.seqOf(request);
-		this.kind = kind;
-		this.key = key;
-		this.value = value;
-		this.request = request;
-		this.frame = FrameCodec.encode(request);
-		this.originNanos = originNanos;
+	/** A remote sequencer's outcome, once known; the future then waits for the replica to reach it. */
+	volatile WriteOutcome outcome;
+
+	/**
+	 * Create a pending write.
+	 * @param command the write
+	 * @param frame its encoded frame, or {@code null} if it is not sent as a frame
+	 * @param deadlineNanos when the caller stops waiting, in {@link System#nanoTime()} terms
+	 */
+	PendingWrite(WriteCommand command, byte[] frame, long deadlineNanos) {
+		this.command = command;
+		this.seq = command.seq();
+		this.frame = frame;
 		this.deadlineNanos = deadlineNanos;
 	}
 
 	String describe() {
-		return switch (this.kind) {
-			case SET -> "set('" + this.key + "')";
-			case DELETE -> "delete('" + this.key + "')";
-			case COMPARE_AND_SET -> "compareAndSet('" + this.key + "')";
-			case INCREMENT -> "increment('" + this.key + "')";
-			case BROADCAST -> "broadcast()";
-			default -> this.kind.toString();
-		};
+		return this.command.describe();
 	}
 
-	/** Complete with the result of an applied change of the given revision. */
+	/** Complete with the result of an applied change of the given revision and value. */
 	void applied(long revision, byte[] appliedValue) {
-		Object result = switch (this.kind) {
-			case SET -> revision;
-			case INCREMENT -> ValueCodec.jsonToLong(appliedValue);
-			case BROADCAST -> null;
-			default -> Boolean.TRUE;
-		};
-		this.future.complete(result);
+		// the full change, not an outcome, reaches the origin of an increment: its value is the new number
+		long number = (this.command instanceof WriteCommand.IncrementValue) ? ValueCodec.jsonToLong(appliedValue) : 0;
+		this.future.complete(this.command.result(new WriteOutcome(revision, true, number)));
 	}
 
-	/** Complete with the master's reply: a write that changed nothing, a repeated write, or a broadcast. */
-	void replied(Message.Reply reply) {
-		Object result = switch (this.kind) {
-			case SET -> reply.revision();
-			case INCREMENT -> reply.number();
-			case BROADCAST -> null;
-			default -> reply.success();
-		};
-		this.future.complete(result);
+	/** Complete with an outcome: a write that changed nothing, a repeated write, or a broadcast. */
+	void completeWith(WriteOutcome outcome) {
+		this.future.complete(this.command.result(outcome));
 	}
 
 }

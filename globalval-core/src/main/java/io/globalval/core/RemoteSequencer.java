@@ -5,6 +5,8 @@ import java.util.concurrent.CompletableFuture;
 
 import io.globalval.GlobalValException;
 import io.globalval.GlobalValRejectedException;
+import io.globalval.protocol.WriteCommand;
+import io.globalval.protocol.WriteOutcome;
 
 /**
  * A sequencer outside this process (a Redis server, for example) that orders every
@@ -19,12 +21,12 @@ import io.globalval.GlobalValRejectedException;
  * and every follower is told of them in that order; when it cannot be told of a change
  * (the history no longer reaches back that far, or was lost) it is given a consistent
  * snapshot instead.</li>
- * <li><b>Exactly once.</b> A write is identified by {@link Write#origin()} and
- * {@link Write#seq()}. Sent again (after a lost connection, say), it is answered with
- * its first outcome and not applied twice.</li>
+ * <li><b>Exactly once.</b> A write is identified by its origin's node id and its
+ * {@link WriteCommand#seq()}. Sent again (after a lost connection, say), it is answered
+ * with its first outcome and not applied twice.</li>
  * <li><b>Bounded.</b> The future of {@link #submit} completes, successfully or not, by
- * about {@link Write#deadlineNanos()}; the node fails the caller's future at that time
- * in any case.</li>
+ * about the write's deadline; the node fails the caller's future at that time in any
+ * case.</li>
  * </ul>
  * The node completes a caller's future only once its own replica has reached the
  * outcome's revision, so a process reads its own writes.
@@ -41,13 +43,20 @@ public interface RemoteSequencer extends AutoCloseable {
 	void start(NodeSettings settings, Follower follower);
 
 	/**
-	 * Sequence a write.
-	 * @param write the write, identified by its origin and sequence number
+	 * Sequence a write. A {@link WriteCommand.BroadcastAll} makes every follower reload a
+	 * snapshot (what {@code broadcast()} means for peers). The expected value of a
+	 * {@link WriteCommand.CompareAndSetValue} is compared byte for byte: the node has
+	 * already replaced a value equal to its replica's current one by the replica's exact
+	 * bytes.
+	 * @param origin the node id of the process that makes the write
+	 * @param command the write, its key already checked; with {@code origin}, its
+	 * {@link WriteCommand#seq()} identifies it
+	 * @param deadlineNanos the {@link System#nanoTime()} after which the write is no longer tried
 	 * @return the outcome, once the sequencer has decided it; fails with a
 	 * {@link GlobalValRejectedException} if the current value does not allow the write,
 	 * or another {@link GlobalValException} if it could not be sequenced in time
 	 */
-	CompletableFuture<Outcome> submit(Write write);
+	CompletableFuture<WriteOutcome> submit(int origin, WriteCommand command, long deadlineNanos);
 
 	/**
 	 * Return whether this process is connected to the sequencer.
@@ -66,55 +75,6 @@ public interface RemoteSequencer extends AutoCloseable {
 	 */
 	@Override
 	void close();
-
-	/** What a write asks for. */
-	enum Kind {
-
-		/** Set {@link Write#key()} to {@link Write#value()}. */
-		SET,
-
-		/** Delete {@link Write#key()}. */
-		DELETE,
-
-		/** Set {@link Write#key()} to {@link Write#value()} if it holds {@link Write#expected()}. */
-		COMPARE_AND_SET,
-
-		/** Add {@link Write#delta()} to the integer at {@link Write#key()} (absent counts as 0). */
-		INCREMENT,
-
-		/** Make every follower reload a snapshot (what {@code broadcast()} means for peers). */
-		RESYNC
-
-	}
-
-	/**
-	 * One write.
-	 *
-	 * @param kind what it asks for
-	 * @param origin the node id of the process that makes it
-	 * @param seq its sequence number in that process; with {@code origin} it identifies the write
-	 * @param key the key, already checked ({@code null} for {@link Kind#RESYNC})
-	 * @param value the new value's JSON bytes for a set or compare-and-set, else {@code null}
-	 * @param expected the JSON bytes a compare-and-set expects, {@code null} for an absent key;
-	 * compared byte for byte (the node has already replaced a value equal to the replica's
-	 * current one by the replica's exact bytes)
-	 * @param delta the amount of an increment, else 0
-	 * @param originNanos {@link System#nanoTime()} at the origin when the write was made
-	 * @param deadlineNanos the {@link System#nanoTime()} after which the write is no longer tried
-	 */
-	record Write(Kind kind, int origin, long seq, String key, byte[] value, byte[] expected, long delta,
-			long originNanos, long deadlineNanos) {
-	}
-
-	/**
-	 * The outcome of one write.
-	 *
-	 * @param revision the revision of its change, or the sequencer's revision when it changed nothing
-	 * @param success whether it did what it asked (a delete found the key, a compare-and-set matched)
-	 * @param number the new value of an increment, else 0
-	 */
-	record Outcome(long revision, boolean success, long number) {
-	}
 
 	/**
 	 * One key of a snapshot.

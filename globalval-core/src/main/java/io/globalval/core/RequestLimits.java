@@ -1,5 +1,7 @@
 package io.globalval.core;
 
+import io.globalval.protocol.WriteCommand;
+
 /**
  * The limits every write is checked against: by the template before anything is sent,
  * and again by the master for what arrives from the wire.
@@ -69,6 +71,26 @@ public final class RequestLimits {
 		}
 		String invalid = this.codec.problemWith(json);
 		return (invalid != null) ? "Value for '" + key + "' is " + invalid : null;
+	}
+
+	/**
+	 * Check a write from the wire: its key, the value it sets and, for a compare-and-set,
+	 * the value it expects.
+	 * @param command the write
+	 * @return {@code null} if it is valid, else what is wrong with it
+	 */
+	public String problemWith(WriteCommand command) {
+		if (command instanceof WriteCommand.BroadcastAll) {
+			return null;
+		}
+		String problem = problemWithKey(command.key());
+		if (problem == null && command.newValue() != null) {
+			problem = problemWithValue(command.key(), command.newValue());
+		}
+		if (problem == null && command instanceof WriteCommand.CompareAndSetValue cas && cas.expected() != null) {
+			problem = problemWithValue(cas.key(), cas.expected());
+		}
+		return problem;
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -14,15 +15,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.globalval.GlobalValRejectedException;
-import io.globalval.core.RecentWrites.Outcome;
 import io.globalval.protocol.ErrorCode;
 import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.Message;
 import io.globalval.protocol.Message.Applied;
-import io.globalval.protocol.Message.CompareAndSet;
-import io.globalval.protocol.Message.Delete;
-import io.globalval.protocol.Message.Increment;
-import io.globalval.protocol.Message.Set;
+import io.globalval.protocol.WriteCommand;
+import io.globalval.protocol.WriteCommand.BroadcastAll;
+import io.globalval.protocol.WriteCommand.CompareAndSetValue;
+import io.globalval.protocol.WriteCommand.DeleteKey;
+import io.globalval.protocol.WriteCommand.IncrementValue;
+import io.globalval.protocol.WriteCommand.SetValue;
+import io.globalval.protocol.WriteOutcome;
 
 /**
  * The only place revisions are made. One thread takes commands from a queue and, for
@@ -140,12 +143,17 @@ final class Sequencer implements AutoCloseable {
 
 	private void rememberAdopted(Applied applied) {
 		long number = (applied.value() != null) ? numberOrZero(applied.value()) : 0;
-		this.recent.record(applied.origin(), applied.seq(), new Outcome(applied.revision(), true, number));
+		this.recent.record(applied.origin(), applied.seq(), new WriteOutcome(applied.revision(), true, number));
 	}
 
 	/** A write from a worker ({@code origin} set) or from this node ({@code local} set). */
-	void write(WorkerLink origin, Message request, CompletableFuture<Object> local) {
-		submit(new Write(origin, request, local));
+	void write(WorkerLink origin, WriteCommand request, CompletableFuture<Object> local) {
+		if (request instanceof BroadcastAll broadcast) {
+			broadcast(origin, broadcast.seq(), local);
+		}
+		else {
+			submit(new Write(origin, request, local));
+		}
 	}
 
 	void join(WorkerLink link, Message.Hello hello) {
@@ -312,53 +320,53 @@ final class Sequencer implements AutoCloseable {
 			this.held.add(write);
 			return;
 		}
-		Message request = write.request();
+		WriteCommand request = write.request();
 		int origin = (write.origin() != null) ? write.origin().nodeId : this.state.nodeId;
-		long seq = seqOf(request);
-		Outcome earlier = this.recent.find(origin, seq);
+		long seq = request.seq();
+		WriteOutcome earlier = this.recent.find(origin, seq);
 		if (earlier != null) {
 			if (write.origin() != null) {
-				deliver(write.origin(), FrameCodec
-					.encode(new Message.Reply(seq, earlier.revision(), earlier.success(), earlier.number())));
+				deliver(write.origin(), FrameCodec.encode(new Message.Reply(seq, earlier)));
 			}
 			else {
-				Object result = resultOf(request, earlier);
+				Object result = request.result(earlier);
 				emit(() -> write.local().complete(result));
 			}
 			return;
 		}
-		if (request instanceof Set set) {
+		if (request instanceof SetValue set) {
 			long revision = commit(set.key(), set.value(), origin, seq, set.originNanos(), write.origin(), true);
-			done(write, origin, seq, new Outcome(revision, true, 0));
+			done(write, origin, seq, WriteOutcome.applied(revision));
 		}
-		else if (request instanceof Delete delete) {
+		else if (request instanceof DeleteKey delete) {
 			if (this.replica.entry(delete.key()) == null) {
-				done(write, origin, seq, new Outcome(this.replica.revision(), false, 0));
+				done(write, origin, seq, WriteOutcome.unchanged(this.replica.revision()));
 				return;
 			}
 			long revision = commit(delete.key(), null, origin, seq, delete.originNanos(), write.origin(), true);
-			done(write, origin, seq, new Outcome(revision, true, 0));
+			done(write, origin, seq, WriteOutcome.applied(revision));
 		}
-		else if (request instanceof CompareAndSet cas) {
+		else if (request instanceof CompareAndSetValue cas) {
 			ReplicaEntry current = this.replica.entry(cas.key());
 			boolean matches = (cas.expected() == null) ? current == null
 					: current != null && this.codec.sameValue(current.json(), cas.expected());
 			if (!matches) {
-				done(write, origin, seq, new Outcome(this.replica.revision(), false, 0));
+				done(write, origin, seq, WriteOutcome.unchanged(this.replica.revision()));
 				return;
 			}
 			long revision = commit(cas.key(), cas.update(), origin, seq, cas.originNanos(), write.origin(), true);
-			done(write, origin, seq, new Outcome(revision, true, 0));
+			done(write, origin, seq, WriteOutcome.applied(revision));
 		}
-		else if (request instanceof Increment increment) {
+		else if (request instanceof IncrementValue increment) {
 			processIncrement(write, increment, origin);
 		}
 		else {
-			throw new IllegalArgumentException("Not a write: " + request);
+			// a broadcast never gets here: write() hands it to processBroadcast
+			throw new IllegalArgumentException("Not a write the sequencer applies: " + request);
 		}
 	}
 
-	private void processIncrement(Write write, Increment increment, int origin) {
+	private void processIncrement(Write write, IncrementValue increment, int origin) {
 		ReplicaEntry current = this.replica.entry(increment.key());
 		long value = 0;
 		if (current != null) {
@@ -382,22 +390,22 @@ final class Sequencer implements AutoCloseable {
 		// the origin needs the new value, so it gets the full change rather than an ack
 		long revision = commit(increment.key(), ValueCodec.longToJson(updated), origin, increment.seq(),
 				increment.originNanos(), write.origin(), false);
-		done(write, origin, increment.seq(), new Outcome(revision, true, updated));
+		done(write, origin, increment.seq(), new WriteOutcome(revision, true, updated));
 	}
 
 	private void fail(Write write, long seq, String message) {
 		if (write.origin() != null) {
-			deliver(write.origin(), FrameCodec.encode(new Message.Error(seq, ErrorCode.CONFLICT, message)));
+			deliver(write.origin(), FrameCodec.encode(new Message.Failure(seq, ErrorCode.CONFLICT, message)));
 		}
 		else {
 			emit(() -> write.local().completeExceptionally(new GlobalValRejectedException(message)));
 		}
 	}
 
-	private void done(Write write, int origin, long seq, Outcome outcome) {
+	private void done(Write write, int origin, long seq, WriteOutcome outcome) {
 		this.recent.record(origin, seq, outcome);
 		if (write.origin() == null) {
-			Object result = resultOf(write.request(), outcome);
+			Object result = write.request().result(outcome);
 			emit(() -> write.local().complete(result));
 		}
 		else if (!outcome.success()) {
@@ -584,33 +592,6 @@ final class Sequencer implements AutoCloseable {
 		this.thread.interrupt();
 	}
 
-	static long seqOf(Message request) {
-		if (request instanceof Set set) {
-			return set.seq();
-		}
-		if (request instanceof Delete delete) {
-			return delete.seq();
-		}
-		if (request instanceof CompareAndSet cas) {
-			return cas.seq();
-		}
-		if (request instanceof Increment increment) {
-			return increment.seq();
-		}
-		return (request instanceof Message.Broadcast broadcast) ? broadcast.seq() : 0;
-	}
-
-	/** The value a local write's future completes with, by the kind of write. */
-	static Object resultOf(Message request, Outcome outcome) {
-		if (request instanceof Set) {
-			return outcome.revision();
-		}
-		if (request instanceof Increment) {
-			return outcome.number();
-		}
-		return outcome.success();
-	}
-
 	private interface Command {
 
 		default void reject(String message) {
@@ -618,11 +599,11 @@ final class Sequencer implements AutoCloseable {
 
 	}
 
-	private record Write(WorkerLink origin, Message request, CompletableFuture<Object> local) implements Command {
+	private record Write(WorkerLink origin, WriteCommand request, CompletableFuture<Object> local) implements Command {
 
 		void fail(long seq, ErrorCode code, String message) {
 			if (this.origin != null) {
-				this.origin.send(FrameCodec.encode(new Message.Error(seq, code, message)));
+				this.origin.send(FrameCodec.encode(new Message.Failure(seq, code, message)));
 			}
 			else {
 				this.local.completeExceptionally(new GlobalValRejectedException(message));
@@ -631,7 +612,7 @@ final class Sequencer implements AutoCloseable {
 
 		@Override
 		public void reject(String message) {
-			fail(seqOf(this.request), ErrorCode.UNAVAILABLE, message);
+			fail(this.request.seq(), ErrorCode.UNAVAILABLE, message);
 		}
 
 	}
@@ -659,7 +640,7 @@ final class Sequencer implements AutoCloseable {
 		@Override
 		public void reject(String message) {
 			if (this.origin != null) {
-				this.origin.send(FrameCodec.encode(new Message.Error(this.seq, ErrorCode.UNAVAILABLE, message)));
+				this.origin.send(FrameCodec.encode(new Message.Failure(this.seq, ErrorCode.UNAVAILABLE, message)));
 			}
 			else {
 				this.local.completeExceptionally(new GlobalValRejectedException(message));
@@ -675,9 +656,9 @@ final class Sequencer implements AutoCloseable {
 
 		final Broadcast request;
 
-		final java.util.Set<WorkerLink> waiting;
+		final Set<WorkerLink> waiting;
 
-		PendingBroadcast(Broadcast request, java.util.Set<WorkerLink> waiting) {
+		PendingBroadcast(Broadcast request, Set<WorkerLink> waiting) {
 			this.request = request;
 			this.waiting = waiting;
 		}

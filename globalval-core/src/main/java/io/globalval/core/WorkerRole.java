@@ -1,16 +1,13 @@
 package io.globalval.core;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +20,14 @@ import io.globalval.Role;
 import io.globalval.protocol.ErrorCode;
 import io.globalval.protocol.Frame;
 import io.globalval.protocol.FrameCodec;
-import io.globalval.protocol.FrameType;
 import io.globalval.protocol.Message;
 import io.globalval.protocol.ProtocolException;
+import io.globalval.protocol.WriteCommand;
+import io.globalval.protocol.WriteCommand.BroadcastAll;
+import io.globalval.protocol.WriteCommand.CompareAndSetValue;
+import io.globalval.protocol.WriteCommand.DeleteKey;
+import io.globalval.protocol.WriteCommand.IncrementValue;
+import io.globalval.protocol.WriteCommand.SetValue;
 
 /**
  * The worker role: keeps the replica following the master and sends writes there. Its
@@ -34,7 +36,7 @@ import io.globalval.protocol.ProtocolException;
  * follow the last applied revision is not applied, and the worker asks the master for
  * what it missed.
  * <p>
- * Writes wait in {@link PendingWrite}s until the master answers or the write timeout
+ * Writes wait in its {@link PendingWrites} until the master answers or the write timeout
  * passes. When the connection breaks they are kept and sent again on the next
  * connection (to the same master or to the one that took over); the master recognises
  * a write it has seen by its origin and sequence number and answers it with its first
@@ -50,16 +52,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 
 	private final CompletableFuture<Void> ready;
 
-	private final Map<Long, PendingWrite> pending = new ConcurrentHashMap<>();
-
-	/**
-	 * The pending writes in submission order, which is deadline order (every deadline is
-	 * its submission time plus the same timeout), so that the sweep stops at the first
-	 * write that has not expired instead of visiting every pending write (with tens of
-	 * thousands of asynchronous writes in flight, a full sweep every period showed in
-	 * profiles). Answered writes leave it lazily, when a sweep reaches them.
-	 */
-	private final ConcurrentLinkedQueue<PendingWrite> byDeadline = new ConcurrentLinkedQueue<>();
+	private final PendingWrites pending = new PendingWrites();
 
 	/** Guards {@link #master}, {@link #welcomed}, {@link #unsent}, {@link #retired} and {@link PendingWrite#sent}. */
 	private final Object sendLock = new Object();
@@ -124,41 +117,35 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 	@Override
 	public CompletableFuture<Long> set(String key, byte[] json) {
 		long now = System.nanoTime();
-		return submit(new PendingWrite(FrameType.SET, key, json,
-				new Message.Set(this.state.sequence.incrementAndGet(), key, json, now), now, deadline(now)));
+		return submit(new SetValue(this.state.sequence.incrementAndGet(), key, json, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Boolean> delete(String key) {
 		long now = System.nanoTime();
-		return submit(new PendingWrite(FrameType.DELETE, key, null,
-				new Message.Delete(this.state.sequence.incrementAndGet(), key, now), now, deadline(now)));
+		return submit(new DeleteKey(this.state.sequence.incrementAndGet(), key, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Boolean> compareAndSet(String key, byte[] expected, byte[] update) {
 		long now = System.nanoTime();
-		return submit(new PendingWrite(FrameType.COMPARE_AND_SET, key, update,
-				new Message.CompareAndSet(this.state.sequence.incrementAndGet(), key, expected, update, now), now,
-				deadline(now)));
+		return submit(new CompareAndSetValue(this.state.sequence.incrementAndGet(), key, expected, update, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Long> increment(String key, long delta) {
 		long now = System.nanoTime();
-		return submit(new PendingWrite(FrameType.INCREMENT, key, null,
-				new Message.Increment(this.state.sequence.incrementAndGet(), key, delta, now), now, deadline(now)));
+		return submit(new IncrementValue(this.state.sequence.incrementAndGet(), key, delta, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Void> broadcast() {
-		long now = System.nanoTime();
-		return submit(new PendingWrite(FrameType.BROADCAST, null, null,
-				new Message.Broadcast(this.state.sequence.incrementAndGet()), now, deadline(now)));
+		return submit(new BroadcastAll(this.state.sequence.incrementAndGet()), System.nanoTime());
 	}
 
-	private long deadline(long now) {
-		return now + this.state.settings.writeTimeout().toNanos();
+	private <T> CompletableFuture<T> submit(WriteCommand command, long now) {
+		return submit(new PendingWrite(command, FrameCodec.encode(command),
+				now + this.state.settings.writeTimeout().toNanos()));
 	}
 
 	@SuppressWarnings("unchecked")
@@ -174,8 +161,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		synchronized (this.sendLock) {
 			forward = this.retired;
 			if (!forward) {
-				this.pending.put(write.seq, write);
-				this.byDeadline.add(write);
+				this.pending.register(write);
 				if (this.welcomed) {
 					write.sent = true;
 					this.master.send(write.frame);
@@ -193,19 +179,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 	}
 
 	private void expireWrites() {
-		long now = System.nanoTime();
-		PendingWrite write;
-		while ((write = this.byDeadline.peek()) != null) {
-			boolean current = this.pending.get(write.seq) == write;
-			if (current && !write.future.isDone() && now - write.deadlineNanos < 0) {
-				// later writes expire later (up to the skew between concurrent submitters)
-				return;
-			}
-			this.byDeadline.poll();
-			if (!current || write.future.isDone()) {
-				// answered, failed or handed to another role meanwhile
-				continue;
-			}
+		for (PendingWrite write : this.pending.expire(System.nanoTime())) {
 			boolean sent;
 			synchronized (this.sendLock) {
 				sent = write.sent;
@@ -216,7 +190,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 			String name = this.state.settings.name();
 			Object timeout = this.state.settings.writeTimeout();
 			if (!sent) {
-				this.pending.remove(write.seq);
+				this.pending.remove(write);
 				write.future.completeExceptionally(new GlobalValTimeoutException(("%s was not sent: no connection to "
 						+ "the master of '%s' within globalval.write-timeout (%s)")
 					.formatted(write.describe(), name, timeout)));
@@ -255,10 +229,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 			onAck(ack);
 		}
 		else if (message instanceof Message.Reply reply) {
-			PendingWrite write = this.pending.remove(reply.seq());
-			if (write != null) {
-				write.replied(reply);
-			}
+			this.pending.complete(reply.seq(), reply.outcome());
 		}
 		else if (message instanceof Message.Snapshot snapshot) {
 			onSnapshot(snapshot);
@@ -272,7 +243,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		else if (message instanceof Message.Fetch fetch) {
 			onFetch(fetch);
 		}
-		else if (message instanceof Message.Error error) {
+		else if (message instanceof Message.Failure error) {
 			onError(error);
 		}
 		else {
@@ -323,7 +294,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 	}
 
 	private void onAck(Message.Ack ack) {
-		PendingWrite write = this.pending.get(ack.seq());
+		PendingWrite write = this.pending.find(ack.seq());
 		if (write == null) {
 			// without the pending write this worker does not know the value: fetch it
 			requestResync("an ack for unknown write " + ack.seq());
@@ -333,9 +304,10 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 			return;
 		}
 		this.pending.remove(ack.seq());
-		this.state.applyChange(write.key, write.value, ack.revision(), this.state.nodeId, write.seq,
-				write.originNanos, null);
-		write.applied(ack.revision(), write.value);
+		byte[] value = write.command.newValue();
+		this.state.applyChange(write.command.key(), value, ack.revision(), this.state.nodeId, write.seq,
+				write.command.originNanos(), null);
+		write.applied(ack.revision(), value);
 	}
 
 	/** Whether a change of this revision is the next one; asks for a resync on a gap. */
@@ -395,12 +367,9 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 				(changes != null) ? changes.size() + " changes" : "a snapshot", fetch.afterRevision());
 	}
 
-	private void onError(Message.Error error) {
+	private void onError(Message.Failure error) {
 		if (error.seq() != 0) {
-			PendingWrite write = this.pending.remove(error.seq());
-			if (write != null) {
-				write.future.completeExceptionally(new GlobalValRejectedException(error.message()));
-			}
+			this.pending.fail(error.seq(), new GlobalValRejectedException(error.message()));
 			return;
 		}
 		GlobalValException refused = new GlobalValConnectionException(
@@ -434,11 +403,8 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 			this.welcomed = false;
 			// every write not yet answered goes again, in order, on the next connection
 			List<PendingWrite> again = new ArrayList<>();
-			for (PendingWrite write : this.pending.values()) {
-				if (write.future.isDone()) {
-					this.pending.remove(write.seq);
-				}
-				else if (write.sent) {
+			for (PendingWrite write : this.pending.unanswered()) {
+				if (write.sent) {
 					write.sent = false;
 					again.add(write);
 				}
@@ -475,20 +441,13 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 	 * @return the writes
 	 */
 	List<PendingWrite> retire() {
-		List<PendingWrite> handed = new ArrayList<>();
+		List<PendingWrite> handed;
 		synchronized (this.sendLock) {
 			this.retired = true;
 			this.connected = false;
-			for (PendingWrite write : this.pending.values()) {
-				if (!write.future.isDone()) {
-					handed.add(write);
-				}
-			}
-			this.pending.clear();
+			handed = this.pending.handOver();
 			this.unsent.clear();
-			this.byDeadline.clear();
 		}
-		handed.sort(Comparator.comparingLong((PendingWrite write) -> write.seq));
 		this.timer.shutdownNow();
 		return handed;
 	}
@@ -497,12 +456,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		synchronized (this.sendLock) {
 			this.unsent.clear();
 		}
-		Iterator<PendingWrite> it = this.pending.values().iterator();
-		while (it.hasNext()) {
-			PendingWrite write = it.next();
-			it.remove();
-			write.future.completeExceptionally(cause);
-		}
+		this.pending.failAll(cause);
 	}
 
 	/**
@@ -515,15 +469,8 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 			return;
 		}
 		long waitMillis = Math.min(this.state.settings.writeTimeout().toMillis(), 2000);
-		if (this.connected && !this.pending.isEmpty()) {
-			try {
-				CompletableFuture
-					.allOf(this.pending.values().stream().map((write) -> write.future).toArray(CompletableFuture[]::new))
-					.get(waitMillis, TimeUnit.MILLISECONDS);
-			}
-			catch (Exception ex) {
-				logger.debug("Not every write was answered before closing", ex);
-			}
+		if (this.connected && !this.pending.awaitAll(Duration.ofMillis(waitMillis))) {
+			logger.debug("Not every write was answered within {} ms before closing", waitMillis);
 		}
 		this.closed = true;
 		failAll(new GlobalValConnectionException(

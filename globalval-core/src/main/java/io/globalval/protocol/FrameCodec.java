@@ -6,22 +6,22 @@ import java.util.List;
 
 import io.globalval.protocol.Message.Ack;
 import io.globalval.protocol.Message.Applied;
-import io.globalval.protocol.Message.Broadcast;
 import io.globalval.protocol.Message.BroadcastAck;
-import io.globalval.protocol.Message.CompareAndSet;
-import io.globalval.protocol.Message.Delete;
 import io.globalval.protocol.Message.Entry;
-import io.globalval.protocol.Message.Error;
+import io.globalval.protocol.Message.Failure;
 import io.globalval.protocol.Message.Fetch;
 import io.globalval.protocol.Message.Hello;
-import io.globalval.protocol.Message.Increment;
 import io.globalval.protocol.Message.Ping;
 import io.globalval.protocol.Message.Pong;
 import io.globalval.protocol.Message.Reply;
 import io.globalval.protocol.Message.Resync;
-import io.globalval.protocol.Message.Set;
 import io.globalval.protocol.Message.Snapshot;
 import io.globalval.protocol.Message.Welcome;
+import io.globalval.protocol.WriteCommand.BroadcastAll;
+import io.globalval.protocol.WriteCommand.CompareAndSetValue;
+import io.globalval.protocol.WriteCommand.DeleteKey;
+import io.globalval.protocol.WriteCommand.IncrementValue;
+import io.globalval.protocol.WriteCommand.SetValue;
 
 /**
  * Turns {@link Message messages} into complete frames (length, type, payload) and
@@ -48,14 +48,14 @@ public final class FrameCodec {
 		if (message instanceof Ack m) {
 			return new WireWriter(FrameType.ACK, 20).varint(m.revision()).varint(m.seq()).toFrame();
 		}
-		if (message instanceof Set m) {
+		if (message instanceof SetValue m) {
 			return new WireWriter(FrameType.SET, 24 + m.key().length() * 3 + m.value().length).varint(m.seq())
 				.string(m.key())
 				.bytes(m.value())
 				.fixed64(m.originNanos())
 				.toFrame();
 		}
-		if (message instanceof Increment m) {
+		if (message instanceof IncrementValue m) {
 			return new WireWriter(FrameType.INCREMENT, 32 + m.key().length() * 3).varint(m.seq())
 				.string(m.key())
 				.signed(m.delta())
@@ -95,13 +95,13 @@ public final class FrameCodec {
 		if (message instanceof Resync m) {
 			return new WireWriter(FrameType.RESYNC, 10).varint(m.lastRevision()).toFrame();
 		}
-		if (message instanceof Delete m) {
+		if (message instanceof DeleteKey m) {
 			return new WireWriter(FrameType.DELETE, 24 + m.key().length() * 3).varint(m.seq())
 				.string(m.key())
 				.fixed64(m.originNanos())
 				.toFrame();
 		}
-		if (message instanceof CompareAndSet m) {
+		if (message instanceof CompareAndSetValue m) {
 			return new WireWriter(FrameType.COMPARE_AND_SET,
 					32 + m.key().length() * 3 + m.update().length + ((m.expected() != null) ? m.expected().length : 0))
 				.varint(m.seq())
@@ -111,7 +111,7 @@ public final class FrameCodec {
 				.fixed64(m.originNanos())
 				.toFrame();
 		}
-		if (message instanceof Broadcast m) {
+		if (message instanceof BroadcastAll m) {
 			return new WireWriter(FrameType.BROADCAST, 10).varint(m.seq()).toFrame();
 		}
 		if (message instanceof Reply m) {
@@ -124,7 +124,7 @@ public final class FrameCodec {
 		if (message instanceof BroadcastAck m) {
 			return new WireWriter(FrameType.BROADCAST_ACK, 10).varint(m.broadcastId()).toFrame();
 		}
-		if (message instanceof Error m) {
+		if (message instanceof Failure m) {
 			return new WireWriter(FrameType.ERROR, 16 + m.message().length() * 3).varint(m.seq())
 				.varint(m.code().code())
 				.string(m.message())
@@ -176,18 +176,18 @@ public final class FrameCodec {
 			case SNAPSHOT -> decodeSnapshot(in);
 			case RESYNC -> new Resync(in.varint());
 			case FETCH -> new Fetch(in.varint());
-			case SET -> new Set(in.varint(), in.string(), in.bytes(), in.fixed64());
-			case DELETE -> new Delete(in.varint(), in.string(), in.fixed64());
+			case SET -> new SetValue(in.varint(), in.string(), in.bytes(), in.fixed64());
+			case DELETE -> new DeleteKey(in.varint(), in.string(), in.fixed64());
 			case COMPARE_AND_SET ->
-				new CompareAndSet(in.varint(), in.string(), in.nullableBytes(), in.bytes(), in.fixed64());
-			case INCREMENT -> new Increment(in.varint(), in.string(), in.signed(), in.fixed64());
-			case BROADCAST -> new Broadcast(in.varint());
+				new CompareAndSetValue(in.varint(), in.string(), in.nullableBytes(), in.bytes(), in.fixed64());
+			case INCREMENT -> new IncrementValue(in.varint(), in.string(), in.signed(), in.fixed64());
+			case BROADCAST -> new BroadcastAll(in.varint());
 			case APPLIED -> new Applied(in.varint(), in.string(), in.nullableBytes(), in.varint32(), in.varint(),
 					in.fixed64());
 			case ACK -> new Ack(in.varint(), in.varint());
 			case REPLY -> new Reply(in.varint(), in.varint(), in.bool(), in.signed());
 			case BROADCAST_ACK -> new BroadcastAck(in.varint());
-			case ERROR -> new Error(in.varint(), ErrorCode.ofCode(in.varint32()), in.string());
+			case ERROR -> new Failure(in.varint(), ErrorCode.ofCode(in.varint32()), in.string());
 			case PING -> new Ping(in.fixed64(), in.varint());
 			case PONG -> new Pong(in.fixed64(), in.varint());
 		};

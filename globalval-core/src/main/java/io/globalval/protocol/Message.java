@@ -7,9 +7,11 @@ import java.util.Objects;
 /**
  * The messages of the globalval protocol, one record per {@link FrameType}. Values are
  * carried as JSON bytes; only the master looks inside one, for compare-and-set and
- * increment.
+ * increment. The writes a worker sends are the {@link WriteCommand}s.
  */
-public sealed interface Message {
+public sealed interface Message permits Message.Hello, Message.Welcome, Message.Snapshot, Message.Resync,
+		Message.Fetch, Message.Applied, Message.Ack, Message.Reply, Message.BroadcastAck, Message.Failure,
+		Message.Ping, Message.Pong, WriteCommand {
 
 	/**
 	 * Return the frame type this message is written as.
@@ -112,91 +114,6 @@ public sealed interface Message {
 	}
 
 	/**
-	 * Set a key.
-	 * @param seq the write's sequence number at its origin
-	 * @param key the key
-	 * @param value the JSON bytes of the value
-	 * @param originNanos {@link System#nanoTime()} at the origin when set was called
-	 */
-	record Set(long seq, String key, byte[] value, long originNanos) implements Message {
-		public FrameType type() {
-			return FrameType.SET;
-		}
-
-		@Override
-		public boolean equals(Object other) {
-			return (other instanceof Set that) && this.seq == that.seq && this.key.equals(that.key)
-					&& Arrays.equals(this.value, that.value) && this.originNanos == that.originNanos;
-		}
-
-		@Override
-		public int hashCode() {
-			return Objects.hash(this.seq, this.key, Arrays.hashCode(this.value));
-		}
-	}
-
-	/**
-	 * Delete a key.
-	 * @param seq the write's sequence number at its origin
-	 * @param key the key
-	 * @param originNanos {@link System#nanoTime()} at the origin
-	 */
-	record Delete(long seq, String key, long originNanos) implements Message {
-		public FrameType type() {
-			return FrameType.DELETE;
-		}
-	}
-
-	/**
-	 * Set a key only if its current value equals an expected one.
-	 * @param seq the write's sequence number at its origin
-	 * @param key the key
-	 * @param expected the expected JSON value, or {@code null} for "absent"
-	 * @param update the JSON bytes to set
-	 * @param originNanos {@link System#nanoTime()} at the origin
-	 */
-	record CompareAndSet(long seq, String key, byte[] expected, byte[] update, long originNanos) implements Message {
-		public FrameType type() {
-			return FrameType.COMPARE_AND_SET;
-		}
-
-		@Override
-		public boolean equals(Object other) {
-			return (other instanceof CompareAndSet that) && this.seq == that.seq && this.key.equals(that.key)
-					&& Arrays.equals(this.expected, that.expected) && Arrays.equals(this.update, that.update)
-					&& this.originNanos == that.originNanos;
-		}
-
-		@Override
-		public int hashCode() {
-			return Objects.hash(this.seq, this.key, Arrays.hashCode(this.update));
-		}
-	}
-
-	/**
-	 * Add to an integer value (absent counts as 0).
-	 * @param seq the write's sequence number at its origin
-	 * @param key the key
-	 * @param delta the amount to add, may be negative
-	 * @param originNanos {@link System#nanoTime()} at the origin
-	 */
-	record Increment(long seq, String key, long delta, long originNanos) implements Message {
-		public FrameType type() {
-			return FrameType.INCREMENT;
-		}
-	}
-
-	/**
-	 * Ask the master to re-send its whole state to every worker.
-	 * @param seq the request's sequence number at its origin
-	 */
-	record Broadcast(long seq) implements Message {
-		public FrameType type() {
-			return FrameType.BROADCAST;
-		}
-	}
-
-	/**
 	 * A sequenced change.
 	 * @param revision its revision
 	 * @param key the key
@@ -246,9 +163,28 @@ public sealed interface Message {
 	 * @param number the new value of an increment, else 0
 	 */
 	record Reply(long seq, long revision, boolean success, long number) implements Message {
+
+		/**
+		 * Create the reply that carries an outcome.
+		 * @param seq the request's sequence number at its origin
+		 * @param outcome the outcome
+		 */
+		public Reply(long seq, WriteOutcome outcome) {
+			this(seq, outcome.revision(), outcome.success(), outcome.number());
+		}
+
 		public FrameType type() {
 			return FrameType.REPLY;
 		}
+
+		/**
+		 * Return the outcome this reply carries.
+		 * @return the outcome
+		 */
+		public WriteOutcome outcome() {
+			return new WriteOutcome(this.revision, this.success, this.number);
+		}
+
 	}
 
 	/**
@@ -267,7 +203,7 @@ public sealed interface Message {
 	 * @param code an {@link ErrorCode}
 	 * @param message what went wrong, for the log and the exception
 	 */
-	record Error(long seq, ErrorCode code, String message) implements Message {
+	record Failure(long seq, ErrorCode code, String message) implements Message {
 		public FrameType type() {
 			return FrameType.ERROR;
 		}

@@ -6,11 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,21 +44,22 @@ class FrameCodecTests {
 		messages.add(new Message.Fetch(Long.MAX_VALUE));
 		messages.add(new Message.Resync(0));
 		messages.add(new Message.Resync(Long.MAX_VALUE));
-		messages.add(new Message.Set(0, "", new byte[0], 0));
-		messages.add(new Message.Set(Long.MAX_VALUE, NON_ASCII, json("\"значение-값\""), Long.MIN_VALUE));
-		messages.add(new Message.Set(1, "k".repeat(300), json("[1,2,3]"), -1));
-		messages.add(new Message.Delete(0, "", 0));
-		messages.add(new Message.Delete(Long.MAX_VALUE, NON_ASCII, Long.MAX_VALUE));
-		messages.add(new Message.CompareAndSet(1, "k", null, json("1"), 0));
-		messages.add(new Message.CompareAndSet(Long.MAX_VALUE, NON_ASCII, new byte[0], new byte[0], Long.MIN_VALUE));
-		messages.add(new Message.CompareAndSet(2, "k", json("1"), json("2"), 12345));
-		messages.add(new Message.Increment(0, "counter", 0, 0));
-		messages.add(new Message.Increment(1, "counter", -1, 1));
-		messages.add(new Message.Increment(2, NON_ASCII, -123_456_789_012L, -1));
-		messages.add(new Message.Increment(Long.MAX_VALUE, "counter", Long.MAX_VALUE, Long.MAX_VALUE));
-		messages.add(new Message.Increment(3, "counter", Long.MIN_VALUE, Long.MIN_VALUE));
-		messages.add(new Message.Broadcast(0));
-		messages.add(new Message.Broadcast(Long.MAX_VALUE));
+		messages.add(new WriteCommand.SetValue(0, "", new byte[0], 0));
+		messages.add(new WriteCommand.SetValue(Long.MAX_VALUE, NON_ASCII, json("\"значение-값\""), Long.MIN_VALUE));
+		messages.add(new WriteCommand.SetValue(1, "k".repeat(300), json("[1,2,3]"), -1));
+		messages.add(new WriteCommand.DeleteKey(0, "", 0));
+		messages.add(new WriteCommand.DeleteKey(Long.MAX_VALUE, NON_ASCII, Long.MAX_VALUE));
+		messages.add(new WriteCommand.CompareAndSetValue(1, "k", null, json("1"), 0));
+		messages.add(new WriteCommand.CompareAndSetValue(Long.MAX_VALUE, NON_ASCII, new byte[0], new byte[0],
+				Long.MIN_VALUE));
+		messages.add(new WriteCommand.CompareAndSetValue(2, "k", json("1"), json("2"), 12345));
+		messages.add(new WriteCommand.IncrementValue(0, "counter", 0, 0));
+		messages.add(new WriteCommand.IncrementValue(1, "counter", -1, 1));
+		messages.add(new WriteCommand.IncrementValue(2, NON_ASCII, -123_456_789_012L, -1));
+		messages.add(new WriteCommand.IncrementValue(Long.MAX_VALUE, "counter", Long.MAX_VALUE, Long.MAX_VALUE));
+		messages.add(new WriteCommand.IncrementValue(3, "counter", Long.MIN_VALUE, Long.MIN_VALUE));
+		messages.add(new WriteCommand.BroadcastAll(0));
+		messages.add(new WriteCommand.BroadcastAll(Long.MAX_VALUE));
 		messages.add(new Message.Applied(1, "config", null, 0, 0, 0));
 		messages.add(new Message.Applied(2, "config", new byte[0], 1, 1, 1));
 		messages.add(new Message.Applied(Long.MAX_VALUE, NON_ASCII, json("{\"ключ\":\"키\"}"), Integer.MAX_VALUE,
@@ -69,9 +72,9 @@ class FrameCodecTests {
 		messages.add(new Message.BroadcastAck(0));
 		messages.add(new Message.BroadcastAck(Long.MAX_VALUE));
 		for (ErrorCode code : ErrorCode.values()) {
-			messages.add(new Message.Error(code.ordinal(), code, "refused: " + NON_ASCII));
+			messages.add(new Message.Failure(code.ordinal(), code, "refused: " + NON_ASCII));
 		}
-		messages.add(new Message.Error(Long.MAX_VALUE, ErrorCode.INTERNAL, ""));
+		messages.add(new Message.Failure(Long.MAX_VALUE, ErrorCode.INTERNAL, ""));
 		messages.add(new Message.Ping(0, 0));
 		messages.add(new Message.Ping(Long.MIN_VALUE, Long.MAX_VALUE));
 		messages.add(new Message.Pong(-1, 0));
@@ -115,9 +118,40 @@ class FrameCodecTests {
 		assertThat(buffer.get() & 0xFF).isEqualTo(message.type().code());
 	}
 
+	/**
+	 * Each write kind with the frame the protocol wrote for it before the write model
+	 * was one {@link WriteCommand} type (recorded from the records {@code Message.Set},
+	 * {@code Message.Delete}, {@code Message.CompareAndSet}, {@code Message.Increment},
+	 * {@code Message.Broadcast} and {@code Message.Error}): workers and masters of either
+	 * version understand each other.
+	 */
+	static List<Arguments> framesOfTheReleasedProtocol() {
+		return List.of(
+				Arguments.of(new WriteCommand.SetValue(300, "ключ", json("{\"a\":1}"), 0x0102030405060708L),
+						"0000001c10ac0208d0bad0bbd18ed187077b2261223a317d0102030405060708"),
+				Arguments.of(new WriteCommand.DeleteKey(7, "k", -2), "0000000c1107016bfffffffffffffffe"),
+				Arguments.of(new WriteCommand.CompareAndSetValue(8, "k", null, json("2"), 5),
+						"0000000f1208016b0001320000000000000005"),
+				Arguments.of(new WriteCommand.CompareAndSetValue(9, "k", json("1"), json("2"), 6),
+						"000000101209016b023101320000000000000006"),
+				Arguments.of(new WriteCommand.IncrementValue(10, "n", -3, 7), "0000000d130a016e050000000000000007"),
+				Arguments.of(new WriteCommand.BroadcastAll(11), "00000002140b"),
+				Arguments.of(new Message.Reply(12, new WriteOutcome(13, true, -14)), "00000005220c0d011b"),
+				Arguments.of(new Message.Failure(15, ErrorCode.CONFLICT, "no"), "00000006300f02026e6f"));
+	}
+
+	@ParameterizedTest
+	@MethodSource("framesOfTheReleasedProtocol")
+	void writeMessagesKeepTheFramesOfTheReleasedProtocol(Message message, String frame) {
+		byte[] released = HexFormat.of().parseHex(frame);
+		assertThat(FrameCodec.encode(message)).isEqualTo(released);
+		assertThat(FrameCodec.decode(released)).isEqualTo(message);
+		assertThat(FrameCodec.encode(FrameCodec.decode(released))).isEqualTo(released);
+	}
+
 	@Test
 	void setIsWrittenInTheDocumentedLayout() {
-		byte[] bytes = FrameCodec.encode(new Message.Set(1, "k", json("1"), 0x0102030405060708L));
+		byte[] bytes = FrameCodec.encode(new WriteCommand.SetValue(1, "k", json("1"), 0x0102030405060708L));
 		assertThat(bytes).containsExactly(bytes(0, 0, 0, 14, // length: type + 13 payload bytes
 				0x10, // SET
 				0x01, // seq varint
@@ -135,12 +169,12 @@ class FrameCodecTests {
 
 	@Test
 	void incrementDeltaIsZigZagEncoded() {
-		assertThat(payloadOf(FrameCodec.encode(new Message.Increment(0, "c", -1, 0)))).startsWith(0x00, 0x01, 'c',
-				0x01);
-		assertThat(payloadOf(FrameCodec.encode(new Message.Increment(0, "c", 1, 0)))).startsWith(0x00, 0x01, 'c',
-				0x02);
-		assertThat(payloadOf(FrameCodec.encode(new Message.Increment(0, "c", -2, 0)))).startsWith(0x00, 0x01, 'c',
-				0x03);
+		assertThat(payloadOf(FrameCodec.encode(new WriteCommand.IncrementValue(0, "c", -1, 0)))).startsWith(0x00,
+				0x01, 'c', 0x01);
+		assertThat(payloadOf(FrameCodec.encode(new WriteCommand.IncrementValue(0, "c", 1, 0)))).startsWith(0x00,
+				0x01, 'c', 0x02);
+		assertThat(payloadOf(FrameCodec.encode(new WriteCommand.IncrementValue(0, "c", -2, 0)))).startsWith(0x00,
+				0x01, 'c', 0x03);
 	}
 
 	@Test
@@ -155,7 +189,7 @@ class FrameCodecTests {
 
 	@Test
 	void nonAsciiStringsAreWrittenAsUtf8() {
-		byte[] payload = payloadOf(FrameCodec.encode(new Message.Delete(0, NON_ASCII, 0)));
+		byte[] payload = payloadOf(FrameCodec.encode(new WriteCommand.DeleteKey(0, NON_ASCII, 0)));
 		byte[] utf8 = NON_ASCII.getBytes(StandardCharsets.UTF_8);
 		assertThat(payload[1]).isEqualTo((byte) utf8.length);
 		assertThat(Arrays.copyOfRange(payload, 2, 2 + utf8.length)).isEqualTo(utf8);
@@ -163,8 +197,8 @@ class FrameCodecTests {
 
 	@Test
 	void decodedMessageDoesNotShareTheFrameBuffer() {
-		byte[] payload = payloadOf(FrameCodec.encode(new Message.Set(1, "k", json("\"v\""), 0)));
-		Message.Set decoded = (Message.Set) decode(FrameType.SET, payload);
+		byte[] payload = payloadOf(FrameCodec.encode(new WriteCommand.SetValue(1, "k", json("\"v\""), 0)));
+		WriteCommand.SetValue decoded = (WriteCommand.SetValue) decode(FrameType.SET, payload);
 		Arrays.fill(payload, (byte) 0);
 		assertThat(decoded.value()).isEqualTo(json("\"v\""));
 	}
@@ -221,7 +255,7 @@ class FrameCodecTests {
 	@Test
 	void unknownErrorCodeFromANewerPeerIsReadAsInternal() {
 		byte[] payload = bytes(0x05, 0x63, 0x02, 'n', 'o');
-		assertThat(decode(FrameType.ERROR, payload)).isEqualTo(new Message.Error(5, ErrorCode.INTERNAL, "no"));
+		assertThat(decode(FrameType.ERROR, payload)).isEqualTo(new Message.Failure(5, ErrorCode.INTERNAL, "no"));
 	}
 
 	@Test
@@ -335,7 +369,7 @@ class FrameCodecTests {
 	@Test
 	void invalidUtf8IsDecodedWithReplacementCharacters() {
 		byte[] payload = bytes(0x01, 0x02, 0xC3, 0x28, 0, 0, 0, 0, 0, 0, 0, 0);
-		assertThat(((Message.Delete) decode(FrameType.DELETE, payload)).key()).isEqualTo("\uFFFD(");
+		assertThat(((WriteCommand.DeleteKey) decode(FrameType.DELETE, payload)).key()).isEqualTo("\uFFFD(");
 	}
 
 	private static Message decode(FrameType type, byte[] payload) {

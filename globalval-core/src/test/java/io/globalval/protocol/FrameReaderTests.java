@@ -24,7 +24,7 @@ class FrameReaderTests {
 	private static final int MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
 	private static final List<Message> MESSAGES = List.of(new Message.Ping(-5, 42),
-			new Message.Set(7, "ключ-키", "{\"a\":[1,2,3]}".getBytes(), 123),
+			new WriteCommand.SetValue(7, "ключ-키", "{\"a\":[1,2,3]}".getBytes(), 123),
 			new Message.Applied(9, "gone", null, 2, 8, 0));
 
 	@Test
@@ -68,7 +68,7 @@ class FrameReaderTests {
 		for (int i = 0; i < value.length; i++) {
 			value[i] = (byte) (i * 31 + (i >>> 11));
 		}
-		List<Message> messages = List.of(new Message.Ping(1, 1), new Message.Set(2, "big", value, 3),
+		List<Message> messages = List.of(new Message.Ping(1, 1), new WriteCommand.SetValue(2, "big", value, 3),
 				new Message.Pong(1, 1));
 		byte[] stream = concat(messages);
 		FrameReader reader = new FrameReader(ChunkedChannel.of(stream), MAX_FRAME_BYTES);
@@ -80,8 +80,8 @@ class FrameReaderTests {
 	void frameLargerThanTheBufferSplitAcrossManyReadsRoundTrips() throws IOException {
 		byte[] value = new byte[300_000];
 		Arrays.fill(value, (byte) 'x');
-		List<Message> messages = List.of(new Message.Ping(1, 1), new Message.Set(2, "big", value, 3),
-				new Message.Pong(1, 1), new Message.Set(4, "big-again", value, 5));
+		List<Message> messages = List.of(new Message.Ping(1, 1), new WriteCommand.SetValue(2, "big", value, 3),
+				new Message.Pong(1, 1), new WriteCommand.SetValue(4, "big-again", value, 5));
 		byte[] stream = concat(messages);
 		int[] splits = { 3, 17, 40, 1000, 65_535, 65_536, 65_537, 200_000, stream.length - 5 };
 		FrameReader reader = new FrameReader(ChunkedChannel.splitAt(stream, splits), MAX_FRAME_BYTES);
@@ -95,7 +95,7 @@ class FrameReaderTests {
 		for (int i = 0; i < value.length; i++) {
 			value[i] = (byte) (i * 7 + (i >>> 13));
 		}
-		List<Message> messages = List.of(new Message.Set(1, "huge", value, 2), new Message.Pong(3, 4));
+		List<Message> messages = List.of(new WriteCommand.SetValue(1, "huge", value, 2), new Message.Pong(3, 4));
 		byte[] stream = concat(messages);
 		int[] splits = { 2, 70_000, FrameReader.LARGE_START_BYTES, FrameReader.LARGE_START_BYTES + 1, 3_000_000,
 				stream.length - 1 };
@@ -194,7 +194,7 @@ class FrameReaderTests {
 
 	@Test
 	void endOfStreamMidPayloadIsReported() {
-		byte[] frame = FrameCodec.encode(new Message.Set(1, "key", "\"value\"".getBytes(), 0));
+		byte[] frame = FrameCodec.encode(new WriteCommand.SetValue(1, "key", "\"value\"".getBytes(), 0));
 		for (int received = Frame.LENGTH_FIELD_BYTES; received < frame.length; received++) {
 			FrameReader reader = new FrameReader(ChunkedChannel.of(Arrays.copyOf(frame, received)), MAX_FRAME_BYTES);
 			assertThatExceptionOfType(ProtocolException.class).isThrownBy(reader::next)

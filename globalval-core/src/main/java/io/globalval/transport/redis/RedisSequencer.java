@@ -44,6 +44,13 @@ import io.globalval.GlobalValRejectedException;
 import io.globalval.GlobalValTimeoutException;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.RemoteSequencer;
+import io.globalval.protocol.WriteCommand;
+import io.globalval.protocol.WriteCommand.BroadcastAll;
+import io.globalval.protocol.WriteCommand.CompareAndSetValue;
+import io.globalval.protocol.WriteCommand.DeleteKey;
+import io.globalval.protocol.WriteCommand.IncrementValue;
+import io.globalval.protocol.WriteCommand.SetValue;
+import io.globalval.protocol.WriteOutcome;
 
 /**
  * A Redis server as the sequencer of an application's global values: every process is
@@ -315,12 +322,12 @@ public final class RedisSequencer implements RemoteSequencer {
 	// writes
 
 	@Override
-	public CompletableFuture<Outcome> submit(Write write) {
-		Attempt attempt = new Attempt(write);
+	public CompletableFuture<WriteOutcome> submit(int origin, WriteCommand command, long deadlineNanos) {
+		Attempt attempt = new Attempt(origin, command, deadlineNanos);
 		if (this.closed || this.writeConnection == null) {
 			attempt.result.completeExceptionally(new GlobalValConnectionException(
 					"The Redis sequencer of '" + name() + "' is " + (this.closed ? "closed" : "not started") + "; "
-							+ describe(write) + " was not sent"));
+							+ command.describe() + " was not sent"));
 			return attempt.result;
 		}
 		send(attempt);
@@ -328,16 +335,16 @@ public final class RedisSequencer implements RemoteSequencer {
 	}
 
 	private void send(Attempt attempt) {
-		Write write = attempt.write;
+		WriteCommand command = attempt.command;
 		RedisKeys keys = this.keys;
-		String[] scriptKeys = { keys.revision, keys.values, keys.revisions, keys.changes, keys.writes(write.origin()),
+		String[] scriptKeys = { keys.revision, keys.values, keys.revisions, keys.changes, keys.writes(attempt.origin),
 				keys.epoch };
 		RedisFuture<List<Object>> call;
 		int bytes = 0;
 		try {
 			synchronized (this.sendLock) {
-				this.unsettled.add(write.seq());
-				byte[][] args = arguments(write, this.unsettled.first());
+				this.unsettled.add(command.seq());
+				byte[][] args = arguments(attempt.origin, command, this.unsettled.first());
 				for (byte[] arg : args) {
 					bytes += arg.length;
 				}
@@ -356,22 +363,45 @@ public final class RedisSequencer implements RemoteSequencer {
 		call.whenComplete((reply, ex) -> completed(attempt, reply, ex));
 	}
 
-	private byte[][] arguments(Write write, long lowestUnsettled) {
-		String op = switch (write.kind()) {
-			case SET -> "S";
-			case DELETE -> "D";
-			case COMPARE_AND_SET -> "C";
-			case INCREMENT -> "I";
-			case RESYNC -> "B";
-		};
+	/**
+	 * The arguments of {@code write.lua} for a write: the one place that knows how each
+	 * kind of write is put to the script.
+	 */
+	private byte[][] arguments(int origin, WriteCommand command, long lowestUnsettled) {
+		String op;
+		byte[] value = null;
+		byte[] expected = null;
+		long delta = 0;
+		if (command instanceof SetValue set) {
+			op = "S";
+			value = set.value();
+		}
+		else if (command instanceof DeleteKey) {
+			op = "D";
+		}
+		else if (command instanceof CompareAndSetValue cas) {
+			op = "C";
+			value = cas.update();
+			expected = cas.expected();
+		}
+		else if (command instanceof IncrementValue increment) {
+			op = "I";
+			delta = increment.delta();
+		}
+		else if (command instanceof BroadcastAll) {
+			op = "B";
+		}
+		else {
+			throw new IllegalArgumentException("write.lua has no operation for " + command);
+		}
 		long retentionMillis = Math.max(this.redis.writeIdRetention().toMillis(),
 				2 * this.settings.writeTimeout().toMillis());
-		return new byte[][] { ascii(op), (write.key() != null) ? write.key().getBytes(StandardCharsets.UTF_8) : EMPTY,
-				(write.value() != null) ? write.value() : EMPTY, (write.expected() != null) ? write.expected() : EMPTY,
-				ascii((write.expected() != null) ? "1" : "0"), ascii(write.delta()), ascii(write.origin()),
-				ascii(write.seq()), ascii(write.originNanos()), ascii(this.redis.streamMaxLength()),
-				ascii(lowestUnsettled), ascii(retentionMillis), ascii(this.epochCandidate),
-				ascii(this.redis.maxWriteIdsPerNode()) };
+		return new byte[][] { ascii(op),
+				(command.key() != null) ? command.key().getBytes(StandardCharsets.UTF_8) : EMPTY,
+				(value != null) ? value : EMPTY, (expected != null) ? expected : EMPTY,
+				ascii((expected != null) ? "1" : "0"), ascii(delta), ascii(origin), ascii(command.seq()),
+				ascii(command.originNanos()), ascii(this.redis.streamMaxLength()), ascii(lowestUnsettled),
+				ascii(retentionMillis), ascii(this.epochCandidate), ascii(this.redis.maxWriteIdsPerNode()) };
 	}
 
 	private static final byte[] EMPTY = new byte[0];
@@ -381,7 +411,7 @@ public final class RedisSequencer implements RemoteSequencer {
 	}
 
 	private void completed(Attempt attempt, List<Object> reply, Throwable ex) {
-		Write write = attempt.write;
+		WriteCommand write = attempt.command;
 		if (ex == null) {
 			this.unsettled.remove(write.seq());
 			try {
@@ -389,7 +419,7 @@ public final class RedisSequencer implements RemoteSequencer {
 			}
 			catch (RuntimeException bad) {
 				attempt.result.completeExceptionally(new GlobalValException(
-						"Unexpected answer from " + address() + " to " + describe(write) + ": " + reply, bad));
+						"Unexpected answer from " + address() + " to " + write.describe() + ": " + reply, bad));
 			}
 			return;
 		}
@@ -403,29 +433,29 @@ public final class RedisSequencer implements RemoteSequencer {
 		if (this.closed) {
 			this.unsettled.remove(write.seq());
 			attempt.result.completeExceptionally(new GlobalValConnectionException(
-					"The Redis sequencer of '" + name() + "' was closed before " + describe(write) + " was answered",
+					"The Redis sequencer of '" + name() + "' was closed before " + write.describe() + " was answered",
 					cause));
 			return;
 		}
 		if (!retryable(cause)) {
 			this.unsettled.remove(write.seq());
 			attempt.result.completeExceptionally(new GlobalValException(
-					address() + " refused " + describe(write) + " of '" + name() + "': " + cause.getMessage(), cause));
+					address() + " refused " + write.describe() + " of '" + name() + "': " + cause.getMessage(), cause));
 			return;
 		}
 		long now = System.nanoTime();
-		if (now - write.deadlineNanos() >= 0) {
+		if (now - attempt.deadlineNanos >= 0) {
 			this.unsettled.remove(write.seq());
 			attempt.result.completeExceptionally(new GlobalValTimeoutException(("No answer from %s to %s of '%s' "
 					+ "within globalval.write-timeout (%s), last error: %s; it may still be applied")
-				.formatted(address(), describe(write), name(), this.settings.writeTimeout(), cause)));
+				.formatted(address(), write.describe(), name(), this.settings.writeTimeout(), cause)));
 			return;
 		}
 		attempt.tries++;
 		long delayMillis = Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(attempt.tries, 10));
-		delayMillis = Math.min(delayMillis, TimeUnit.NANOSECONDS.toMillis(write.deadlineNanos() - now));
+		delayMillis = Math.min(delayMillis, TimeUnit.NANOSECONDS.toMillis(attempt.deadlineNanos - now));
 		if (attempt.tries == 1) {
-			logger.debug("{} of '{}' failed ({}); retrying with the same write id", describe(write), name(),
+			logger.debug("{} of '{}' failed ({}); retrying with the same write id", write.describe(), name(),
 					cause.toString());
 		}
 		retry(attempt, delayMillis);
@@ -436,9 +466,9 @@ public final class RedisSequencer implements RemoteSequencer {
 			this.retries.schedule(() -> send(attempt), delayMillis, TimeUnit.MILLISECONDS);
 		}
 		catch (RuntimeException rejected) {
-			this.unsettled.remove(attempt.write.seq());
+			this.unsettled.remove(attempt.command.seq());
 			attempt.result.completeExceptionally(new GlobalValConnectionException(
-					"The Redis sequencer of '" + name() + "' was closed before " + describe(attempt.write)
+					"The Redis sequencer of '" + name() + "' was closed before " + attempt.command.describe()
 							+ " was answered",
 					rejected));
 		}
@@ -446,12 +476,13 @@ public final class RedisSequencer implements RemoteSequencer {
 
 	private void outcome(Attempt attempt, List<Object> reply) {
 		String status = text(reply.get(0));
-		Write write = attempt.write;
+		WriteCommand write = attempt.command;
 		if ("rej".equals(status)) {
+			// only an increment is refused
 			String current = text(reply.get(2));
+			long delta = (write instanceof IncrementValue increment) ? increment.delta() : 0;
 			String message = "overflow".equals(text(reply.get(1)))
-					? "Incrementing '" + write.key() + "' (" + current + ") by " + write.delta()
-							+ " would overflow a long"
+					? "Incrementing '" + write.key() + "' (" + current + ") by " + delta + " would overflow a long"
 					: "Value of '" + write.key() + "' is not an integer; cannot increment it (set it to a number first)";
 			attempt.result.completeExceptionally(new GlobalValRejectedException(message));
 			return;
@@ -459,7 +490,7 @@ public final class RedisSequencer implements RemoteSequencer {
 		// seq|revision|success|number
 		String[] record = text(reply.get(1)).split("\\|", 4);
 		attempt.result.complete(
-				new Outcome(Long.parseLong(record[1]), "1".equals(record[2]), Long.parseLong(record[3])));
+				new WriteOutcome(Long.parseLong(record[1]), "1".equals(record[2]), Long.parseLong(record[3])));
 	}
 
 	private static boolean retryable(Throwable cause) {
@@ -684,16 +715,6 @@ public final class RedisSequencer implements RemoteSequencer {
 		return (current != null) ? current.name() : "?";
 	}
 
-	private static String describe(Write write) {
-		return switch (write.kind()) {
-			case SET -> "set('" + write.key() + "')";
-			case DELETE -> "delete('" + write.key() + "')";
-			case COMPARE_AND_SET -> "compareAndSet('" + write.key() + "')";
-			case INCREMENT -> "increment('" + write.key() + "')";
-			case RESYNC -> "broadcast()";
-		};
-	}
-
 	/**
 	 * Stop following, close this sequencer's connections (failing the writes in flight),
 	 * and shut the client down if the sequencer made it.
@@ -740,17 +761,23 @@ public final class RedisSequencer implements RemoteSequencer {
 	/** One write on its way: retried with the same id until it is answered or its deadline passes. */
 	private static final class Attempt {
 
-		final Write write;
+		final int origin;
 
-		final CompletableFuture<Outcome> result = new CompletableFuture<>();
+		final WriteCommand command;
+
+		final long deadlineNanos;
+
+		final CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
 
 		/** Whether to send the script itself (after NOSCRIPT) rather than its digest. */
 		volatile boolean useEval;
 
 		volatile int tries;
 
-		Attempt(Write write) {
-			this.write = write;
+		Attempt(int origin, WriteCommand command, long deadlineNanos) {
+			this.origin = origin;
+			this.command = command;
+			this.deadlineNanos = deadlineNanos;
 		}
 
 	}

@@ -61,7 +61,7 @@ final class PeerCredentials implements PeerAdmission {
 					+ "admits only that user; run every process of the application as the same user")
 				.formatted(peer.user().getName(), peer.group().getName(), this.appName, this.owner.getName());
 			throw new PeerRefusedException(message,
-					FrameCodec.encode(new Message.Error(0, ErrorCode.UNAUTHORIZED, message)));
+					FrameCodec.encode(new Message.Failure(0, ErrorCode.UNAUTHORIZED, message)));
 		}
 	}
 

@@ -34,10 +34,9 @@ import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeMetrics;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.RemoteSequencer;
-import io.globalval.core.RemoteSequencer.Kind;
-import io.globalval.core.RemoteSequencer.Outcome;
-import io.globalval.core.RemoteSequencer.Write;
 import io.globalval.core.ValueCodec;
+import io.globalval.protocol.WriteCommand.IncrementValue;
+import io.globalval.protocol.WriteOutcome;
 import io.globalval.testsupport.RedisServer;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -137,12 +136,13 @@ class RedisSequencerTests {
 		this.closeables.add(sequencer);
 		sequencer.start(NodeSettings.builder().name("once").build(), follower);
 		await().atMost(WAIT).until(() -> follower.ready);
-		Write write = increment(follower, 1, 5);
-		Outcome first = get(sequencer.submit(write));
-		Outcome again = get(sequencer.submit(write));
+		IncrementValue write = new IncrementValue(1, "n", 5, System.nanoTime());
+		WriteOutcome first = get(sequencer.submit(follower.nodeId, write, deadline()));
+		WriteOutcome again = get(sequencer.submit(follower.nodeId, write, deadline()));
 		assertThat(again).isEqualTo(first);
 		assertThat(first.number()).isEqualTo(5);
-		Outcome next = get(sequencer.submit(increment(follower, 2, 5)));
+		WriteOutcome next = get(
+				sequencer.submit(follower.nodeId, new IncrementValue(2, "n", 5, System.nanoTime()), deadline()));
 		assertThat(next.number()).isEqualTo(10);
 		assertThat(next.revision()).isEqualTo(first.revision() + 1);
 		assertThat(admin().hget("{globalval:once}:values", "n")).isEqualTo("10");
@@ -150,9 +150,8 @@ class RedisSequencerTests {
 		await().atMost(WAIT).untilAsserted(() -> assertThat(follower.changes).containsExactly("1 n 5", "2 n 10"));
 	}
 
-	private static Write increment(RecordingFollower follower, long seq, long delta) {
-		return new Write(Kind.INCREMENT, follower.nodeId, seq, "n", null, null, delta, System.nanoTime(),
-				System.nanoTime() + WAIT.toNanos());
+	private static long deadline() {
+		return System.nanoTime() + WAIT.toNanos();
 	}
 
 	@Test

@@ -43,6 +43,7 @@ import io.globalval.core.TransportType;
 import io.globalval.protocol.Frame;
 import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.Message;
+import io.globalval.protocol.WriteCommand;
 import io.globalval.testsupport.NodeProcess;
 import io.globalval.transport.channel.ChannelMasterServer;
 import io.globalval.transport.channel.PeerRefusedException;
@@ -214,7 +215,8 @@ class TcpTransportTests {
 		ByteArrayOutputStream frames = new ByteArrayOutputStream();
 		frames.write(hello(12345));
 		for (int i = 0; i < 10; i++) {
-			frames.write(FrameCodec.encode(new Message.Set(i + 1, "intruder", "1".getBytes(StandardCharsets.US_ASCII), 0)));
+			frames.write(FrameCodec
+				.encode(new WriteCommand.SetValue(i + 1, "intruder", "1".getBytes(StandardCharsets.US_ASCII), 0)));
 		}
 		// exactly as much as an answer to the challenge: the master reads it all before it
 		// refuses, so its close is a clean end of stream, not a reset

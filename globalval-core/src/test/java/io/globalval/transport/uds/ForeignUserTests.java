@@ -157,7 +157,7 @@ class ForeignUserTests {
 	void anotherUserIsRefusedByPeerCredentialsEvenWithOpenedPermissions() throws Exception {
 		openPermissions();
 		Message refusal = onlyFrame(runClient(true, 0));
-		assertThat(refusal).isEqualTo(new Message.Error(0, ErrorCode.UNAUTHORIZED,
+		assertThat(refusal).isEqualTo(new Message.Failure(0, ErrorCode.UNAUTHORIZED,
 				"Connection from user 'nobody' (group 'nogroup') refused: the master of 'private' runs as 'root' and "
 						+ "admits only that user; run every process of the application as the same user"));
 		assertThat(this.master.metrics().framesRejected()).isEqualTo(1);

@@ -38,6 +38,7 @@ import io.globalval.protocol.Frame;
 import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.FrameType;
 import io.globalval.protocol.Message;
+import io.globalval.protocol.WriteCommand;
 import io.globalval.testsupport.NodeProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -363,11 +364,11 @@ class LiveMasterFuzzTests {
 			long seq = 1 + this.random.nextInt(1_000_000);
 			String key = key();
 			return switch (this.random.nextInt(9)) {
-				case 0, 1, 2 -> new Message.Set(seq, key, value(), this.random.nextLong());
-				case 3 -> new Message.CompareAndSet(seq, key, this.random.nextBoolean() ? null : value(), value(),
+				case 0, 1, 2 -> new WriteCommand.SetValue(seq, key, value(), this.random.nextLong());
+				case 3 -> new WriteCommand.CompareAndSetValue(seq, key, this.random.nextBoolean() ? null : value(), value(),
 						this.random.nextLong());
-				case 4 -> new Message.Increment(seq, key, this.random.nextLong(), this.random.nextLong());
-				case 5 -> new Message.Delete(seq, key, this.random.nextLong());
+				case 4 -> new WriteCommand.IncrementValue(seq, key, this.random.nextLong(), this.random.nextLong());
+				case 5 -> new WriteCommand.DeleteKey(seq, key, this.random.nextLong());
 				case 6 -> new Message.Pong(this.random.nextLong(), this.random.nextLong() & Long.MAX_VALUE);
 				case 7 -> new Message.BroadcastAck(this.random.nextLong() & Long.MAX_VALUE);
 				default -> new Message.Resync(this.random.nextInt(1000));
