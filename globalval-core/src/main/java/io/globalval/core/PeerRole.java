@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -42,7 +41,7 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 
 	private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
 
-	private final ScheduledExecutorService timer;
+	private final EngineRuntime.Cancellable timer;
 
 	private volatile boolean closed;
 
@@ -118,7 +117,7 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 
 	@SuppressWarnings("unchecked")
 	private <T> CompletableFuture<T> submit(Kind kind, String key, byte[] value, byte[] expected, long delta) {
-		long now = System.nanoTime();
+		long now = this.state.runtime.nanoTime();
 		long seq = this.state.sequence.incrementAndGet();
 		Write write = new Write(kind, this.state.nodeId, seq, key, value, expected, delta, now,
 				now + this.state.settings.writeTimeout().toNanos());
@@ -172,7 +171,7 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 	}
 
 	private void expireWrites() {
-		long now = System.nanoTime();
+		long now = this.state.runtime.nanoTime();
 		Iterator<Pending> it = this.pending.values().iterator();
 		while (it.hasNext()) {
 			Pending entry = it.next();
@@ -263,7 +262,7 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 				logger.debug("Not every write was answered before closing", ex);
 			}
 		}
-		this.timer.shutdownNow();
+		this.timer.cancel();
 		GlobalValException closing = new GlobalValConnectionException("The globalval node of '"
 				+ this.state.settings.name() + "' was closed before " + this.sequencer.address() + " answered");
 		this.pending.values().forEach((entry) -> entry.future.completeExceptionally(closing));

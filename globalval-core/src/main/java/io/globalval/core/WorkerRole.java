@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -66,7 +65,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 
 	private final ArrayDeque<PendingWrite> unsent = new ArrayDeque<>();
 
-	private final ScheduledExecutorService timer;
+	private final EngineRuntime.Cancellable timer;
 
 	private Peer master;
 
@@ -123,21 +122,21 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 
 	@Override
 	public CompletableFuture<Long> set(String key, byte[] json) {
-		long now = System.nanoTime();
+		long now = this.state.runtime.nanoTime();
 		return submit(new PendingWrite(FrameType.SET, key, json,
 				new Message.Set(this.state.sequence.incrementAndGet(), key, json, now), now, deadline(now)));
 	}
 
 	@Override
 	public CompletableFuture<Boolean> delete(String key) {
-		long now = System.nanoTime();
+		long now = this.state.runtime.nanoTime();
 		return submit(new PendingWrite(FrameType.DELETE, key, null,
 				new Message.Delete(this.state.sequence.incrementAndGet(), key, now), now, deadline(now)));
 	}
 
 	@Override
 	public CompletableFuture<Boolean> compareAndSet(String key, byte[] expected, byte[] update) {
-		long now = System.nanoTime();
+		long now = this.state.runtime.nanoTime();
 		return submit(new PendingWrite(FrameType.COMPARE_AND_SET, key, update,
 				new Message.CompareAndSet(this.state.sequence.incrementAndGet(), key, expected, update, now), now,
 				deadline(now)));
@@ -145,14 +144,14 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 
 	@Override
 	public CompletableFuture<Long> increment(String key, long delta) {
-		long now = System.nanoTime();
+		long now = this.state.runtime.nanoTime();
 		return submit(new PendingWrite(FrameType.INCREMENT, key, null,
 				new Message.Increment(this.state.sequence.incrementAndGet(), key, delta, now), now, deadline(now)));
 	}
 
 	@Override
 	public CompletableFuture<Void> broadcast() {
-		long now = System.nanoTime();
+		long now = this.state.runtime.nanoTime();
 		return submit(new PendingWrite(FrameType.BROADCAST, null, null,
 				new Message.Broadcast(this.state.sequence.incrementAndGet()), now, deadline(now)));
 	}
@@ -193,7 +192,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 	}
 
 	private void expireWrites() {
-		long now = System.nanoTime();
+		long now = this.state.runtime.nanoTime();
 		PendingWrite write;
 		while ((write = this.byDeadline.peek()) != null) {
 			boolean current = this.pending.get(write.seq) == write;
@@ -236,7 +235,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 	public Message.Hello hello() {
 		return new Message.Hello(Frame.PROTOCOL_VERSION, this.state.settings.name(), this.state.replica.revision(),
 				this.state.replica.isReady() ? this.state.epoch : 0, this.state.nodeId, this.state.settings.nodeName(),
-				ProcessHandle.current().pid());
+				this.state.runtime.pid());
 	}
 
 	@Override
@@ -459,7 +458,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 	}
 
 	@Override
-	public boolean takeOver() {
+	public boolean masterUnreachable() {
 		return !this.closed && this.refusal == null && this.owner.tryTakeOver(this);
 	}
 
@@ -489,7 +488,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 			this.byDeadline.clear();
 		}
 		handed.sort(Comparator.comparingLong((PendingWrite write) -> write.seq));
-		this.timer.shutdownNow();
+		this.timer.cancel();
 		return handed;
 	}
 
@@ -536,7 +535,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		catch (Exception ex) {
 			logger.debug("Failed to close the transport", ex);
 		}
-		this.timer.shutdownNow();
+		this.timer.cancel();
 	}
 
 }
