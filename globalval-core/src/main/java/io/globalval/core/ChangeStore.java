@@ -1,12 +1,8 @@
 package io.globalval.core;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +28,8 @@ import io.globalval.protocol.ProtocolException;
  * load, truncated with a warning, and never stops startup. A snapshot is written to a
  * temporary file, forced, and renamed over the old one before the log is emptied, so a
  * crash at any point leaves a snapshot and a log that together hold every change.
- * Single-threaded: the sequencer writes, the node loads before it starts.
+ * Single-threaded: the sequencer writes, the node loads before it starts. The files are
+ * those of a {@link Disk}, so that a simulation can tear writes and fail forces.
  */
 final class ChangeStore implements AutoCloseable {
 
@@ -44,30 +41,24 @@ final class ChangeStore implements AutoCloseable {
 
 	private static final int RECORD_HEADER_BYTES = 8;
 
-	private final Path directory;
+	private final Disk disk;
 
 	private final Persistence settings;
 
 	private final int maxRecordBytes;
 
-	private FileChannel log;
+	private final DiskFile log;
 
 	private long logBytes;
 
 	private boolean dirty;
 
-	ChangeStore(Persistence settings, int maxRecordBytes) throws IOException {
+	ChangeStore(Disk disk, Persistence settings, int maxRecordBytes) throws IOException {
+		this.disk = disk;
 		this.settings = settings;
-		this.directory = settings.directory();
 		this.maxRecordBytes = maxRecordBytes;
-		MasterLock.createPrivateDirectory(this.directory);
-		this.log = openLog();
+		this.log = disk.open(LOG_FILE);
 		this.logBytes = this.log.size();
-	}
-
-	private FileChannel openLog() throws IOException {
-		return FileChannel.open(this.directory.resolve(LOG_FILE), StandardOpenOption.CREATE, StandardOpenOption.READ,
-				StandardOpenOption.WRITE);
 	}
 
 	/**
@@ -78,10 +69,9 @@ final class ChangeStore implements AutoCloseable {
 	Stored load() throws IOException {
 		ConcurrentHashMap<String, ReplicaEntry> entries = new ConcurrentHashMap<>();
 		long revision = 0;
-		Path snapshotFile = this.directory.resolve(SNAPSHOT_FILE);
-		if (Files.exists(snapshotFile)) {
-			try (FileChannel channel = FileChannel.open(snapshotFile, StandardOpenOption.READ)) {
-				for (byte[] frame : readRecords(channel, snapshotFile, false)) {
+		if (this.disk.exists(SNAPSHOT_FILE)) {
+			try (DiskFile snapshotFile = this.disk.open(SNAPSHOT_FILE)) {
+				for (byte[] frame : readRecords(snapshotFile, SNAPSHOT_FILE, false)) {
 					if (FrameCodec.decode(frame) instanceof Message.Snapshot chunk) {
 						revision = chunk.revision();
 						chunk.entries().forEach((e) -> entries.put(e.key(), Replica.newEntry(e.value(), e.revision())));
@@ -90,18 +80,17 @@ final class ChangeStore implements AutoCloseable {
 			}
 		}
 		List<Message.Applied> changes = new ArrayList<>();
-		for (byte[] frame : readRecords(this.log, this.directory.resolve(LOG_FILE), true)) {
+		for (byte[] frame : readRecords(this.log, LOG_FILE, true)) {
 			if (FrameCodec.decode(frame) instanceof Message.Applied applied && applied.revision() > revision) {
 				changes.add(applied);
 			}
 		}
 		this.logBytes = this.log.size();
-		this.log.position(this.logBytes);
 		return new Stored(entries, revision, changes);
 	}
 
 	/** Read every valid record; cut the file at the first invalid one when {@code truncate}. */
-	private List<byte[]> readRecords(FileChannel channel, Path file, boolean truncate) throws IOException {
+	private List<byte[]> readRecords(DiskFile channel, String file, boolean truncate) throws IOException {
 		List<byte[]> records = new ArrayList<>();
 		long size = channel.size();
 		long position = 0;
@@ -136,11 +125,10 @@ final class ChangeStore implements AutoCloseable {
 			position += RECORD_HEADER_BYTES + length;
 		}
 		if (problem != null) {
-			logger.warn("{} ends with {} at byte {} of {}; {} the {} bytes after it", file, problem, position, size,
-					truncate ? "truncating" : "ignoring", size - position);
+			logger.warn("{} in {} ends with {} at byte {} of {}; {} the {} bytes after it", file, this.disk.describe(),
+					problem, position, size, truncate ? "truncating" : "ignoring", size - position);
 			if (truncate) {
 				channel.truncate(position);
-				channel.force(true);
 			}
 		}
 		return records;
@@ -154,12 +142,10 @@ final class ChangeStore implements AutoCloseable {
 		ByteBuffer record = ByteBuffer.allocate(RECORD_HEADER_BYTES + frame.length);
 		record.putInt(frame.length).putInt(checksum(frame)).put(frame).flip();
 		try {
-			while (record.hasRemaining()) {
-				this.log.write(record);
-			}
+			this.log.append(record);
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("Cannot append to " + this.directory.resolve(LOG_FILE), ex);
+			throw new UncheckedIOException("Cannot append to " + LOG_FILE + " in " + this.disk.describe(), ex);
 		}
 		this.logBytes += record.limit();
 		this.dirty = true;
@@ -176,11 +162,11 @@ final class ChangeStore implements AutoCloseable {
 			return;
 		}
 		try {
-			this.log.force(false);
+			this.log.force();
 			this.dirty = false;
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("Cannot force " + this.directory.resolve(LOG_FILE) + " to disk", ex);
+			throw new UncheckedIOException("Cannot force " + LOG_FILE + " in " + this.disk.describe() + " to disk", ex);
 		}
 	}
 
@@ -194,31 +180,26 @@ final class ChangeStore implements AutoCloseable {
 	 * @param replica the master's replica, read on the sequencer thread
 	 */
 	void compact(Replica replica) {
-		Path target = this.directory.resolve(SNAPSHOT_FILE);
-		Path temporary = this.directory.resolve(SNAPSHOT_FILE + ".tmp");
+		String temporary = SNAPSHOT_FILE + ".tmp";
 		try {
-			try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-					StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+			try (DiskFile file = this.disk.open(temporary)) {
+				file.truncate(0);
 				for (byte[] frame : Snapshots.encode(replica, 0)) {
 					ByteBuffer record = ByteBuffer.allocate(RECORD_HEADER_BYTES + frame.length);
 					record.putInt(frame.length).putInt(checksum(frame)).put(frame).flip();
-					while (record.hasRemaining()) {
-						channel.write(record);
-					}
+					file.append(record);
 				}
-				channel.force(true);
+				file.force();
 			}
-			Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			this.disk.replace(temporary, SNAPSHOT_FILE);
 			this.log.truncate(0);
-			this.log.position(0);
-			this.log.force(true);
 			this.logBytes = 0;
 			this.dirty = false;
-			logger.info("Compacted the change log of '{}' into a snapshot of {} keys at revision {}",
-					this.directory, replica.size(), replica.revision());
+			logger.info("Compacted the change log in {} into a snapshot of {} keys at revision {}",
+					this.disk.describe(), replica.size(), replica.revision());
 		}
 		catch (IOException ex) {
-			logger.warn("Compacting the change log in {} failed; it keeps growing", this.directory, ex);
+			logger.warn("Compacting the change log in {} failed; it keeps growing", this.disk.describe(), ex);
 		}
 	}
 
@@ -230,8 +211,12 @@ final class ChangeStore implements AutoCloseable {
 
 	@Override
 	public void close() throws IOException {
-		this.log.force(true);
-		this.log.close();
+		try {
+			this.log.force();
+		}
+		finally {
+			this.log.close();
+		}
 	}
 
 	/**

@@ -35,8 +35,8 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 	private boolean closed;
 
 	private DefaultGlobalValNode(NodeSettings settings, ValueCodec codec, Transport transport,
-			RemoteSequencer sequencer) {
-		this.state = new NodeState(settings, codec);
+			RemoteSequencer sequencer, EngineRuntime runtime) {
+		this.state = new NodeState(settings, codec, runtime);
 		this.transport = transport;
 		this.sequencer = sequencer;
 	}
@@ -54,14 +54,32 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 	 */
 	public static DefaultGlobalValNode start(NodeSettings settings, ValueCodec codec, Transport transport,
 			ChangeListener listener) {
-		DefaultGlobalValNode node = new DefaultGlobalValNode(settings, codec, transport, null);
+		return start(settings, codec, transport, listener, EngineRuntime.system());
+	}
+
+	/**
+	 * Start a node on a runtime of its own: take the lock and serve as master, or connect
+	 * as worker. A simulation passes a runtime that drives the node in its own steps.
+	 * @param settings the settings
+	 * @param codec the value codec
+	 * @param transport the transport
+	 * @param listener a listener to add before the role is decided and the transport
+	 * starts, or {@code null}
+	 * @param runtime time, timers, runners, the lock and the disk
+	 * @return the started node (a worker may not be ready yet)
+	 * @throws GlobalValException if role {@code master} is required but another master holds the lock
+	 * @throws UncheckedIOException if the directory, lock or transport cannot be set up
+	 */
+	public static DefaultGlobalValNode start(NodeSettings settings, ValueCodec codec, Transport transport,
+			ChangeListener listener, EngineRuntime runtime) {
+		DefaultGlobalValNode node = new DefaultGlobalValNode(settings, codec, transport, null, runtime);
 		if (listener != null) {
 			node.addListener(listener);
 		}
 		try {
-			MasterLock lock = null;
+			GroupLock lock = null;
 			if (settings.role() != RolePreference.WORKER) {
-				lock = MasterLock.tryAcquire(settings);
+				lock = runtime.tryLock(settings);
 				if (lock == null && settings.role() == RolePreference.MASTER) {
 					throw new GlobalValException(("globalval.role=master, but another process holds %s, so a master of "
 							+ "'%s' is already running; use role auto or worker for this process")
@@ -69,7 +87,7 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 				}
 			}
 			else {
-				MasterLock.createPrivateDirectory(settings.directory());
+				runtime.prepareDirectory(settings.directory());
 			}
 			synchronized (node) {
 				if (lock != null) {
@@ -114,7 +132,8 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 	 */
 	public static DefaultGlobalValNode start(NodeSettings settings, ValueCodec codec, RemoteSequencer sequencer,
 			ChangeListener listener) {
-		DefaultGlobalValNode node = new DefaultGlobalValNode(settings, codec, null, sequencer);
+		DefaultGlobalValNode node = new DefaultGlobalValNode(settings, codec, null, sequencer,
+				EngineRuntime.system());
 		if (listener != null) {
 			node.addListener(listener);
 		}
@@ -145,7 +164,7 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 				this.state.nodeId, this.transport.address(this.state.settings));
 	}
 
-	private MasterRole becomeMaster(MasterLock lock, boolean takeOver) throws IOException {
+	private MasterRole becomeMaster(GroupLock lock, boolean takeOver) throws IOException {
 		MasterRole master;
 		long epoch;
 		try {
@@ -154,7 +173,7 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 			master = new MasterRole(this.state, lock, epoch, takeOver);
 		}
 		catch (IOException | RuntimeException ex) {
-			lock.close();
+			closeQuietly(lock);
 			throw ex;
 		}
 		try {
@@ -184,7 +203,7 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 			return false;
 		}
 		try {
-			MasterLock lock = MasterLock.tryAcquire(this.state.settings);
+			GroupLock lock = this.state.runtime.tryLock(this.state.settings);
 			if (lock == null) {
 				return false;
 			}
@@ -210,6 +229,15 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 		}
 		else {
 			write.future.completeExceptionally(new GlobalValException("No master to take " + write.describe()));
+		}
+	}
+
+	private static void closeQuietly(GroupLock lock) {
+		try {
+			lock.close();
+		}
+		catch (IOException ex) {
+			logger.debug("Releasing the master lock failed", ex);
 		}
 	}
 

@@ -2,33 +2,29 @@ package io.globalval.core;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls {@link ChangeListener}s on one dedicated thread, in the order events were
- * submitted (revision order, since only the applying thread submits). Nothing is queued
- * while there are no listeners.
+ * Calls {@link ChangeListener}s in the order events were submitted (revision order, since
+ * only the applying thread submits), on a runner of the node's runtime: a dedicated
+ * thread in production, never the replication thread. Nothing is queued while there are
+ * no listeners.
  */
-final class EventDispatcher implements AutoCloseable {
+final class EventDispatcher implements AutoCloseable, CommandHandler<Consumer<ChangeListener>> {
 
 	private static final Logger logger = LoggerFactory.getLogger(EventDispatcher.class);
 
 	private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
-	private final LinkedBlockingQueue<Consumer<ChangeListener>> queue = new LinkedBlockingQueue<>();
-
-	private final Thread thread;
+	private final CommandRunner<Consumer<ChangeListener>> runner;
 
 	private volatile boolean closed;
 
-	EventDispatcher(String name) {
-		this.thread = new Thread(this::run, "globalval-events-" + name);
-		this.thread.setDaemon(true);
-		this.thread.start();
+	EventDispatcher(EngineRuntime runtime, String name) {
+		this.runner = runtime.runner("events-" + name, this);
 	}
 
 	void addListener(ChangeListener listener) {
@@ -45,26 +41,19 @@ final class EventDispatcher implements AutoCloseable {
 
 	void dispatch(Consumer<ChangeListener> call) {
 		if (!this.listeners.isEmpty() && !this.closed) {
-			this.queue.add(call);
+			this.runner.submit(call);
 		}
 	}
 
-	private void run() {
-		try {
-			while (!this.closed || !this.queue.isEmpty()) {
-				Consumer<ChangeListener> call = this.queue.take();
-				for (ChangeListener listener : this.listeners) {
-					try {
-						call.accept(listener);
-					}
-					catch (RuntimeException ex) {
-						logger.warn("Listener {} failed; skipped it for this event", listener, ex);
-					}
-				}
+	@Override
+	public void process(Consumer<ChangeListener> call) {
+		for (ChangeListener listener : this.listeners) {
+			try {
+				call.accept(listener);
 			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+			catch (RuntimeException ex) {
+				logger.warn("Listener {} failed; skipped it for this event", listener, ex);
+			}
 		}
 	}
 
@@ -74,15 +63,7 @@ final class EventDispatcher implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
-		this.queue.add((listener) -> {
-		});
-		try {
-			this.thread.join(2000);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		this.thread.interrupt();
+		this.runner.close();
 	}
 
 }

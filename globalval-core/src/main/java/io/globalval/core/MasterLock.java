@@ -19,7 +19,7 @@ import java.util.Set;
  * releases it when the holder dies, even on SIGKILL, so a stale lock never blocks a new
  * master.
  */
-public final class MasterLock implements AutoCloseable {
+public final class MasterLock implements GroupLock {
 
 	private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
 
@@ -101,6 +101,7 @@ public final class MasterLock implements AutoCloseable {
 	 * @return the epoch, 0 if none was written
 	 * @throws IOException if the file cannot be read
 	 */
+	@Override
 	public long readEpoch() throws IOException {
 		ByteBuffer buffer = ByteBuffer.allocate(64);
 		this.channel.read(buffer, 0);
@@ -118,6 +119,7 @@ public final class MasterLock implements AutoCloseable {
 	 * @param epoch the epoch
 	 * @throws IOException if the file cannot be written
 	 */
+	@Override
 	public void writeEpoch(long epoch) throws IOException {
 		this.channel.truncate(0);
 		this.channel.write(ByteBuffer.wrap((epoch + "\n").getBytes(StandardCharsets.US_ASCII)), 0);

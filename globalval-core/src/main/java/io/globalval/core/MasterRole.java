@@ -1,13 +1,12 @@
 package io.globalval.core;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,13 +34,15 @@ final class MasterRole implements RoleEngine, MasterHandler {
 
 	private final NodeState state;
 
-	private final Sequencer sequencer;
+	private final CommandRunner<Sequencer.Command> sequencer;
+
+	private final long epoch;
 
 	private final Map<Peer, WorkerLink> links = new ConcurrentHashMap<>();
 
-	private final ScheduledExecutorService scheduler;
+	private final List<EngineRuntime.Cancellable> timers = new ArrayList<>();
 
-	private final MasterLock lock;
+	private final GroupLock lock;
 
 	private final RequestLimits limits;
 
@@ -59,25 +60,32 @@ final class MasterRole implements RoleEngine, MasterHandler {
 	 * @param takeOver whether it replaces a master that died (then writes wait for the
 	 * failover grace period while it adopts what workers are ahead with)
 	 */
-	MasterRole(NodeState state, MasterLock lock, long epoch, boolean takeOver) throws IOException {
+	MasterRole(NodeState state, GroupLock lock, long epoch, boolean takeOver) throws IOException {
 		this.state = state;
 		this.lock = lock;
+		this.epoch = epoch;
 		this.limits = new RequestLimits(state.settings, state.codec);
-		this.store = state.settings.persistence().enabled()
-				? new ChangeStore(state.settings.persistence(), state.settings.maxFrameSize()) : null;
+		Persistence persistence = state.settings.persistence();
+		this.store = persistence.enabled() ? new ChangeStore(state.runtime.disk(persistence.directory()), persistence,
+				state.settings.maxFrameSize()) : null;
 		if (this.store != null) {
 			restore(this.store);
 		}
 		state.epoch = epoch;
 		state.replica.markReady();
-		this.sequencer = new Sequencer(state, epoch, takeOver, this.store);
-		this.scheduler = state.every("master-timer", this::ping, state.settings.pingInterval());
-		if (this.store != null && state.settings.persistence().fsync() == Persistence.Fsync.EVERY_SECOND) {
-			this.scheduler.scheduleAtFixedRate(this.sequencer::sync, 1, 1, TimeUnit.SECONDS);
+		String name = state.settings.name();
+		this.sequencer = state.runtime.runner("sequencer-" + name,
+				new Sequencer(state, epoch, takeOver, this.store));
+		EngineRuntime runtime = state.runtime;
+		this.timers.add(runtime.schedule("master-timer-" + name, state.settings.pingInterval(),
+				state.settings.pingInterval(), this::ping));
+		if (this.store != null && persistence.fsync() == Persistence.Fsync.EVERY_SECOND) {
+			this.timers.add(runtime.schedule("fsync-" + name, Duration.ofSeconds(1), Duration.ofSeconds(1),
+					() -> this.sequencer.submit(new Sequencer.Sync())));
 		}
 		if (takeOver) {
-			this.scheduler.schedule(this.sequencer::endHolding, state.settings.failoverGrace().toMillis(),
-					TimeUnit.MILLISECONDS);
+			this.timers.add(runtime.schedule("failover-grace-" + name, state.settings.failoverGrace(), null,
+					() -> this.sequencer.submit(new Sequencer.EndHolding())));
 		}
 	}
 
@@ -110,7 +118,7 @@ final class MasterRole implements RoleEngine, MasterHandler {
 	}
 
 	long epoch() {
-		return this.sequencer.epoch();
+		return this.epoch;
 	}
 
 	@Override
@@ -130,29 +138,29 @@ final class MasterRole implements RoleEngine, MasterHandler {
 
 	@Override
 	public CompletableFuture<Long> set(String key, byte[] json) {
-		return local(new SetValue(this.state.sequence.incrementAndGet(), key, json, System.nanoTime()));
+		return local(new SetValue(this.state.sequence.incrementAndGet(), key, json, this.state.runtime.nanoTime()));
 	}
 
 	@Override
 	public CompletableFuture<Boolean> delete(String key) {
-		return local(new DeleteKey(this.state.sequence.incrementAndGet(), key, System.nanoTime()));
+		return local(new DeleteKey(this.state.sequence.incrementAndGet(), key, this.state.runtime.nanoTime()));
 	}
 
 	@Override
 	public CompletableFuture<Boolean> compareAndSet(String key, byte[] expected, byte[] update) {
 		return local(new CompareAndSetValue(this.state.sequence.incrementAndGet(), key, expected, update,
-				System.nanoTime()));
+				this.state.runtime.nanoTime()));
 	}
 
 	@Override
 	public CompletableFuture<Long> increment(String key, long delta) {
-		return local(new IncrementValue(this.state.sequence.incrementAndGet(), key, delta, System.nanoTime()));
+		return local(new IncrementValue(this.state.sequence.incrementAndGet(), key, delta, this.state.runtime.nanoTime()));
 	}
 
 	@Override
 	public CompletableFuture<Void> broadcast() {
 		CompletableFuture<Object> future = new CompletableFuture<>();
-		this.sequencer.broadcast(null, 0, future);
+		this.sequencer.submit(new Sequencer.Broadcast(null, 0, future));
 		return future.thenApply((ignored) -> null);
 	}
 
@@ -160,7 +168,7 @@ final class MasterRole implements RoleEngine, MasterHandler {
 	private <T> CompletableFuture<T> local(WriteCommand request) {
 		CompletableFuture<Object> future = new CompletableFuture<>();
 		this.state.metrics.writesSent.increment();
-		this.sequencer.write(null, request, future);
+		this.sequencer.submit(new Sequencer.Write(null, request, future));
 		return (CompletableFuture<T>) (CompletableFuture<?>) future;
 	}
 
@@ -169,7 +177,7 @@ final class MasterRole implements RoleEngine, MasterHandler {
 	 * @param write the write
 	 */
 	void resubmit(PendingWrite write) {
-		this.sequencer.write(null, write.command, write.future);
+		this.sequencer.submit(new Sequencer.Write(null, write.command, write.future));
 	}
 
 	@Override
@@ -199,16 +207,16 @@ final class MasterRole implements RoleEngine, MasterHandler {
 		else if (message instanceof Message.Pong pong) {
 			link.reportedRevision = pong.revision();
 			link.revisionsBehind = Math.max(0, this.state.replica.revision() - pong.revision());
-			link.lagNanos = System.nanoTime() - pong.nanos();
+			link.lagNanos = this.state.runtime.nanoTime() - pong.nanos();
 		}
 		else if (message instanceof Message.BroadcastAck ack) {
-			this.sequencer.broadcastAcked(link, ack.broadcastId());
+			this.sequencer.submit(new Sequencer.BroadcastAcked(link, ack.broadcastId()));
 		}
 		else if (message instanceof Message.Resync resync) {
-			this.sequencer.resync(link, resync.lastRevision());
+			this.sequencer.submit(new Sequencer.Resync(link, resync.lastRevision()));
 		}
 		else if (link.adopting && (message instanceof Message.Applied || message instanceof Message.Snapshot)) {
-			this.sequencer.adopt(link, message);
+			this.sequencer.submit(new Sequencer.Adopt(link, message));
 		}
 		else {
 			reject(peer, "sent " + message.type() + ", which only a master sends");
@@ -220,7 +228,7 @@ final class MasterRole implements RoleEngine, MasterHandler {
 			link.send(FrameCodec.encode(new Message.Failure(request.seq(), ErrorCode.BAD_REQUEST, problem)));
 			return;
 		}
-		this.sequencer.write(link, request, null);
+		this.sequencer.submit(new Sequencer.Write(link, request, null));
 	}
 
 	private void accept(Peer peer, Message.Hello hello) {
@@ -255,7 +263,7 @@ final class MasterRole implements RoleEngine, MasterHandler {
 		WorkerLink link = new WorkerLink(peer, hello.nodeId(), hello.nodeName(), hello.pid());
 		this.links.put(peer, link);
 		logger.info("Worker {} joined '{}' (last revision {})", link, name, hello.lastRevision());
-		this.sequencer.join(link, hello);
+		this.sequencer.submit(new Sequencer.Join(link, hello));
 	}
 
 	private void refuse(Peer peer, ErrorCode code, String message) {
@@ -278,12 +286,12 @@ final class MasterRole implements RoleEngine, MasterHandler {
 			if (!this.closed) {
 				logger.info("Worker {} left '{}': {}", link, this.state.settings.name(), reason);
 			}
-			this.sequencer.leave(link);
+			this.sequencer.submit(new Sequencer.Leave(link));
 		}
 	}
 
 	private void ping() {
-		byte[] frame = FrameCodec.encode(new Message.Ping(System.nanoTime(), this.state.replica.revision()));
+		byte[] frame = FrameCodec.encode(new Message.Ping(this.state.runtime.nanoTime(), this.state.replica.revision()));
 		this.links.values().forEach((link) -> link.send(frame));
 	}
 
@@ -297,7 +305,9 @@ final class MasterRole implements RoleEngine, MasterHandler {
 			return;
 		}
 		this.closed = true;
-		this.scheduler.shutdownNow();
+		this.timers.forEach(EngineRuntime.Cancellable::cancel);
+		// writes held for a takeover are sequenced rather than failed
+		this.sequencer.submit(new Sequencer.EndHolding());
 		this.sequencer.close();
 		closeQuietly(this.transport);
 		closeQuietly(this.store);

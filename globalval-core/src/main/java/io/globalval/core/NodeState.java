@@ -4,10 +4,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.globalval.Role;
@@ -26,6 +22,9 @@ final class NodeState {
 	final NodeSettings settings;
 
 	final ValueCodec codec;
+
+	/** Time, timers, runners, the lock and the disk: everything the engine takes from outside. */
+	final EngineRuntime runtime;
 
 	final Replica replica;
 
@@ -50,31 +49,25 @@ final class NodeState {
 	/** The epoch of the master whose changes this node last applied. Applying thread only. */
 	volatile long epoch;
 
-	NodeState(NodeSettings settings, ValueCodec codec) {
+	NodeState(NodeSettings settings, ValueCodec codec, EngineRuntime runtime) {
 		this.settings = settings;
 		this.codec = codec;
+		this.runtime = runtime;
 		this.replica = new Replica(codec, settings.name());
-		this.nodeId = 1 + ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE - 1);
+		this.nodeId = runtime.newNodeId();
 		this.log = new ChangeLog(settings.changeLogCapacity(), settings.changeLogMaxBytes());
-		this.events = new EventDispatcher(settings.name());
+		this.events = new EventDispatcher(runtime, settings.name());
 	}
 
 	/**
-	 * Start a daemon thread that runs a task now and then, named after this node.
-	 * @param purpose what the thread is for, in its name
+	 * Run a task now and then on the runtime's timer, named after this node.
+	 * @param purpose what the timer is for, in its name
 	 * @param task the task
 	 * @param period how often it runs
-	 * @return the scheduler, to shut down with the role that uses it
+	 * @return the timer, to cancel with the role that uses it
 	 */
-	ScheduledExecutorService every(String purpose, Runnable task, Duration period) {
-		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "globalval-" + purpose + "-" + this.settings.name());
-			thread.setDaemon(true);
-			return thread;
-		});
-		long millis = Math.max(1, period.toMillis());
-		scheduler.scheduleAtFixedRate(task, millis, millis, TimeUnit.MILLISECONDS);
-		return scheduler;
+	EngineRuntime.Cancellable every(String purpose, Runnable task, Duration period) {
+		return this.runtime.schedule(purpose + "-" + this.settings.name(), period, period, task);
 	}
 
 	/**
@@ -108,7 +101,7 @@ final class NodeState {
 				(frame != null) ? frame : FrameCodec.encode(new Message.Applied(revision, key, json, origin, seq, originNanos)));
 		this.metrics.changesApplied.increment();
 		if (originNanos != 0) {
-			this.metrics.propagated(System.nanoTime() - originNanos);
+			this.metrics.propagated(this.runtime.nanoTime() - originNanos);
 		}
 		if (this.events.hasListeners()) {
 			ChangeEvent event = new ChangeEvent(key, this.replica.entry(key), previous, revision, origin, originNanos,

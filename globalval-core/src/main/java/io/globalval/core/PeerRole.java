@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +42,7 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 
 	private final PendingWrites pending = new PendingWrites();
 
-	private final ScheduledExecutorService timer;
+	private final EngineRuntime.Cancellable timer;
 
 	private volatile boolean closed;
 
@@ -77,32 +76,32 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 
 	@Override
 	public CompletableFuture<Long> set(String key, byte[] json) {
-		long now = System.nanoTime();
+		long now = this.state.runtime.nanoTime();
 		return submit(new SetValue(this.state.sequence.incrementAndGet(), key, json, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Boolean> delete(String key) {
-		long now = System.nanoTime();
+		long now = this.state.runtime.nanoTime();
 		return submit(new DeleteKey(this.state.sequence.incrementAndGet(), key, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Boolean> compareAndSet(String key, byte[] expected, byte[] update) {
-		long now = System.nanoTime();
+		long now = this.state.runtime.nanoTime();
 		return submit(new CompareAndSetValue(this.state.sequence.incrementAndGet(), key, asStored(key, expected),
 				update, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Long> increment(String key, long delta) {
-		long now = System.nanoTime();
+		long now = this.state.runtime.nanoTime();
 		return submit(new IncrementValue(this.state.sequence.incrementAndGet(), key, delta, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Void> broadcast() {
-		return submit(new BroadcastAll(this.state.sequence.incrementAndGet()), System.nanoTime());
+		return submit(new BroadcastAll(this.state.sequence.incrementAndGet()), this.state.runtime.nanoTime());
 	}
 
 	/**
@@ -165,7 +164,7 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 	}
 
 	private void expireWrites() {
-		for (PendingWrite entry : this.pending.expire(System.nanoTime())) {
+		for (PendingWrite entry : this.pending.expire(this.state.runtime.nanoTime())) {
 			this.pending.remove(entry);
 			String name = this.state.settings.name();
 			Object timeout = this.state.settings.writeTimeout();
@@ -243,7 +242,7 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 		if (!this.pending.awaitAll(Duration.ofMillis(waitMillis))) {
 			logger.debug("Not every write was answered within {} ms before closing", waitMillis);
 		}
-		this.timer.shutdownNow();
+		this.timer.cancel();
 		this.pending.failAll(new GlobalValConnectionException("The globalval node of '" + this.state.settings.name()
 				+ "' was closed before " + this.sequencer.address() + " answered"));
 		try {

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,15 +27,21 @@ import io.globalval.protocol.WriteCommand.SetValue;
 import io.globalval.protocol.WriteOutcome;
 
 /**
- * The only place revisions are made. One thread takes commands from a queue and, for
- * each write, checks it against the master's replica, gives it the next revision,
- * applies it, logs it, and queues one encoded frame to every subscribed worker. The
- * frames of one batch of commands are corked: each link gets them in one write at the end
- * of the batch (one system call per link, one wake-up per receiver), written on this
- * thread when the link is idle. Being
- * single-threaded, compare-and-set and increment are atomic without locks, and a joining
- * worker's snapshot and its subscription happen at one point between two revisions, so
- * no change can fall between them.
+ * The only place revisions are made: a single-threaded state machine, driven by a
+ * {@link CommandRunner} (a thread of its own in production, the simulator's steps in
+ * tests). For each write command it checks the write against the master's replica,
+ * gives it the next revision, applies it, logs it, and queues one encoded frame to every
+ * subscribed worker. The frames of one batch of commands are corked: each link gets them
+ * in one write at the end of the batch (one system call per link, one wake-up per
+ * receiver). Being single-threaded, compare-and-set and increment are atomic without
+ * locks, and a joining worker's snapshot and its subscription happen at one point
+ * between two revisions, so no change can fall between them. It owns no thread, clock or
+ * file: its outputs go to the links, the {@link ChangeStore} (on the runtime's
+ * {@link Disk}), the callers' futures and the node's events.
+ * <p>
+ * Over 350 lines because the write path, joins, catch-up, adoption after a failover and
+ * broadcasts all read and change the same replica, subscriber list and exactly-once
+ * record, one command at a time; splitting them would spread that state.
  * <p>
  * Every write is identified by its origin's node id and sequence number; a write seen
  * before (sent again after a reconnect or a failover) is answered with its first outcome
@@ -48,7 +53,7 @@ import io.globalval.protocol.WriteOutcome;
  * original revisions. Only then does it sequence new writes, so no change that any
  * process had applied is lost.
  */
-final class Sequencer implements AutoCloseable {
+final class Sequencer implements CommandHandler<Sequencer.Command> {
 
 	private static final Logger logger = LoggerFactory.getLogger(Sequencer.class);
 
@@ -60,11 +65,7 @@ final class Sequencer implements AutoCloseable {
 
 	private final long epoch;
 
-	private final LinkedBlockingQueue<Command> commands = new LinkedBlockingQueue<>();
-
-	private final Thread thread;
-
-	// state below is touched by the sequencer thread only
+	// state below is touched by the runner's thread only
 
 	private final List<WorkerLink> subscribers = new ArrayList<>();
 
@@ -84,8 +85,6 @@ final class Sequencer implements AutoCloseable {
 
 	private ConcurrentHashMap<String, ReplicaEntry> adoptedSnapshot;
 
-	private volatile boolean closed;
-
 	private final ChangeStore store;
 
 	/** Whether frames and answers wait for the batch's fsync (persistence with fsync always). */
@@ -101,7 +100,7 @@ final class Sequencer implements AutoCloseable {
 	private final List<WorkerLink> corked = new ArrayList<>();
 
 	/**
-	 * Create and start a sequencer.
+	 * Create a sequencer; a runner drives it.
 	 * @param state the node's state; its replica becomes the master's
 	 * @param epoch the master's epoch
 	 * @param takeOver whether this master replaces one that died: hold writes and adopt
@@ -120,9 +119,6 @@ final class Sequencer implements AutoCloseable {
 		if (takeOver) {
 			rememberLoggedWrites();
 		}
-		this.thread = new Thread(this::run, "globalval-sequencer-" + state.settings.name());
-		this.thread.setDaemon(true);
-		this.thread.start();
 	}
 
 	long epoch() {
@@ -146,89 +142,25 @@ final class Sequencer implements AutoCloseable {
 		this.recent.record(applied.origin(), applied.seq(), new WriteOutcome(applied.revision(), true, number));
 	}
 
-	/** A write from a worker ({@code origin} set) or from this node ({@code local} set). */
-	void write(WorkerLink origin, WriteCommand request, CompletableFuture<Object> local) {
-		if (request instanceof BroadcastAll broadcast) {
-			broadcast(origin, broadcast.seq(), local);
-		}
-		else {
-			submit(new Write(origin, request, local));
-		}
+	@Override
+	public void rejected(Command command, String reason) {
+		command.reject("The master of '" + this.state.settings.name() + "' is not taking writes: " + reason);
 	}
 
-	void join(WorkerLink link, Message.Hello hello) {
-		submit(new Join(link, hello));
-	}
-
-	void resync(WorkerLink link, long lastRevision) {
-		submit(new Resync(link, lastRevision));
-	}
-
-	void leave(WorkerLink link) {
-		submit(new Leave(link));
-	}
-
-	void broadcast(WorkerLink origin, long seq, CompletableFuture<Object> local) {
-		submit(new Broadcast(origin, seq, local));
-	}
-
-	void broadcastAcked(WorkerLink link, long broadcastId) {
-		submit(new BroadcastAcked(link, broadcastId));
-	}
-
-	void adopt(WorkerLink link, Message changes) {
-		submit(new Adopt(link, changes));
-	}
-
-	void endHolding() {
-		submit(new EndHolding());
-	}
-
-	/** Force the persisted changes to disk (the once-a-second policy). */
-	void sync() {
-		submit(new Sync());
-	}
-
-	private void submit(Command command) {
-		if (this.closed) {
-			command.reject("The master of '" + this.state.settings.name() + "' is shutting down");
-			return;
-		}
-		this.commands.add(command);
-	}
-
-	private void run() {
-		List<Command> batch = new ArrayList<>(256);
-		try {
-			while (!this.closed || !this.commands.isEmpty()) {
-				batch.add(this.commands.take());
-				this.commands.drainTo(batch, 255);
-				for (Command command : batch) {
-					try {
-						process(command);
-					}
-					catch (RuntimeException ex) {
-						logger.error("Sequencer failed on {}; it goes on with the next command", command, ex);
-						command.reject("Internal error at the master: " + ex);
-					}
-				}
-				batch.clear();
-				afterBatch();
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+	@Override
+	public void stopped() {
 		for (Write write : this.held) {
 			write.reject("The master of '" + this.state.settings.name() + "' stopped before it took writes");
 		}
+		this.held.clear();
 	}
 
 	/**
 	 * Force the batch's changes to disk if the policy says so, then let its frames (one
 	 * write per link) and answers go.
 	 */
-	private void afterBatch() {
+	@Override
+	public void endBatch() {
 		if (this.deferring) {
 			this.store.sync();
 			for (int i = 0; i < this.deferredLinks.size(); i++) {
@@ -285,7 +217,8 @@ final class Sequencer implements AutoCloseable {
 		}
 	}
 
-	private void process(Command command) {
+	@Override
+	public void process(Command command) {
 		if (command instanceof Write write) {
 			processWrite(write);
 		}
@@ -316,6 +249,11 @@ final class Sequencer implements AutoCloseable {
 	}
 
 	private void processWrite(Write write) {
+		if (write.request() instanceof BroadcastAll broadcast) {
+			// not held while taking over, as before: a broadcast changes nothing
+			processBroadcast(new Broadcast(write.origin(), broadcast.seq(), write.local()));
+			return;
+		}
 		if (this.holding) {
 			this.held.add(write);
 			return;
@@ -361,7 +299,7 @@ final class Sequencer implements AutoCloseable {
 			processIncrement(write, increment, origin);
 		}
 		else {
-			// a broadcast never gets here: write() hands it to processBroadcast
+			// a broadcast never gets here: it is handled above
 			throw new IllegalArgumentException("Not a write the sequencer applies: " + request);
 		}
 	}
@@ -576,30 +514,16 @@ final class Sequencer implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Process what is queued, then stop. Commands submitted afterwards are refused.
-	 */
-	@Override
-	public void close() {
-		this.closed = true;
-		this.commands.add(new EndHolding());
-		try {
-			this.thread.join(5000);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		this.thread.interrupt();
-	}
-
-	private interface Command {
+	/** An input of the sequencer. */
+	interface Command {
 
 		default void reject(String message) {
 		}
 
 	}
 
-	private record Write(WorkerLink origin, WriteCommand request, CompletableFuture<Object> local) implements Command {
+	/** A write from a worker ({@code origin} set) or from this node ({@code local} set). */
+	record Write(WorkerLink origin, WriteCommand request, CompletableFuture<Object> local) implements Command {
 
 		void fail(long seq, ErrorCode code, String message) {
 			if (this.origin != null) {
@@ -617,25 +541,25 @@ final class Sequencer implements AutoCloseable {
 
 	}
 
-	private record Join(WorkerLink link, Message.Hello hello) implements Command {
+	record Join(WorkerLink link, Message.Hello hello) implements Command {
 	}
 
-	private record Resync(WorkerLink link, long lastRevision) implements Command {
+	record Resync(WorkerLink link, long lastRevision) implements Command {
 	}
 
-	private record Leave(WorkerLink link) implements Command {
+	record Leave(WorkerLink link) implements Command {
 	}
 
-	private record Adopt(WorkerLink link, Message changes) implements Command {
+	record Adopt(WorkerLink link, Message changes) implements Command {
 	}
 
-	private record EndHolding() implements Command {
+	record EndHolding() implements Command {
 	}
 
-	private record Sync() implements Command {
+	record Sync() implements Command {
 	}
 
-	private record Broadcast(WorkerLink origin, long seq, CompletableFuture<Object> local) implements Command {
+	record Broadcast(WorkerLink origin, long seq, CompletableFuture<Object> local) implements Command {
 
 		@Override
 		public void reject(String message) {
@@ -649,7 +573,7 @@ final class Sequencer implements AutoCloseable {
 
 	}
 
-	private record BroadcastAcked(WorkerLink link, long broadcastId) implements Command {
+	record BroadcastAcked(WorkerLink link, long broadcastId) implements Command {
 	}
 
 	private static final class PendingBroadcast {

@@ -39,11 +39,12 @@ public interface WorkerHandler {
 	boolean keepConnecting();
 
 	/**
-	 * The master is gone: try to become master in its place (role {@code auto} only).
-	 * Called by the transport before it tries to connect again.
-	 * @return whether this node is now master, and the transport should stop
+	 * Report that there is no connection to the master, before the transport tries to
+	 * connect (again). The node, not the transport, decides what follows: with role
+	 * {@code auto} it may take the lock and become master in its place.
+	 * @return whether the node changed its role, and the transport should stop
 	 */
-	boolean takeOver();
+	boolean masterUnreachable();
 
 	/**
 	 * Return the counters the transport adds to.

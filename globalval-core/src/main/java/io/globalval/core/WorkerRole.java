@@ -7,7 +7,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +58,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 
 	private final ArrayDeque<PendingWrite> unsent = new ArrayDeque<>();
 
-	private final ScheduledExecutorService timer;
+	private final EngineRuntime.Cancellable timer;
 
 	private Peer master;
 
@@ -116,31 +115,31 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 
 	@Override
 	public CompletableFuture<Long> set(String key, byte[] json) {
-		long now = System.nanoTime();
+		long now = this.state.runtime.nanoTime();
 		return submit(new SetValue(this.state.sequence.incrementAndGet(), key, json, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Boolean> delete(String key) {
-		long now = System.nanoTime();
+		long now = this.state.runtime.nanoTime();
 		return submit(new DeleteKey(this.state.sequence.incrementAndGet(), key, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Boolean> compareAndSet(String key, byte[] expected, byte[] update) {
-		long now = System.nanoTime();
+		long now = this.state.runtime.nanoTime();
 		return submit(new CompareAndSetValue(this.state.sequence.incrementAndGet(), key, expected, update, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Long> increment(String key, long delta) {
-		long now = System.nanoTime();
+		long now = this.state.runtime.nanoTime();
 		return submit(new IncrementValue(this.state.sequence.incrementAndGet(), key, delta, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Void> broadcast() {
-		return submit(new BroadcastAll(this.state.sequence.incrementAndGet()), System.nanoTime());
+		return submit(new BroadcastAll(this.state.sequence.incrementAndGet()), this.state.runtime.nanoTime());
 	}
 
 	private <T> CompletableFuture<T> submit(WriteCommand command, long now) {
@@ -179,7 +178,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 	}
 
 	private void expireWrites() {
-		for (PendingWrite write : this.pending.expire(System.nanoTime())) {
+		for (PendingWrite write : this.pending.expire(this.state.runtime.nanoTime())) {
 			boolean sent;
 			synchronized (this.sendLock) {
 				sent = write.sent;
@@ -210,7 +209,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 	public Message.Hello hello() {
 		return new Message.Hello(Frame.PROTOCOL_VERSION, this.state.settings.name(), this.state.replica.revision(),
 				this.state.replica.isReady() ? this.state.epoch : 0, this.state.nodeId, this.state.settings.nodeName(),
-				ProcessHandle.current().pid());
+				this.state.runtime.pid());
 	}
 
 	@Override
@@ -425,7 +424,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 	}
 
 	@Override
-	public boolean takeOver() {
+	public boolean masterUnreachable() {
 		return !this.closed && this.refusal == null && this.owner.tryTakeOver(this);
 	}
 
@@ -448,7 +447,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 			handed = this.pending.handOver();
 			this.unsent.clear();
 		}
-		this.timer.shutdownNow();
+		this.timer.cancel();
 		return handed;
 	}
 
@@ -483,7 +482,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		catch (Exception ex) {
 			logger.debug("Failed to close the transport", ex);
 		}
-		this.timer.shutdownNow();
+		this.timer.cancel();
 	}
 
 }

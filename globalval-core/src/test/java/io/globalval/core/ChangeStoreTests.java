@@ -23,7 +23,8 @@ class ChangeStoreTests {
 	Path directory;
 
 	private ChangeStore open() throws IOException {
-		return new ChangeStore(Persistence.in(this.directory, Persistence.Fsync.ALWAYS), 1024 * 1024);
+		return new ChangeStore(EngineRuntime.system().disk(this.directory),
+				Persistence.in(this.directory, Persistence.Fsync.ALWAYS), 1024 * 1024);
 	}
 
 	private static byte[] change(long revision, String key, String json) {

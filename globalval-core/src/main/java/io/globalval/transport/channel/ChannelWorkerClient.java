@@ -64,7 +64,7 @@ public final class ChannelWorkerClient implements AutoCloseable {
 		long backoff = MIN_BACKOFF_NANOS;
 		boolean loggedWaiting = false;
 		while (!this.closed && this.handler.keepConnecting()) {
-			if (this.handler.takeOver()) {
+			if (this.handler.masterUnreachable()) {
 				return;
 			}
 			SocketChannel channel;
