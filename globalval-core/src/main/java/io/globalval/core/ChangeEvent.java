@@ -16,19 +16,22 @@ public final class ChangeEvent {
 
 	private final int origin;
 
+	private final long seq;
+
 	private final long originNanos;
 
 	private final boolean local;
 
 	private final ValueCodec codec;
 
-	ChangeEvent(String key, ReplicaEntry current, ReplicaEntry previous, long revision, int origin,
+	ChangeEvent(String key, ReplicaEntry current, ReplicaEntry previous, long revision, int origin, long seq,
 			long originNanos, boolean local, ValueCodec codec) {
 		this.key = key;
 		this.current = current;
 		this.previous = previous;
 		this.revision = revision;
 		this.origin = origin;
+		this.seq = seq;
 		this.originNanos = originNanos;
 		this.local = local;
 		this.codec = codec;
@@ -91,6 +94,15 @@ public final class ChangeEvent {
 	 */
 	public int origin() {
 		return this.origin;
+	}
+
+	/**
+	 * Return the sequence number of the write at its origin: with {@link #origin()} it
+	 * identifies the write; 0 when the change comes from a snapshot.
+	 * @return the sequence number
+	 */
+	public long seq() {
+		return this.seq;
 	}
 
 	/**

@@ -10,6 +10,16 @@ import io.globalval.Role;
 public interface ChangeListener {
 
 	/**
+	 * The node this listener was given to when it started has been created; called once,
+	 * before it decides its role, so that the listener can read the node's replica when
+	 * it is told of a snapshot (a master restoring its stored state applies one while it
+	 * starts). Listeners added later are not told.
+	 * @param node the node
+	 */
+	default void onStart(GlobalValNode node) {
+	}
+
+	/**
 	 * A change was applied.
 	 * @param event the change
 	 */

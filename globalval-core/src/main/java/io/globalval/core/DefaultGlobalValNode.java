@@ -74,6 +74,7 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 			ChangeListener listener, EngineRuntime runtime) {
 		DefaultGlobalValNode node = new DefaultGlobalValNode(settings, codec, transport, null, runtime);
 		if (listener != null) {
+			listener.onStart(node);
 			node.addListener(listener);
 		}
 		try {

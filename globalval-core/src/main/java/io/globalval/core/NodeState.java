@@ -104,7 +104,7 @@ final class NodeState {
 			this.metrics.propagated(this.runtime.nanoTime() - originNanos);
 		}
 		if (this.events.hasListeners()) {
-			ChangeEvent event = new ChangeEvent(key, this.replica.entry(key), previous, revision, origin, originNanos,
+			ChangeEvent event = new ChangeEvent(key, this.replica.entry(key), previous, revision, origin, seq, originNanos,
 					origin == this.nodeId, this.codec);
 			this.events.dispatch((listener) -> listener.onChange(event));
 		}
@@ -136,13 +136,13 @@ final class NodeState {
 		after.forEach((key, entry) -> {
 			ReplicaEntry old = before.get(key);
 			if (old == null || !Arrays.equals(old.json(), entry.json())) {
-				ChangeEvent event = new ChangeEvent(key, entry, old, revision, -1, 0, false, this.codec);
+				ChangeEvent event = new ChangeEvent(key, entry, old, revision, -1, 0, 0, false, this.codec);
 				this.events.dispatch((listener) -> listener.onChange(event));
 			}
 		});
 		before.forEach((key, old) -> {
 			if (!after.containsKey(key)) {
-				ChangeEvent event = new ChangeEvent(key, null, old, revision, -1, 0, false, this.codec);
+				ChangeEvent event = new ChangeEvent(key, null, old, revision, -1, 0, 0, false, this.codec);
 				this.events.dispatch((listener) -> listener.onChange(event));
 			}
 		});

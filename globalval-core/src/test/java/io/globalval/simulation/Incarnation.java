@@ -1,0 +1,45 @@
+package io.globalval.simulation;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.globalval.core.DefaultGlobalValNode;
+
+/**
+ * One life of a simulated process: from its start to its crash (or the end of the run).
+ * A restarted process is a new incarnation with a new node, on the same disk.
+ */
+final class Incarnation {
+
+	final SimProcess process;
+
+	final int number;
+
+	final String name;
+
+	boolean alive = true;
+
+	boolean paused;
+
+	final List<SimScheduler.Event> deferred = new ArrayList<>();
+
+	DefaultGlobalValNode node;
+
+	final NodeLog log;
+
+	/** Writes issued through the node's API, so the sequence number of the next one is known. */
+	long writesIssued;
+
+	Incarnation(SimProcess process, int number) {
+		this.process = process;
+		this.number = number;
+		this.name = process.name + "#" + number;
+		this.log = new NodeLog(this.name);
+	}
+
+	@Override
+	public String toString() {
+		return this.name;
+	}
+
+}

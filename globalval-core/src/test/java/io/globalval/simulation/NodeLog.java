@@ -1,0 +1,79 @@
+package io.globalval.simulation;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one incarnation applied, in order: changes and snapshots, with the map's
+ * fingerprint kept up to date (an order-independent hash of every entry), so that
+ * "same revision, same map" is checked on every step in constant time.
+ */
+final class NodeLog {
+
+	final String name;
+
+	final List<Item> items = new ArrayList<>();
+
+	private final Map<String, String> map = new LinkedHashMap<>();
+
+	long revision;
+
+	long fingerprint;
+
+	boolean started;
+
+	NodeLog(String name) {
+		this.name = name;
+	}
+
+	void change(long revision, String key, String value, int origin, long seq) {
+		this.items.add(new Change(revision, key, value, origin, seq));
+		String old = (value != null) ? this.map.put(key, value) : this.map.remove(key);
+		if (old != null) {
+			this.fingerprint -= entryHash(key, old);
+		}
+		if (value != null) {
+			this.fingerprint += entryHash(key, value);
+		}
+		this.revision = revision;
+		this.started = true;
+	}
+
+	void snapshot(long revision, Map<String, String> entries) {
+		this.items.add(new Snapshot(revision, Map.copyOf(entries)));
+		this.map.clear();
+		this.map.putAll(entries);
+		this.fingerprint = 0;
+		entries.forEach((key, value) -> this.fingerprint += entryHash(key, value));
+		this.revision = revision;
+		this.started = true;
+	}
+
+	Map<String, String> map() {
+		return this.map;
+	}
+
+	static long entryHash(String key, String value) {
+		long hash = key.hashCode() * 0x9E3779B97F4A7C15L + value.hashCode();
+		hash ^= hash >>> 31;
+		return hash * 0xBF58476D1CE4E5B9L;
+	}
+
+	/** One thing a node applied. */
+	sealed interface Item permits Change, Snapshot {
+
+		long revision();
+
+	}
+
+	/** A change: {@code value} is {@code null} for a delete. */
+	record Change(long revision, String key, String value, int origin, long seq) implements Item {
+	}
+
+	/** A snapshot that replaced the map. */
+	record Snapshot(long revision, Map<String, String> entries) implements Item {
+	}
+
+}

@@ -1,0 +1,215 @@
+package io.globalval.simulation;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+
+import io.globalval.core.CommandHandler;
+import io.globalval.core.CommandRunner;
+import io.globalval.core.Disk;
+import io.globalval.core.EngineRuntime;
+import io.globalval.core.GroupLock;
+import io.globalval.core.NodeSettings;
+
+/**
+ * The {@link EngineRuntime} of one simulated incarnation: the simulated clock, timers and
+ * runner batches as events of the simulation's schedule (dropped when the incarnation
+ * dies, held while it is paused), the group's simulated lock and disks. Event listeners
+ * run inline, at the moment a change is applied, so the simulation sees every replica
+ * exactly as of each revision.
+ */
+final class SimRuntime implements EngineRuntime {
+
+	/** Commands one runner batch takes at most, as the production runner. */
+	private static final int MAX_BATCH = 256;
+
+	private final Simulation simulation;
+
+	private final Incarnation incarnation;
+
+	SimRuntime(Simulation simulation, Incarnation incarnation) {
+		this.simulation = simulation;
+		this.incarnation = incarnation;
+	}
+
+	@Override
+	public long nanoTime() {
+		return this.simulation.scheduler.now();
+	}
+
+	@Override
+	public int newNodeId() {
+		return 1 + this.simulation.random.nextInt(Integer.MAX_VALUE - 1);
+	}
+
+	@Override
+	public long pid() {
+		return this.incarnation.process.pid;
+	}
+
+	@Override
+	public Cancellable schedule(String name, Duration delay, Duration period, Runnable task) {
+		SimTimer timer = new SimTimer(name, period, task);
+		timer.next(delay.toNanos());
+		return timer;
+	}
+
+	@Override
+	public <C> CommandRunner<C> runner(String name, CommandHandler<C> handler) {
+		return name.startsWith("events-") ? new InlineRunner<>(handler) : new SimRunner<>(name, handler);
+	}
+
+	@Override
+	public void prepareDirectory(Path directory) {
+	}
+
+	@Override
+	public GroupLock tryLock(NodeSettings settings) {
+		return this.simulation.locks.tryLock(this.incarnation);
+	}
+
+	@Override
+	public Disk disk(Path directory) {
+		return this.simulation.disk(directory.toString());
+	}
+
+	private final class SimTimer implements Cancellable {
+
+		private final String name;
+
+		private final Duration period;
+
+		private final Runnable task;
+
+		private SimScheduler.Event event;
+
+		private boolean cancelled;
+
+		SimTimer(String name, Duration period, Runnable task) {
+			this.name = name;
+			this.period = period;
+			this.task = task;
+		}
+
+		void next(long delayNanos) {
+			this.event = SimRuntime.this.simulation.scheduler.after(delayNanos, SimRuntime.this.incarnation,
+					this.name, this::fire);
+		}
+
+		private void fire() {
+			if (this.cancelled) {
+				return;
+			}
+			this.task.run();
+			if (this.period != null && !this.cancelled) {
+				next(this.period.toNanos());
+			}
+		}
+
+		@Override
+		public void cancel() {
+			this.cancelled = true;
+			if (this.event != null) {
+				this.event.cancel();
+			}
+		}
+
+	}
+
+	/** A runner whose batches are events: other events may come between two batches. */
+	private final class SimRunner<C> implements CommandRunner<C> {
+
+		private final String name;
+
+		private final CommandHandler<C> handler;
+
+		private final ArrayDeque<C> queue = new ArrayDeque<>();
+
+		private boolean scheduled;
+
+		private boolean closed;
+
+		SimRunner(String name, CommandHandler<C> handler) {
+			this.name = name;
+			this.handler = handler;
+		}
+
+		@Override
+		public void submit(C command) {
+			if (this.closed) {
+				this.handler.rejected(command, "it is shutting down");
+				return;
+			}
+			this.queue.add(command);
+			if (!this.scheduled) {
+				this.scheduled = true;
+				SimRuntime.this.simulation.scheduler.after(SimRuntime.this.simulation.runnerDelay(),
+						SimRuntime.this.incarnation, this.name, this::drain);
+			}
+		}
+
+		private void drain() {
+			this.scheduled = false;
+			int taken = 0;
+			while (taken < MAX_BATCH && !this.queue.isEmpty()) {
+				C command = this.queue.poll();
+				taken++;
+				try {
+					this.handler.process(command);
+				}
+				catch (RuntimeException ex) {
+					SimRuntime.this.simulation.engineFailure(this.name + " failed on " + command, ex);
+					this.handler.rejected(command, "internal error: " + ex);
+				}
+			}
+			this.handler.endBatch();
+			if (!this.queue.isEmpty() && !this.scheduled) {
+				this.scheduled = true;
+				SimRuntime.this.simulation.scheduler.after(0, SimRuntime.this.incarnation, this.name, this::drain);
+			}
+		}
+
+		@Override
+		public void close() {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			while (!this.queue.isEmpty()) {
+				drain();
+			}
+			this.handler.stopped();
+		}
+
+	}
+
+	/** Runs each command at once, on the submitting step. */
+	private static final class InlineRunner<C> implements CommandRunner<C> {
+
+		private final CommandHandler<C> handler;
+
+		private boolean closed;
+
+		InlineRunner(CommandHandler<C> handler) {
+			this.handler = handler;
+		}
+
+		@Override
+		public void submit(C command) {
+			if (this.closed) {
+				this.handler.rejected(command, "it is shutting down");
+				return;
+			}
+			this.handler.process(command);
+			this.handler.endBatch();
+		}
+
+		@Override
+		public void close() {
+			this.closed = true;
+			this.handler.stopped();
+		}
+
+	}
+
+}
