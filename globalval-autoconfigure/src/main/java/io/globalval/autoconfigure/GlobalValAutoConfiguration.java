@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
@@ -21,12 +22,11 @@ import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 import io.globalval.GlobalValTemplate;
-import io.globalval.autoconfigure.GlobalValProperties.Transport;
 import io.globalval.Role;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.Persistence;
-import io.globalval.core.TransportType;
+import io.globalval.transport.tcp.TcpTransportSettings;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -35,8 +35,11 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link GlobalValTemplate}, and the application events of what the node applies.
  * <p>
  * The node depends on {@code globalval.transport}: {@code uds} (the default) makes a
- * master or worker on a Unix socket; {@code redis} makes a peer of the Redis server of
- * the application's {@code LettuceConnectionFactory} ({@code spring.data.redis.*}).
+ * master or worker on a Unix socket, {@code tcp} one on TCP with a shared secret;
+ * {@code redis} makes a peer of the Redis server of the application's
+ * {@code LettuceConnectionFactory} ({@code spring.data.redis.*}). The beans only wire:
+ * properties are mapped to the core's settings here and checked by
+ * {@link GlobalValProperties} and the settings themselves.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration" })
@@ -120,37 +123,45 @@ public final class GlobalValAutoConfiguration {
 
 	static NodeSettings nodeSettings(GlobalValProperties properties, Environment environment) {
 		String name = applicationName(properties, environment);
-		return NodeSettings.builder()
-			.name(name)
-			.role(properties.getRole())
-			.directory(properties.getUds().getDirectory())
-			.nodeName(StringUtils.hasText(properties.getNodeName()) ? properties.getNodeName() : null)
-			.writeTimeout(properties.getWriteTimeout())
-			.maxKeyLength(properties.getMaxKeyLength())
-			.maxValueSize(toIntBytes("globalval.max-value-size", properties.getMaxValueSize()))
-			.maxFrameSize(toIntBytes("globalval.max-frame-size", properties.getMaxFrameSize()))
-			.changeLogCapacity(properties.getChangeLog().getCapacity())
-			.changeLogMaxBytes(properties.getChangeLog().getMaxSize().toBytes())
-			.maxQueuedBytes(properties.getMaxQueuedSize().toBytes())
-			.pingInterval(properties.getPingInterval())
-			.takeOver(properties.getFailover().getEnabled())
-			.failoverGrace(properties.getFailover().getGrace())
-			.persistence(persistence(properties, name))
-			.transport((properties.getTransport() == Transport.TCP) ? TransportType.TCP : TransportType.UDS)
-			.tcpHost(properties.getTcp().getHost())
-			.tcpPort(properties.getTcp().getPort())
-			.tcpSecret(StringUtils.hasText(properties.getTcp().getSecret()) ? properties.getTcp().getSecret() : null)
-			.build();
+		NodeSettings.Builder builder = NodeSettings.builder().name(name);
+		PropertyMapper map = PropertyMapper.get();
+		map.from(properties::getRole).to(builder::role);
+		map.from(properties.getUds()::getDirectory).to(builder::directory);
+		map.from(properties::getNodeName).whenHasText().to(builder::nodeName);
+		map.from(properties::getWriteTimeout).to(builder::writeTimeout);
+		map.from(properties::getMaxKeyLength).to(builder::maxKeyLength);
+		map.from(properties::getMaxValueSize)
+			.as((size) -> toIntBytes("globalval.max-value-size", size))
+			.to(builder::maxValueSize);
+		map.from(properties::getMaxFrameSize)
+			.as((size) -> toIntBytes("globalval.max-frame-size", size))
+			.to(builder::maxFrameSize);
+		map.from(properties.getChangeLog()::getCapacity).to(builder::changeLogCapacity);
+		map.from(properties.getChangeLog()::getMaxSize).as(DataSize::toBytes).to(builder::changeLogMaxBytes);
+		map.from(properties::getMaxQueuedSize).as(DataSize::toBytes).to(builder::maxQueuedBytes);
+		map.from(properties::getPingInterval).to(builder::pingInterval);
+		map.from(properties.getFailover()::getEnabled).to(builder::takeOver);
+		map.from(properties.getFailover()::getGrace).to(builder::failoverGrace);
+		map.from(properties::getPersistence)
+			.when(GlobalValProperties.Persistence::isEnabled)
+			.as((persistence) -> persistence(persistence, properties.getUds().getDirectory(), name))
+			.to(builder::persistence);
+		return builder.build();
 	}
 
-	private static Persistence persistence(GlobalValProperties properties, String name) {
-		GlobalValProperties.Persistence persistence = properties.getPersistence();
-		if (!persistence.isEnabled()) {
-			return Persistence.DISABLED;
-		}
+	static TcpTransportSettings tcpSettings(GlobalValProperties.Tcp tcp) {
+		TcpTransportSettings.Builder builder = TcpTransportSettings.builder();
+		PropertyMapper map = PropertyMapper.get();
+		map.from(tcp::getHost).to(builder::host);
+		map.from(tcp::getPort).to(builder::port);
+		map.from(tcp::getSecret).whenHasText().to(builder::secret);
+		return builder.build();
+	}
+
+	private static Persistence persistence(GlobalValProperties.Persistence persistence, Path socketDirectory,
+			String name) {
 		Path directory = persistence.getDirectory();
 		if (directory == null) {
-			Path socketDirectory = properties.getUds().getDirectory();
 			directory = ((socketDirectory != null) ? socketDirectory : NodeSettings.defaultDirectory(name)).resolve("data");
 		}
 		return new Persistence(true, directory, persistence.getFsync(), persistence.getCompactAfter().toBytes());

@@ -9,7 +9,7 @@ import io.globalval.GlobalValRejectedException;
 /**
  * A sequencer outside this process (a Redis server, for example) that orders every
  * change of an application, so that every process is a peer: none is master. A node
- * started with {@link DefaultGlobalValNode#start(NodeSettings, ValueCodec, RemoteSequencer)}
+ * started on one (with {@link io.globalval.GlobalValNodes.Builder#sequencer(RemoteSequencer)})
  * has role {@link io.globalval.Role#PEER}; it hands its writes to {@link #submit} and the
  * sequencer hands the ordered changes back to its {@link Follower}.
  * <p>
