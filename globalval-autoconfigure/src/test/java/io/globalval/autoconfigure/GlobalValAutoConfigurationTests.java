@@ -385,6 +385,23 @@ class GlobalValAutoConfigurationTests {
 	}
 
 	@Test
+	void applicationThatStartsToAcceptTrafficWhileCutOffRefusesItAtOnce() {
+		GlobalValNode master = this.others.master();
+		this.contextRunner.withPropertyValues("globalval.role=worker").withConfiguration(AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class))
+			.run((context) -> {
+				GlobalValConnectionMonitor monitor = context.getBean(GlobalValConnectionMonitor.class);
+				ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
+				master.close();
+				await().atMost(WAIT).untilAsserted(() -> assertThat(monitor.isCurrent()).isFalse());
+				AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+				await().atMost(WAIT)
+					.untilAsserted(() -> assertThat(availability.getReadinessState())
+						.isEqualTo(ReadinessState.REFUSING_TRAFFIC));
+				assertThat(monitor.disconnectedFor()).isPositive();
+			});
+	}
+
+	@Test
 	void readinessIsLeftAloneBeforeTheApplicationAcceptsTraffic() {
 		GlobalValNode master = this.others.master();
 		this.contextRunner.withPropertyValues("globalval.role=worker").withConfiguration(AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class))
@@ -393,7 +410,6 @@ class GlobalValAutoConfigurationTests {
 				ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
 				master.close();
 				await().atMost(WAIT).untilAsserted(() -> assertThat(monitor.isCurrent()).isFalse());
-				monitor.check();
 				assertThat(availability.getLastChangeEvent(ReadinessState.class)).isNull();
 			});
 	}

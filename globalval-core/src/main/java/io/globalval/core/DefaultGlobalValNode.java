@@ -157,6 +157,7 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 		logger.info("globalval '{}': role MASTER, node {}, epoch {}, at {}", this.state.settings.name(),
 				this.state.nodeId, epoch, this.transport.address(this.state.settings));
 		this.state.roleDecided(Role.MASTER);
+		this.state.connectionChanged(true);
 		return master;
 	}
 

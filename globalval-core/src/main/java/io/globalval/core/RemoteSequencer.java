@@ -170,6 +170,14 @@ public interface RemoteSequencer extends AutoCloseable {
 		void applySnapshot(long revision, Collection<Entry> entries);
 
 		/**
+		 * The connection to the sequencer is up (a read succeeded) or down (one failed).
+		 * May be called with the same state again; the node reports changes only.
+		 * @param connected whether connected now
+		 */
+		default void connectionChanged(boolean connected) {
+		}
+
+		/**
 		 * Return the node's counters, for the transport's byte counts.
 		 * @return the metrics
 		 */
