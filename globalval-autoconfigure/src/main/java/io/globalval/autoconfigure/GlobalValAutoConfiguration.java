@@ -11,7 +11,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.PropertyMapper;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -22,7 +21,6 @@ import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 import io.globalval.GlobalValTemplate;
-import io.globalval.Role;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.Persistence;
@@ -83,13 +81,6 @@ public final class GlobalValAutoConfiguration {
 	@ConditionalOnMissingBean
 	GlobalValClusterLifecycle globalValClusterLifecycle(GlobalValNode node, GlobalValProperties properties,
 			ObjectProvider<ApplicationArguments> arguments, ApplicationContext context, Environment environment) {
-		if (node.role() == Role.PEER && properties.getCluster().getWorkers() > 0) {
-			throw new InvalidConfigurationPropertyValueException("globalval.cluster.workers",
-					properties.getCluster().getWorkers(),
-					"Cluster mode starts the workers of a master on the uds transport; on the Redis transport "
-							+ "every process is a peer that is started on its own (on any host), so set "
-							+ "globalval.cluster.workers=0 and start each process yourself");
-		}
 		ApplicationArguments applicationArguments = arguments.getIfAvailable();
 		String[] args = (applicationArguments != null) ? applicationArguments.getSourceArgs() : new String[0];
 		return new GlobalValClusterLifecycle(node, properties.getCluster(), args,
@@ -130,12 +121,9 @@ public final class GlobalValAutoConfiguration {
 		map.from(properties::getNodeName).whenHasText().to(builder::nodeName);
 		map.from(properties::getWriteTimeout).to(builder::writeTimeout);
 		map.from(properties::getMaxKeyLength).to(builder::maxKeyLength);
-		map.from(properties::getMaxValueSize)
-			.as((size) -> toIntBytes("globalval.max-value-size", size))
-			.to(builder::maxValueSize);
-		map.from(properties::getMaxFrameSize)
-			.as((size) -> toIntBytes("globalval.max-frame-size", size))
-			.to(builder::maxFrameSize);
+		// at most Integer.MAX_VALUE bytes: checked by GlobalValProperties
+		map.from(properties::getMaxValueSize).asInt(DataSize::toBytes).to(builder::maxValueSize);
+		map.from(properties::getMaxFrameSize).asInt(DataSize::toBytes).to(builder::maxFrameSize);
 		map.from(properties.getChangeLog()::getCapacity).to(builder::changeLogCapacity);
 		map.from(properties.getChangeLog()::getMaxSize).as(DataSize::toBytes).to(builder::changeLogMaxBytes);
 		map.from(properties::getMaxQueuedSize).as(DataSize::toBytes).to(builder::maxQueuedBytes);
@@ -173,15 +161,6 @@ public final class GlobalValAutoConfiguration {
 		}
 		String applicationName = environment.getProperty("spring.application.name");
 		return StringUtils.hasText(applicationName) ? applicationName : DEFAULT_NAME;
-	}
-
-	private static int toIntBytes(String property, DataSize size) {
-		long bytes = size.toBytes();
-		if (bytes > Integer.MAX_VALUE) {
-			throw new InvalidConfigurationPropertyValueException(property, size,
-					"At most " + Integer.MAX_VALUE + " bytes (2GB) are supported");
-		}
-		return (int) bytes;
 	}
 
 	static JsonMapper defaultMapper() {
