@@ -1,24 +1,39 @@
 package io.globalval;
 
 import java.io.UncheckedIOException;
+import java.util.Objects;
 
 import io.globalval.core.ChangeListener;
 import io.globalval.core.DefaultGlobalValNode;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
+import io.globalval.core.RemoteSequencer;
 import io.globalval.core.Transport;
-import io.globalval.core.TransportType;
 import io.globalval.core.ValueCodec;
-import io.globalval.transport.tcp.TcpTransport;
 import io.globalval.transport.uds.UdsTransport;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Starts a globalval node from plain settings, without Spring: decides the role (taking
- * the application's lock for a master), then binds or connects the Unix socket (or, with
- * {@link TransportType#TCP}, the TCP port).
+ * Starts a globalval node from plain settings, without Spring: the one entry point for
+ * every transport. On a {@link Transport} (Unix socket, the default, or TCP) the node
+ * decides its role (taking the application's lock for a master), then binds or connects;
+ * on a {@link RemoteSequencer} (Redis) it is a peer of the sequencer.
  * <pre class="code">
+ * // Unix socket, default JsonMapper
  * GlobalValNode node = GlobalValNodes.start(NodeSettings.builder().name("orders").build());
+ *
+ * // TCP, with the application's mapper and a listener that hears everything from the start
+ * GlobalValNode node = GlobalValNodes.builder(settings)
+ *     .transport(new TcpTransport(TcpTransportSettings.builder().secret(secret).build()))
+ *     .jsonMapper(mapper)
+ *     .listener(listener)
+ *     .start();
+ *
+ * // Redis: every process is a peer
+ * GlobalValNode node = GlobalValNodes.builder(settings)
+ *     .sequencer(new RedisSequencer(redisClient, RedisTransportSettings.defaults()))
+ *     .start();
+ *
  * node.ready().get(10, TimeUnit.SECONDS);
  * GlobalValTemplate globalVals = new GlobalValTemplate(node);
  * </pre>
@@ -29,41 +44,112 @@ public final class GlobalValNodes {
 	}
 
 	/**
-	 * Start a node with a default {@link JsonMapper}.
+	 * Start a node on the Unix-socket transport with a default {@link JsonMapper}.
 	 * @param settings the settings
 	 * @return the started node; a worker may not be ready yet (see {@link GlobalValNode#ready()})
+	 * @throws GlobalValException if role {@code MASTER} is required but another master holds the lock
+	 * @throws UncheckedIOException if the directory, lock or socket cannot be set up
 	 */
 	public static GlobalValNode start(NodeSettings settings) {
-		return start(settings, JsonMapper.builder().build());
+		return builder(settings).start();
 	}
 
 	/**
-	 * Start a node.
-	 * @param settings the settings
-	 * @param mapper the mapper to write and convert values with
-	 * @return the started node; a worker may not be ready yet (see {@link GlobalValNode#ready()})
-	 * @throws GlobalValException if role {@code MASTER} is required but another master holds the lock
-	 * @throws UncheckedIOException if the socket directory, lock or socket cannot be set up
+	 * Return a builder of a node with these settings: on the Unix-socket transport and
+	 * with a default {@link JsonMapper} unless told otherwise.
+	 * @param settings the settings every transport shares
+	 * @return the builder
 	 */
-	public static GlobalValNode start(NodeSettings settings, JsonMapper mapper) {
-		return start(settings, mapper, null);
+	public static Builder builder(NodeSettings settings) {
+		return new Builder(settings);
 	}
 
 	/**
-	 * Start a node with a listener that is added before the transport starts, so that it
-	 * is told about everything the node applies, its role and a worker's first snapshot
-	 * included.
-	 * @param settings the settings
-	 * @param mapper the mapper to write and convert values with
-	 * @param listener the listener, or {@code null}
-	 * @return the started node; a worker may not be ready yet (see {@link GlobalValNode#ready()})
-	 * @throws GlobalValException if role {@code MASTER} is required but another master holds the lock
-	 * @throws UncheckedIOException if the socket directory, lock or socket cannot be set up
+	 * Chooses how a node reaches the others, and starts it. Not thread-safe; use one per
+	 * node.
 	 */
-	public static GlobalValNode start(NodeSettings settings, JsonMapper mapper, ChangeListener listener) {
-		Transport transport = (settings.transport() == TransportType.TCP) ? new TcpTransport() : new UdsTransport();
-		return DefaultGlobalValNode.start(settings, new ValueCodec(mapper, settings.maxValueSize()), transport,
-				listener);
+	public static final class Builder {
+
+		private final NodeSettings settings;
+
+		private Transport transport;
+
+		private RemoteSequencer sequencer;
+
+		private JsonMapper mapper;
+
+		private ChangeListener listener;
+
+		private Builder(NodeSettings settings) {
+			this.settings = Objects.requireNonNull(settings, "'settings' must not be null");
+		}
+
+		/**
+		 * Use a transport with a master process: {@link UdsTransport} (the default) or
+		 * {@code TcpTransport}. Replaces a {@link #sequencer(RemoteSequencer) sequencer}.
+		 * @param transport the transport
+		 * @return this builder
+		 */
+		public Builder transport(Transport transport) {
+			this.transport = Objects.requireNonNull(transport, "'transport' must not be null");
+			this.sequencer = null;
+			return this;
+		}
+
+		/**
+		 * Let a remote sequencer (such as {@code RedisSequencer}) order the changes: the
+		 * node is a {@link Role#PEER}, takes no lock and binds nothing; the sequencer is
+		 * started with the node and closed with it. Replaces a
+		 * {@link #transport(Transport) transport}.
+		 * @param sequencer the sequencer, not yet started
+		 * @return this builder
+		 */
+		public Builder sequencer(RemoteSequencer sequencer) {
+			this.sequencer = Objects.requireNonNull(sequencer, "'sequencer' must not be null");
+			this.transport = null;
+			return this;
+		}
+
+		/**
+		 * Write and convert values with this mapper rather than a default one.
+		 * @param mapper the mapper, or {@code null} for a default one
+		 * @return this builder
+		 */
+		public Builder jsonMapper(JsonMapper mapper) {
+			this.mapper = mapper;
+			return this;
+		}
+
+		/**
+		 * Add a listener before the transport (or sequencer) starts, so that it is told
+		 * about everything the node applies: its role, a worker's or peer's first
+		 * snapshot and every change, and the connection's changes.
+		 * @param listener the listener, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder listener(ChangeListener listener) {
+			this.listener = listener;
+			return this;
+		}
+
+		/**
+		 * Start the node.
+		 * @return the started node; a worker or peer may not be ready yet (see
+		 * {@link GlobalValNode#ready()})
+		 * @throws GlobalValException if role {@code MASTER} is required but another master
+		 * holds the lock, or a sequencer cannot be reached
+		 * @throws UncheckedIOException if the directory, lock or transport cannot be set up
+		 */
+		public GlobalValNode start() {
+			JsonMapper json = (this.mapper != null) ? this.mapper : JsonMapper.builder().build();
+			ValueCodec codec = new ValueCodec(json, this.settings.maxValueSize());
+			if (this.sequencer != null) {
+				return DefaultGlobalValNode.start(this.settings, codec, this.sequencer, this.listener);
+			}
+			Transport chosen = (this.transport != null) ? this.transport : new UdsTransport();
+			return DefaultGlobalValNode.start(this.settings, codec, chosen, this.listener);
+		}
+
 	}
 
 }

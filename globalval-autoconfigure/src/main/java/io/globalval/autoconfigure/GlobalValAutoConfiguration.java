@@ -10,7 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -21,12 +21,10 @@ import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 import io.globalval.GlobalValTemplate;
-import io.globalval.autoconfigure.GlobalValProperties.Transport;
-import io.globalval.Role;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.Persistence;
-import io.globalval.core.TransportType;
+import io.globalval.transport.tcp.TcpTransportSettings;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -35,8 +33,11 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link GlobalValTemplate}, and the application events of what the node applies.
  * <p>
  * The node depends on {@code globalval.transport}: {@code uds} (the default) makes a
- * master or worker on a Unix socket; {@code redis} makes a peer of the Redis server of
- * the application's {@code LettuceConnectionFactory} ({@code spring.data.redis.*}).
+ * master or worker on a Unix socket, {@code tcp} one on TCP with a shared secret;
+ * {@code redis} makes a peer of the Redis server of the application's
+ * {@code LettuceConnectionFactory} ({@code spring.data.redis.*}). The beans only wire:
+ * properties are mapped to the core's settings here and checked by
+ * {@link GlobalValProperties} and the settings themselves.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration" })
@@ -80,13 +81,6 @@ public final class GlobalValAutoConfiguration {
 	@ConditionalOnMissingBean
 	GlobalValClusterLifecycle globalValClusterLifecycle(GlobalValNode node, GlobalValProperties properties,
 			ObjectProvider<ApplicationArguments> arguments, ApplicationContext context, Environment environment) {
-		if (node.role() == Role.PEER && properties.getCluster().getWorkers() > 0) {
-			throw new InvalidConfigurationPropertyValueException("globalval.cluster.workers",
-					properties.getCluster().getWorkers(),
-					"Cluster mode starts the workers of a master on the uds transport; on the Redis transport "
-							+ "every process is a peer that is started on its own (on any host), so set "
-							+ "globalval.cluster.workers=0 and start each process yourself");
-		}
 		ApplicationArguments applicationArguments = arguments.getIfAvailable();
 		String[] args = (applicationArguments != null) ? applicationArguments.getSourceArgs() : new String[0];
 		return new GlobalValClusterLifecycle(node, properties.getCluster(), args,
@@ -120,37 +114,42 @@ public final class GlobalValAutoConfiguration {
 
 	static NodeSettings nodeSettings(GlobalValProperties properties, Environment environment) {
 		String name = applicationName(properties, environment);
-		return NodeSettings.builder()
-			.name(name)
-			.role(properties.getRole())
-			.directory(properties.getUds().getDirectory())
-			.nodeName(StringUtils.hasText(properties.getNodeName()) ? properties.getNodeName() : null)
-			.writeTimeout(properties.getWriteTimeout())
-			.maxKeyLength(properties.getMaxKeyLength())
-			.maxValueSize(toIntBytes("globalval.max-value-size", properties.getMaxValueSize()))
-			.maxFrameSize(toIntBytes("globalval.max-frame-size", properties.getMaxFrameSize()))
-			.changeLogCapacity(properties.getChangeLog().getCapacity())
-			.changeLogMaxBytes(properties.getChangeLog().getMaxSize().toBytes())
-			.maxQueuedBytes(properties.getMaxQueuedSize().toBytes())
-			.pingInterval(properties.getPingInterval())
-			.takeOver(properties.getFailover().getEnabled())
-			.failoverGrace(properties.getFailover().getGrace())
-			.persistence(persistence(properties, name))
-			.transport((properties.getTransport() == Transport.TCP) ? TransportType.TCP : TransportType.UDS)
-			.tcpHost(properties.getTcp().getHost())
-			.tcpPort(properties.getTcp().getPort())
-			.tcpSecret(StringUtils.hasText(properties.getTcp().getSecret()) ? properties.getTcp().getSecret() : null)
-			.build();
+		NodeSettings.Builder builder = NodeSettings.builder().name(name);
+		PropertyMapper map = PropertyMapper.get();
+		map.from(properties::getRole).to(builder::role);
+		map.from(properties.getUds()::getDirectory).to(builder::directory);
+		map.from(properties::getNodeName).whenHasText().to(builder::nodeName);
+		map.from(properties::getWriteTimeout).to(builder::writeTimeout);
+		map.from(properties::getMaxKeyLength).to(builder::maxKeyLength);
+		// at most Integer.MAX_VALUE bytes: checked by GlobalValProperties
+		map.from(properties::getMaxValueSize).asInt(DataSize::toBytes).to(builder::maxValueSize);
+		map.from(properties::getMaxFrameSize).asInt(DataSize::toBytes).to(builder::maxFrameSize);
+		map.from(properties.getChangeLog()::getCapacity).to(builder::changeLogCapacity);
+		map.from(properties.getChangeLog()::getMaxSize).as(DataSize::toBytes).to(builder::changeLogMaxBytes);
+		map.from(properties::getMaxQueuedSize).as(DataSize::toBytes).to(builder::maxQueuedBytes);
+		map.from(properties::getPingInterval).to(builder::pingInterval);
+		map.from(properties.getFailover()::getEnabled).to(builder::takeOver);
+		map.from(properties.getFailover()::getGrace).to(builder::failoverGrace);
+		map.from(properties::getPersistence)
+			.when(GlobalValProperties.Persistence::isEnabled)
+			.as((persistence) -> persistence(persistence, properties.getUds().getDirectory(), name))
+			.to(builder::persistence);
+		return builder.build();
 	}
 
-	private static Persistence persistence(GlobalValProperties properties, String name) {
-		GlobalValProperties.Persistence persistence = properties.getPersistence();
-		if (!persistence.isEnabled()) {
-			return Persistence.DISABLED;
-		}
+	static TcpTransportSettings tcpSettings(GlobalValProperties.Tcp tcp) {
+		TcpTransportSettings.Builder builder = TcpTransportSettings.builder();
+		PropertyMapper map = PropertyMapper.get();
+		map.from(tcp::getHost).to(builder::host);
+		map.from(tcp::getPort).to(builder::port);
+		map.from(tcp::getSecret).whenHasText().to(builder::secret);
+		return builder.build();
+	}
+
+	private static Persistence persistence(GlobalValProperties.Persistence persistence, Path socketDirectory,
+			String name) {
 		Path directory = persistence.getDirectory();
 		if (directory == null) {
-			Path socketDirectory = properties.getUds().getDirectory();
 			directory = ((socketDirectory != null) ? socketDirectory : NodeSettings.defaultDirectory(name)).resolve("data");
 		}
 		return new Persistence(true, directory, persistence.getFsync(), persistence.getCompactAfter().toBytes());
@@ -162,15 +161,6 @@ public final class GlobalValAutoConfiguration {
 		}
 		String applicationName = environment.getProperty("spring.application.name");
 		return StringUtils.hasText(applicationName) ? applicationName : DEFAULT_NAME;
-	}
-
-	private static int toIntBytes(String property, DataSize size) {
-		long bytes = size.toBytes();
-		if (bytes > Integer.MAX_VALUE) {
-			throw new InvalidConfigurationPropertyValueException(property, size,
-					"At most " + Integer.MAX_VALUE + " bytes (2GB) are supported");
-		}
-		return (int) bytes;
 	}
 
 	static JsonMapper defaultMapper() {

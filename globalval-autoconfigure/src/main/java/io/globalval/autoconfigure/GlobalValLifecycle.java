@@ -112,7 +112,7 @@ public class GlobalValLifecycle implements SmartLifecycle, DisposableBean {
 				+ "globalval.startup-timeout")
 			.formatted(describe(), name, this.startupTimeout,
 					this.node.isConnected() ? "it is connected, but the state did not arrive"
-							: "no master answered at " + this.node.settings().socketFile(),
+							: "no master answered at " + this.node.sequencerAddress(),
 					name);
 	}
 

@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -24,12 +25,13 @@ import org.springframework.data.redis.connection.RedisSocketConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.globalval.GlobalValNodes;
-import io.globalval.core.DefaultGlobalValNode;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
-import io.globalval.core.ValueCodec;
+import io.globalval.core.Transport;
 import io.globalval.transport.redis.RedisSequencer;
 import io.globalval.transport.redis.RedisTransportSettings;
+import io.globalval.transport.tcp.TcpTransport;
+import io.globalval.transport.uds.UdsTransport;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -59,8 +61,13 @@ final class GlobalValNodeConfigurations {
 		GlobalValNode globalValNode(GlobalValProperties properties, Environment environment,
 				ObjectProvider<JsonMapper> jsonMapper, GlobalValEventPublisher events) {
 			NodeSettings settings = GlobalValAutoConfiguration.nodeSettings(properties, environment);
-			JsonMapper mapper = jsonMapper.getIfAvailable(GlobalValAutoConfiguration::defaultMapper);
-			GlobalValNode node = GlobalValNodes.start(settings, mapper, events);
+			Transport transport = (properties.getTransport() == GlobalValProperties.Transport.TCP)
+					? new TcpTransport(GlobalValAutoConfiguration.tcpSettings(properties.getTcp())) : new UdsTransport();
+			GlobalValNode node = GlobalValNodes.builder(settings)
+				.transport(transport)
+				.jsonMapper(jsonMapper.getIfAvailable(GlobalValAutoConfiguration::defaultMapper))
+				.listener(events)
+				.start();
 			events.listeningTo(node);
 			return node;
 		}
@@ -105,8 +112,11 @@ final class GlobalValNodeConfigurations {
 				throw new InvalidConfigurationPropertyValueException(TRANSPORT, "redis",
 						ex.getMessage() + " (spring.data.redis.cluster.* configures a Redis Cluster)");
 			}
-			JsonMapper mapper = jsonMapper.getIfAvailable(GlobalValAutoConfiguration::defaultMapper);
-			GlobalValNode node = DefaultGlobalValNode.start(settings, new ValueCodec(mapper), sequencer, events);
+			GlobalValNode node = GlobalValNodes.builder(settings)
+				.sequencer(sequencer)
+				.jsonMapper(jsonMapper.getIfAvailable(GlobalValAutoConfiguration::defaultMapper))
+				.listener(events)
+				.start();
 			events.listeningTo(node);
 			return node;
 		}
@@ -128,12 +138,13 @@ final class GlobalValNodeConfigurations {
 		}
 
 		static RedisTransportSettings redisSettings(GlobalValProperties.Redis redis) {
-			return RedisTransportSettings.builder()
-				.streamMaxLength(redis.getStreamMaxLength())
-				.blockTimeout(redis.getBlockTimeout())
-				.writeIdRetention(redis.getWriteIdRetention())
-				.maxWriteIdsPerNode(redis.getMaxWriteIdsPerNode())
-				.build();
+			RedisTransportSettings.Builder builder = RedisTransportSettings.builder();
+			PropertyMapper map = PropertyMapper.get();
+			map.from(redis::getStreamMaxLength).to(builder::streamMaxLength);
+			map.from(redis::getBlockTimeout).to(builder::blockTimeout);
+			map.from(redis::getWriteIdRetention).to(builder::writeIdRetention);
+			map.from(redis::getMaxWriteIdsPerNode).to(builder::maxWriteIdsPerNode);
+			return builder.build();
 		}
 
 		/**

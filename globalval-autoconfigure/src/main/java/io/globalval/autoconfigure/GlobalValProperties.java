@@ -3,17 +3,20 @@ package io.globalval.autoconfigure;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
 
 import io.globalval.core.RolePreference;
 
 /**
  * Configuration properties for globalval: global values shared by the processes of one
- * application.
+ * application. Combinations that cannot work are refused once bound
+ * ({@link #afterPropertiesSet()}); the settings of the core check the rest.
  */
 @ConfigurationProperties("globalval")
-public class GlobalValProperties {
+public class GlobalValProperties implements InitializingBean {
 
 	/**
 	 * Whether to enable globalval.
@@ -98,6 +101,31 @@ public class GlobalValProperties {
 	private final Persistence persistence = new Persistence();
 
 	private final Cluster cluster = new Cluster();
+
+	/**
+	 * Check what binding alone cannot: sizes the core takes as {@code int}, and cluster
+	 * mode, which needs a master process.
+	 * @throws InvalidConfigurationPropertyValueException naming the property, the value
+	 * and what to do
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		checkIntBytes("globalval.max-value-size", this.maxValueSize);
+		checkIntBytes("globalval.max-frame-size", this.maxFrameSize);
+		if (this.transport == Transport.REDIS && this.cluster.getWorkers() > 0) {
+			throw new InvalidConfigurationPropertyValueException("globalval.cluster.workers", this.cluster.getWorkers(),
+					"Cluster mode starts the workers of a master on the uds transport; on the Redis transport "
+							+ "every process is a peer that is started on its own (on any host), so set "
+							+ "globalval.cluster.workers=0 and start each process yourself");
+		}
+	}
+
+	private static void checkIntBytes(String property, DataSize size) {
+		if (size != null && size.toBytes() > Integer.MAX_VALUE) {
+			throw new InvalidConfigurationPropertyValueException(property, size,
+					"At most " + Integer.MAX_VALUE + " bytes (2GB) are supported");
+		}
+	}
 
 	public boolean isEnabled() {
 		return this.enabled;

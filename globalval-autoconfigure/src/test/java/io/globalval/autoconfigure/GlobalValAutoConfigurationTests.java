@@ -31,10 +31,12 @@ import io.globalval.Role;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.RolePreference;
-import io.globalval.core.TransportType;
 import io.globalval.event.GlobalValChangedEvent;
 import io.globalval.event.GlobalValRoleEvent;
 import io.globalval.event.GlobalValSnapshotEvent;
+import io.globalval.transport.tcp.TcpTransport;
+import io.globalval.transport.tcp.TcpTransportSettings;
+import io.globalval.transport.uds.UdsTransport;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,7 +80,7 @@ class GlobalValAutoConfigurationTests {
 				.hasSingleBean(GlobalValConnectionMonitor.class);
 			assertThat(context.getBean(GlobalValTemplate.class).role()).isEqualTo(Role.MASTER);
 			assertThat(context.getBean(GlobalValLifecycle.class).isRunning()).isTrue();
-			assertThat(this.directory.resolve(NodeSettings.SOCKET_FILE)).exists();
+			assertThat(this.directory.resolve(UdsTransport.SOCKET_FILE)).exists();
 		});
 	}
 
@@ -172,17 +174,17 @@ class GlobalValAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				GlobalValNode master = context.getBean(GlobalValNode.class);
-				assertThat(master.settings().transport()).isEqualTo(TransportType.TCP);
-				assertThat(master.settings().tcpHost()).isEqualTo("127.0.0.1");
-				assertThat(master.settings().tcpSecret()).isEqualTo(secret);
-				assertThat(this.directory.resolve(NodeSettings.PORT_FILE)).exists();
-				try (GlobalValNode worker = GlobalValNodes.start(NodeSettings.builder()
+				assertThat(this.directory.resolve(TcpTransport.PORT_FILE)).exists();
+				assertThat(this.directory.resolve(UdsTransport.SOCKET_FILE)).doesNotExist();
+				assertThat(master.sequencerAddress()).startsWith("127.0.0.1:").doesNotContain(secret);
+				NodeSettings workerSettings = NodeSettings.builder()
 					.name(OtherNodes.NAME)
 					.directory(this.directory)
 					.role(RolePreference.WORKER)
-					.transport(TransportType.TCP)
-					.tcpSecret(secret)
-					.build())) {
+					.build();
+				try (GlobalValNode worker = GlobalValNodes.builder(workerSettings)
+					.transport(new TcpTransport(TcpTransportSettings.builder().secret(secret).build()))
+					.start()) {
 					worker.ready().get(10, TimeUnit.SECONDS);
 					long revision = new GlobalValTemplate(worker).set("over", "tcp").get(10,
 							TimeUnit.SECONDS);
@@ -210,7 +212,7 @@ class GlobalValAutoConfigurationTests {
 				assertThat(context.getStartupFailure()).rootCause()
 					.isInstanceOf(GlobalValException.class)
 					.hasMessageContaining("globalval.startup-timeout (PT0.3S)")
-					.hasMessageContaining(this.directory.resolve(NodeSettings.SOCKET_FILE).toString());
+					.hasMessageContaining(this.directory.resolve(UdsTransport.SOCKET_FILE).toString());
 			});
 	}
 
@@ -383,6 +385,23 @@ class GlobalValAutoConfigurationTests {
 	}
 
 	@Test
+	void applicationThatStartsToAcceptTrafficWhileCutOffRefusesItAtOnce() {
+		GlobalValNode master = this.others.master();
+		this.contextRunner.withPropertyValues("globalval.role=worker").withConfiguration(AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class))
+			.run((context) -> {
+				GlobalValConnectionMonitor monitor = context.getBean(GlobalValConnectionMonitor.class);
+				ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
+				master.close();
+				await().atMost(WAIT).untilAsserted(() -> assertThat(monitor.isCurrent()).isFalse());
+				AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+				await().atMost(WAIT)
+					.untilAsserted(() -> assertThat(availability.getReadinessState())
+						.isEqualTo(ReadinessState.REFUSING_TRAFFIC));
+				assertThat(monitor.disconnectedFor()).isPositive();
+			});
+	}
+
+	@Test
 	void readinessIsLeftAloneBeforeTheApplicationAcceptsTraffic() {
 		GlobalValNode master = this.others.master();
 		this.contextRunner.withPropertyValues("globalval.role=worker").withConfiguration(AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class))
@@ -391,7 +410,6 @@ class GlobalValAutoConfigurationTests {
 				ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
 				master.close();
 				await().atMost(WAIT).untilAsserted(() -> assertThat(monitor.isCurrent()).isFalse());
-				monitor.check();
 				assertThat(availability.getLastChangeEvent(ReadinessState.class)).isNull();
 			});
 	}

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
@@ -109,6 +110,29 @@ class GlobalValPropertiesTests {
 		this.contextRunner.withPropertyValues("globalval.role=MASTER")
 			.run((context) -> assertThat(context.getBean(GlobalValProperties.class).getRole())
 				.isEqualTo(RolePreference.MASTER));
+	}
+
+	@Test
+	void sizeOverTwoGigabytesIsRefusedNamingTheProperty() {
+		this.contextRunner.withPropertyValues("globalval.max-frame-size=3GB").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("globalval.max-frame-size")
+				.hasMessageContaining("2GB");
+		});
+	}
+
+	@Test
+	void clusterModeOnRedisIsRefusedOnceBound() {
+		this.contextRunner.withPropertyValues("globalval.transport=redis", "globalval.cluster.workers=2")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+					.hasMessageContaining("globalval.cluster.workers")
+					.hasMessageContaining("globalval.cluster.workers=0");
+			});
 	}
 
 	@Test

@@ -36,6 +36,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import io.globalval.GlobalValConnectionException;
+import io.globalval.GlobalValNodes;
 import io.globalval.GlobalValTemplate;
 import io.globalval.Role;
 import io.globalval.autoconfigure.actuate.GlobalValEndpoint;
@@ -44,17 +45,15 @@ import io.globalval.autoconfigure.actuate.GlobalValEndpointAutoConfiguration;
 import io.globalval.autoconfigure.actuate.GlobalValHealthContributorAutoConfiguration;
 import io.globalval.autoconfigure.actuate.GlobalValHealthIndicator;
 import io.globalval.autoconfigure.metrics.GlobalValMetricsAutoConfiguration;
-import io.globalval.core.DefaultGlobalValNode;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
-import io.globalval.core.ValueCodec;
 import io.globalval.event.GlobalValChangedEvent;
 import io.globalval.event.GlobalValRoleEvent;
 import io.globalval.event.GlobalValSnapshotEvent;
 import io.globalval.testsupport.RedisServer;
 import io.globalval.transport.redis.RedisSequencer;
 import io.globalval.transport.redis.RedisTransportSettings;
-import tools.jackson.databind.json.JsonMapper;
+import io.globalval.transport.uds.UdsTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -122,8 +121,9 @@ class GlobalValRedisAutoConfigurationTests {
 
 	/** Another process of the application, as a plain peer on a client of its own. */
 	private GlobalValTemplate otherPeer() throws Exception {
-		GlobalValNode node = DefaultGlobalValNode.start(NodeSettings.builder().name(this.name).build(),
-				new ValueCodec(JsonMapper.builder().build()), RedisSequencer.create(RedisURI.create(redis.uri()), FAST));
+		GlobalValNode node = GlobalValNodes.builder(NodeSettings.builder().name(this.name).build())
+			.sequencer(RedisSequencer.create(RedisURI.create(redis.uri()), FAST))
+			.start();
 		this.otherPeers.add(node);
 		node.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		return new GlobalValTemplate(node);
@@ -216,7 +216,7 @@ class GlobalValRedisAutoConfigurationTests {
 	void udsStaysTheDefaultWithSpringDataRedisPresent() {
 		this.contextRunner().withPropertyValues("globalval.transport=uds").run((context) -> {
 			assertThat(context.getBean(GlobalValTemplate.class).role()).isEqualTo(Role.MASTER);
-			assertThat(this.directory.resolve("uds").resolve(NodeSettings.SOCKET_FILE)).exists();
+			assertThat(this.directory.resolve("uds").resolve(UdsTransport.SOCKET_FILE)).exists();
 		});
 	}
 
@@ -317,15 +317,14 @@ class GlobalValRedisAutoConfigurationTests {
 				assertThat(descriptor.revision()).isEqualTo(1);
 				assertThat(descriptor.keys()).isEqualTo(1);
 				assertThat(descriptor.connected()).isTrue();
-				assertThat(descriptor.redis()).isEqualTo("redis://127.0.0.1:" + redis.port());
-				assertThat(descriptor.socket()).isNull();
+				assertThat(descriptor.address()).isEqualTo("redis://127.0.0.1:" + redis.port());
 				assertThat(descriptor.workers()).isEmpty();
 				Health health = context.getBean(GlobalValHealthIndicator.class).health();
 				assertThat(health.getStatus()).isEqualTo(Status.UP);
 				assertThat(health.getDetails()).containsEntry("role", Role.PEER)
 					.containsEntry("connected", true)
-					.containsEntry("redis", "redis://127.0.0.1:" + redis.port())
-					.doesNotContainKeys("socket", "workers");
+					.containsEntry("address", "redis://127.0.0.1:" + redis.port())
+					.doesNotContainKeys("socket", "redis", "workers");
 			});
 	}
 
@@ -343,7 +342,7 @@ class GlobalValRedisAutoConfigurationTests {
 						.untilAsserted(() -> assertThat(indicator.health().getStatus()).isEqualTo(Status.DOWN));
 					assertThat(indicator.health().getDetails()).containsEntry("role", Role.PEER)
 						.containsEntry("connected", false)
-						.containsEntry("redis", "redis://127.0.0.1:" + own.port())
+						.containsEntry("address", "redis://127.0.0.1:" + own.port())
 						.containsKeys("disconnectedFor", "maxDisconnected")
 						.hasEntrySatisfying("error", (error) -> assertThat(error.toString()).contains("Redis"));
 					own.restart();

@@ -41,4 +41,16 @@ public interface ChangeListener {
 	default void onRole(Role role) {
 	}
 
+	/**
+	 * This node's connection to where its changes are sequenced changed: {@code true} when
+	 * a worker is welcomed by its master, a node becomes master, or a peer reaches its
+	 * remote sequencer (Redis); {@code false} when a worker loses its master or a peer
+	 * its sequencer. Only changes are reported (never the same state twice in a row); a
+	 * node is taken to start disconnected. Delivered in order with the changes, so a
+	 * listener may lag the state that {@link GlobalValNode#isConnected()} reports now.
+	 * @param connected whether the node is now connected
+	 */
+	default void onConnectionChanged(boolean connected) {
+	}
+
 }

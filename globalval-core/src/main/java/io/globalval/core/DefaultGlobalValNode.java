@@ -42,7 +42,8 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 	}
 
 	/**
-	 * Start a node: take the lock and serve as master, or connect as worker.
+	 * Start a node: take the lock and serve as master, or connect as worker. Internal: use
+	 * {@link io.globalval.GlobalValNodes}.
 	 * @param settings the settings
 	 * @param codec the value codec
 	 * @param transport the transport
@@ -107,23 +108,10 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 	}
 
 	/**
-	 * Start a node whose changes a remote sequencer orders (a Redis server, for example):
-	 * role {@link Role#PEER}, no lock, no socket.
-	 * @param settings the settings (the socket directory and the role preference are not used)
-	 * @param codec the value codec
-	 * @param sequencer the sequencer, started here and closed with the node
-	 * @return the started node; it is ready once the sequencer has delivered a first snapshot
-	 * @throws GlobalValException if the sequencer cannot be reached
-	 */
-	public static DefaultGlobalValNode start(NodeSettings settings, ValueCodec codec, RemoteSequencer sequencer) {
-		return start(settings, codec, sequencer, null);
-	}
-
-	/**
 	 * Start a node whose changes a remote sequencer orders (a Redis server, for example),
 	 * with a listener that is added before the sequencer starts, so that it is told about
 	 * everything the node applies: its role first, then the first snapshot and every
-	 * change after it.
+	 * change after it. Internal: use {@link io.globalval.GlobalValNodes}.
 	 * @param settings the settings (the socket directory and the role preference are not used)
 	 * @param codec the value codec
 	 * @param sequencer the sequencer, started here and closed with the node
@@ -189,6 +177,7 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 		logger.info("globalval '{}': role MASTER, node {}, epoch {}, at {}", this.state.settings.name(),
 				this.state.nodeId, epoch, this.transport.address(this.state.settings));
 		this.state.roleDecided(Role.MASTER);
+		this.state.connectionChanged(true);
 		return master;
 	}
 

@@ -26,14 +26,13 @@ public interface GlobalValNode extends AutoCloseable {
 	NodeSettings settings();
 
 	/**
-	 * Return where this node's changes are sequenced, for logs and health details: the
-	 * master's socket for a master or a worker, the remote sequencer (such as a Redis
-	 * server) for a peer. Never a password.
+	 * Return where this node's changes are sequenced, for logs and health details, as
+	 * its transport describes it: the master's socket (Unix sockets) or host and port
+	 * (TCP) for a master or a worker, the remote sequencer (such as a Redis server) for a
+	 * peer. Never a password or secret.
 	 * @return a description of the address
 	 */
-	default String sequencerAddress() {
-		return settings().socketFile().toString();
-	}
+	String sequencerAddress();
 
 	/**
 	 * Return the local replica.

@@ -5,12 +5,17 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Plain settings of a globalval node, without Spring. Build them with {@link #builder()}.
+ * Plain settings of a globalval node, without Spring, shared by every transport. Build
+ * them with {@link #builder()}. What only one transport needs lives with it (the TCP
+ * address and secret in {@code TcpTransportSettings}, Redis's stream settings in
+ * {@code RedisTransportSettings}); start a node on a transport with
+ * {@link io.globalval.GlobalValNodes}.
  *
  * @param name the application name; processes of one name share values
  * @param role how the node decides its role
- * @param directory the directory of the lock file and the master's socket (or, with TCP,
- * its port file); private to the user (0700)
+ * @param directory the directory of the lock file (which holds the master's epoch) and of
+ * what the transport keeps there (the master's socket, or a TCP master's port file);
+ * private to the user (0700); not used on Redis
  * @param nodeName a readable name for this process, for logs and metrics
  * @param writeTimeout how long a write may wait for the master's answer
  * @param maxKeyLength the longest key, in characters
@@ -26,36 +31,17 @@ import java.util.Objects;
  * @param persistence whether and how the master keeps changes on disk
  * @param takeOver whether this node, as a worker, takes over as master when its master
  * dies (by default only with role {@link RolePreference#AUTO})
- * @param transport how processes reach the master
- * @param tcpHost the address the master binds and workers connect to, with
- * {@link TransportType#TCP}
- * @param tcpPort the port of the master with {@link TransportType#TCP}; 0 lets the master
- * pick a free port and publish it in {@link #portFile()}, where workers read it
- * @param tcpSecret the secret every process must share with {@link TransportType#TCP}
- * (at least {@link #MIN_SECRET_LENGTH} characters), or {@code null}; never logged
  */
 public record NodeSettings(String name, RolePreference role, Path directory, String nodeName, Duration writeTimeout,
 		int maxKeyLength, int maxValueSize, int maxFrameSize, int changeLogCapacity, long changeLogMaxBytes,
 		long maxQueuedBytes, Duration pingInterval, Duration failoverGrace, Persistence persistence,
-		boolean takeOver, TransportType transport, String tcpHost, int tcpPort, String tcpSecret) {
+		boolean takeOver) {
 
 	/** Name of the lock file whose holder is master. */
 	public static final String LOCK_FILE = "master.lock";
 
-	/** Name of the master's socket file. */
-	public static final String SOCKET_FILE = "master.sock";
-
-	/** Name of the file in which a TCP master publishes its port. */
-	public static final String PORT_FILE = "master.port";
-
-	/** The address a TCP master binds unless told otherwise: loopback only. */
-	public static final String DEFAULT_TCP_HOST = "127.0.0.1";
-
 	/** The longest application or node name, in characters. */
 	public static final int MAX_NAME_LENGTH = 256;
-
-	/** The shortest accepted TCP secret, in characters. */
-	public static final int MIN_SECRET_LENGTH = 16;
 
 	/** Bytes a snapshot chunk aims at; a chunk always holds at least one entry. */
 	static final int SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
@@ -78,8 +64,6 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 		Objects.requireNonNull(pingInterval, "'pingInterval' must not be null");
 		Objects.requireNonNull(failoverGrace, "'failoverGrace' must not be null");
 		Objects.requireNonNull(persistence, "'persistence' must not be null");
-		Objects.requireNonNull(transport, "'transport' must not be null");
-		Objects.requireNonNull(tcpHost, "'tcpHost' must not be null");
 		if (name.isBlank()) {
 			throw new IllegalArgumentException("'name' must not be blank");
 		}
@@ -108,21 +92,6 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 		}
 		if (writeTimeout.isNegative() || writeTimeout.isZero()) {
 			throw new IllegalArgumentException("writeTimeout must be positive, was " + writeTimeout);
-		}
-		if (tcpPort < 0 || tcpPort > 65535) {
-			throw new IllegalArgumentException(
-					"globalval.tcp.port must be 0 (any free port) to 65535, was " + tcpPort);
-		}
-		if (tcpSecret != null && tcpSecret.length() < MIN_SECRET_LENGTH) {
-			// the secret itself is never part of a message
-			throw new IllegalArgumentException(("globalval.tcp.secret is %d characters, under the minimum of %d; "
-					+ "use a long random one (e.g. from 'openssl rand -base64 32')")
-				.formatted(tcpSecret.length(), MIN_SECRET_LENGTH));
-		}
-		if (transport == TransportType.TCP && tcpSecret == null) {
-			throw new IllegalArgumentException(("globalval.transport=tcp requires globalval.tcp.secret: without it "
-					+ "anyone who can reach %s could read and write every value; set the same secret of at least %d "
-					+ "characters in every process").formatted(tcpHost, MIN_SECRET_LENGTH));
 		}
 	}
 
@@ -160,71 +129,11 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 	}
 
 	/**
-	 * Create settings that use the Unix-socket transport.
-	 * @param name the application name
-	 * @param role how the node decides its role
-	 * @param directory the directory of the lock file and the master's socket
-	 * @param nodeName a readable name for this process
-	 * @param writeTimeout how long a write may wait for the master's answer
-	 * @param maxKeyLength the longest key, in characters
-	 * @param maxValueSize the largest value, in JSON bytes
-	 * @param maxFrameSize the largest frame on the wire, in bytes
-	 * @param changeLogCapacity how many recent changes the master keeps for catch-up
-	 * @param changeLogMaxBytes how many bytes of recent changes the master keeps
-	 * @param maxQueuedBytes how many bytes may wait to be written to one peer
-	 * @param pingInterval how often the master probes its workers for lag
-	 * @param failoverGrace how long a new master adopts before it takes writes
-	 * @param persistence whether and how the master keeps changes on disk
-	 * @param takeOver whether this node, as a worker, takes over as master when its
-	 * master dies
-	 */
-	public NodeSettings(String name, RolePreference role, Path directory, String nodeName, Duration writeTimeout,
-			int maxKeyLength, int maxValueSize, int maxFrameSize, int changeLogCapacity, long changeLogMaxBytes,
-			long maxQueuedBytes, Duration pingInterval, Duration failoverGrace, Persistence persistence,
-			boolean takeOver) {
-		this(name, role, directory, nodeName, writeTimeout, maxKeyLength, maxValueSize, maxFrameSize,
-				changeLogCapacity, changeLogMaxBytes, maxQueuedBytes, pingInterval, failoverGrace, persistence,
-				takeOver, TransportType.UDS, DEFAULT_TCP_HOST, 0, null);
-	}
-
-	/**
 	 * Return the path of the lock file.
 	 * @return the lock file
 	 */
 	public Path lockFile() {
 		return this.directory.resolve(LOCK_FILE);
-	}
-
-	/**
-	 * Return the path of the master's socket.
-	 * @return the socket file
-	 */
-	public Path socketFile() {
-		return this.directory.resolve(SOCKET_FILE);
-	}
-
-	/**
-	 * Return the path of the file in which a TCP master publishes its port.
-	 * @return the port file
-	 */
-	public Path portFile() {
-		return this.directory.resolve(PORT_FILE);
-	}
-
-	/**
-	 * Describe the settings, with the secret masked.
-	 * @return the description
-	 */
-	@Override
-	public String toString() {
-		return ("NodeSettings[name=%s, role=%s, directory=%s, nodeName=%s, writeTimeout=%s, maxKeyLength=%d, "
-				+ "maxValueSize=%d, maxFrameSize=%d, changeLogCapacity=%d, changeLogMaxBytes=%d, maxQueuedBytes=%d, "
-				+ "pingInterval=%s, failoverGrace=%s, persistence=%s, takeOver=%s, transport=%s, tcpHost=%s, "
-				+ "tcpPort=%d, tcpSecret=%s]")
-			.formatted(this.name, this.role, this.directory, this.nodeName, this.writeTimeout, this.maxKeyLength,
-					this.maxValueSize, this.maxFrameSize, this.changeLogCapacity, this.changeLogMaxBytes,
-					this.maxQueuedBytes, this.pingInterval, this.failoverGrace, this.persistence, this.takeOver,
-					this.transport, this.tcpHost, this.tcpPort, (this.tcpSecret != null) ? "******" : null);
 	}
 
 	/**
@@ -236,7 +145,7 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 	}
 
 	/**
-	 * Return the default socket directory of an application:
+	 * Return the default directory of an application:
 	 * {@code <java.io.tmpdir>/globalval-<name>}.
 	 * @param name the application name
 	 * @return the directory
@@ -281,14 +190,6 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 
 		private Boolean takeOver;
 
-		private TransportType transport = TransportType.UDS;
-
-		private String tcpHost = DEFAULT_TCP_HOST;
-
-		private int tcpPort;
-
-		private String tcpSecret;
-
 		private Builder() {
 		}
 
@@ -304,7 +205,7 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 			return this;
 		}
 
-		/** @param directory the socket directory @return this builder */
+		/** @param directory the directory of the lock file and the transport's files @return this builder */
 		public Builder directory(Path directory) {
 			this.directory = directory;
 			return this;
@@ -376,30 +277,6 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 			return this;
 		}
 
-		/** @param transport how processes reach the master @return this builder */
-		public Builder transport(TransportType transport) {
-			this.transport = transport;
-			return this;
-		}
-
-		/** @param tcpHost the address of a TCP master @return this builder */
-		public Builder tcpHost(String tcpHost) {
-			this.tcpHost = tcpHost;
-			return this;
-		}
-
-		/** @param tcpPort the port of a TCP master, 0 for any free port @return this builder */
-		public Builder tcpPort(int tcpPort) {
-			this.tcpPort = tcpPort;
-			return this;
-		}
-
-		/** @param tcpSecret the secret shared by every process of a TCP application @return this builder */
-		public Builder tcpSecret(String tcpSecret) {
-			this.tcpSecret = tcpSecret;
-			return this;
-		}
-
 		/**
 		 * @param takeOver whether a worker takes over when its master dies ({@code null}:
 		 * only with role auto)
@@ -420,8 +297,7 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 			return new NodeSettings(this.name, this.role, dir, node, this.writeTimeout, this.maxKeyLength,
 					this.maxValueSize, this.maxFrameSize, this.changeLogCapacity, this.changeLogMaxBytes,
 					this.maxQueuedBytes, this.pingInterval, this.failoverGrace, this.persistence,
-					(this.takeOver != null) ? this.takeOver : this.role == RolePreference.AUTO, this.transport,
-					this.tcpHost, this.tcpPort, this.tcpSecret);
+					(this.takeOver != null) ? this.takeOver : this.role == RolePreference.AUTO);
 		}
 
 	}

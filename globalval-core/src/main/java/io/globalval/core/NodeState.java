@@ -49,6 +49,11 @@ final class NodeState {
 	/** The epoch of the master whose changes this node last applied. Applying thread only. */
 	volatile long epoch;
 
+	private final Object connectionLock = new Object();
+
+	/** The connection state last reported to listeners; guarded by {@link #connectionLock}. */
+	private boolean reportedConnected;
+
 	NodeState(NodeSettings settings, ValueCodec codec, EngineRuntime runtime) {
 		this.settings = settings;
 		this.codec = codec;
@@ -150,6 +155,21 @@ final class NodeState {
 
 	void roleDecided(Role role) {
 		this.events.dispatch((listener) -> listener.onRole(role));
+	}
+
+	/**
+	 * Tell listeners that the connection to the sequencer (master, remote sequencer) is
+	 * up or down, unless they were told so last.
+	 * @param connected whether connected now
+	 */
+	void connectionChanged(boolean connected) {
+		// under the lock, so that listeners get the flips in the order they happened
+		synchronized (this.connectionLock) {
+			if (this.reportedConnected != connected) {
+				this.reportedConnected = connected;
+				this.events.dispatch((listener) -> listener.onConnectionChanged(connected));
+			}
+		}
 	}
 
 	void closeEvents() {

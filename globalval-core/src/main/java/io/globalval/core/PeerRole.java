@@ -225,6 +225,11 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 	}
 
 	@Override
+	public void connectionChanged(boolean connected) {
+		this.state.connectionChanged(connected);
+	}
+
+	@Override
 	public NodeMetrics metrics() {
 		return this.state.metrics;
 	}

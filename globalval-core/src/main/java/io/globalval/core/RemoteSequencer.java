@@ -11,7 +11,7 @@ import io.globalval.protocol.WriteOutcome;
 /**
  * A sequencer outside this process (a Redis server, for example) that orders every
  * change of an application, so that every process is a peer: none is master. A node
- * started with {@link DefaultGlobalValNode#start(NodeSettings, ValueCodec, RemoteSequencer)}
+ * started on one (with {@link io.globalval.GlobalValNodes.Builder#sequencer(RemoteSequencer)})
  * has role {@link io.globalval.Role#PEER}; it hands its writes to {@link #submit} and the
  * sequencer hands the ordered changes back to its {@link Follower}.
  * <p>
@@ -128,6 +128,14 @@ public interface RemoteSequencer extends AutoCloseable {
 		 * @param entries every key
 		 */
 		void applySnapshot(long revision, Collection<Entry> entries);
+
+		/**
+		 * The connection to the sequencer is up (a read succeeded) or down (one failed).
+		 * May be called with the same state again; the node reports changes only.
+		 * @param connected whether connected now
+		 */
+		default void connectionChanged(boolean connected) {
+		}
 
 		/**
 		 * Return the node's counters, for the transport's byte counts.

@@ -4,8 +4,9 @@ import java.io.IOException;
 
 /**
  * How nodes reach each other: a master serves, a worker connects. Implemented by the
- * Unix-socket transport and the TCP transport (see {@link TransportType}); the core
- * depends only on this. A transport decides which peers may connect at all; the core
+ * Unix-socket transport and the TCP transport, each with its own settings beside the
+ * node's {@link NodeSettings}; the core depends only on this, and
+ * {@link io.globalval.GlobalValNodes} starts a node on one. A transport decides which peers may connect at all; the core
  * then checks what they send.
  */
 public interface Transport {
@@ -28,7 +29,8 @@ public interface Transport {
 	AutoCloseable connect(NodeSettings settings, WorkerHandler worker);
 
 	/**
-	 * Return a description of where masters listen, for logs.
+	 * Return a description of where masters listen, for logs, health details and
+	 * {@link GlobalValNode#sequencerAddress()}: a socket path, a host and port. Never a secret.
 	 * @param settings the settings
 	 * @return the address
 	 */

@@ -263,6 +263,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		this.resyncRequested = false;
 		this.staging = null;
 		this.connected = true;
+		this.state.connectionChanged(true);
 		if (welcome.snapshotFollows()) {
 			this.state.metrics.resyncs.increment();
 		}
@@ -396,6 +397,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 	@Override
 	public void disconnected(String reason) {
 		this.connected = false;
+		this.state.connectionChanged(false);
 		this.staging = null;
 		synchronized (this.sendLock) {
 			this.master = null;

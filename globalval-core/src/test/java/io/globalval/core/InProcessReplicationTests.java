@@ -66,6 +66,50 @@ class InProcessReplicationTests {
 	}
 
 	@Test
+	void listenersHearOfEveryChangeOfTheConnection() throws Exception {
+		NodeSettings.Builder settings = NodeSettings.builder().name("test").directory(this.directory);
+		List<Boolean> masterConnection = new CopyOnWriteArrayList<>();
+		List<Boolean> workerConnection = new CopyOnWriteArrayList<>();
+		GlobalValNode master = GlobalValNodes.builder(settings.role(RolePreference.MASTER).build())
+			.listener(new ConnectionRecorder(masterConnection))
+			.start();
+		this.nodes.add(master);
+		// role worker: it does not take over, so it stays cut off when its master goes
+		GlobalValNode worker = GlobalValNodes.builder(settings.role(RolePreference.WORKER).build())
+			.listener(new ConnectionRecorder(workerConnection))
+			.start();
+		this.nodes.add(worker);
+		worker.ready().get(10, TimeUnit.SECONDS);
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			assertThat(masterConnection).containsExactly(true);
+			assertThat(workerConnection).containsExactly(true);
+		});
+		master.close();
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(workerConnection).containsExactly(true, false));
+		assertThat(worker.isConnected()).isFalse();
+		GlobalValNode next = GlobalValNodes.start(settings.role(RolePreference.MASTER).build());
+		this.nodes.add(next);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(workerConnection).containsExactly(true, false, true));
+		assertThat(worker.sequencerAddress()).isEqualTo(this.directory.resolve("master.sock").toString());
+	}
+
+	/** Records what a node reports of its connection, in order. */
+	private record ConnectionRecorder(List<Boolean> states) implements ChangeListener {
+
+		@Override
+		public void onChange(ChangeEvent event) {
+		}
+
+		@Override
+		public void onConnectionChanged(boolean connected) {
+			this.states.add(connected);
+		}
+
+	}
+
+	@Test
 	void setInWorkerIsSeenByMasterAndOtherWorkers() throws Exception {
 		GlobalValTemplate master = start(RolePreference.AUTO);
 		GlobalValTemplate one = start(RolePreference.WORKER);

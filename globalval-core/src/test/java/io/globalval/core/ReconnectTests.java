@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.globalval.GlobalValNodes;
 import io.globalval.GlobalValTemplate;
 import io.globalval.testsupport.UdsProxy;
+import io.globalval.transport.uds.UdsTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,8 +57,8 @@ class ReconnectTests {
 	void workerCatchesUpWithDeltasAndItsWritesAreAppliedOnceAfterConnectionsBreak() throws Exception {
 		GlobalValNode masterNode = start(this.masterDirectory, RolePreference.MASTER);
 		Files.createDirectories(this.workerDirectory);
-		UdsProxy proxy = new UdsProxy(this.workerDirectory.resolve(NodeSettings.SOCKET_FILE),
-				this.masterDirectory.resolve(NodeSettings.SOCKET_FILE));
+		UdsProxy proxy = new UdsProxy(this.workerDirectory.resolve(UdsTransport.SOCKET_FILE),
+				this.masterDirectory.resolve(UdsTransport.SOCKET_FILE));
 		this.closeables.add(0, proxy);
 		GlobalValNode workerNode = start(this.workerDirectory, RolePreference.WORKER);
 		workerNode.ready().get(10, TimeUnit.SECONDS);

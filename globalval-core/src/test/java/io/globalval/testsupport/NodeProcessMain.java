@@ -24,7 +24,8 @@ import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.Persistence;
 import io.globalval.core.RolePreference;
-import io.globalval.core.TransportType;
+import io.globalval.transport.tcp.TcpTransport;
+import io.globalval.transport.tcp.TcpTransportSettings;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -34,7 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>
  * Arguments: {@code <directory> <role> <name> [<persistence directory> <fsync>]
  * [<setting>=<value>...]}, with the settings {@code maxQueuedBytes}, {@code maxFrameSize},
- * {@code transport}, {@code tcpHost}, {@code tcpPort} and {@code tcpSecret}.
+ * {@code transport} ({@code UDS} or {@code TCP}), {@code tcpHost}, {@code tcpPort} and
+ * {@code tcpSecret}.
  */
 public final class NodeProcessMain {
 
@@ -52,6 +54,8 @@ public final class NodeProcessMain {
 			.name(args[2])
 			.pingInterval(Duration.ofHours(1))
 			.writeTimeout(Duration.ofSeconds(30));
+		TcpTransportSettings.Builder tcp = TcpTransportSettings.builder();
+		boolean overTcp = false;
 		int first = 3;
 		if (args.length > 4 && !args[3].contains("=")) {
 			// <persistence directory> <fsync policy>
@@ -63,15 +67,18 @@ public final class NodeProcessMain {
 			switch (setting[0]) {
 				case "maxQueuedBytes" -> builder.maxQueuedBytes(Long.parseLong(setting[1]));
 				case "maxFrameSize" -> builder.maxFrameSize(Integer.parseInt(setting[1]));
-				case "transport" -> builder.transport(TransportType.valueOf(setting[1]));
-				case "tcpHost" -> builder.tcpHost(setting[1]);
-				case "tcpPort" -> builder.tcpPort(Integer.parseInt(setting[1]));
-				case "tcpSecret" -> builder.tcpSecret(setting[1]);
+				case "transport" -> overTcp = "TCP".equals(setting[1]);
+				case "tcpHost" -> tcp.host(setting[1]);
+				case "tcpPort" -> tcp.port(Integer.parseInt(setting[1]));
+				case "tcpSecret" -> tcp.secret(setting[1]);
 				default -> throw new IllegalArgumentException("Unknown setting " + args[i]);
 			}
 		}
-		NodeSettings settings = builder.build();
-		serve(GlobalValNodes.start(settings), (command, rest) -> null);
+		GlobalValNodes.Builder node = GlobalValNodes.builder(builder.build());
+		if (overTcp) {
+			node.transport(new TcpTransport(tcp.build()));
+		}
+		serve(node.start(), (command, rest) -> null);
 	}
 
 	/**

@@ -9,15 +9,13 @@ import java.util.List;
 
 import io.lettuce.core.RedisClient;
 
+import io.globalval.GlobalValNodes;
 import io.globalval.core.ChangeEvent;
 import io.globalval.core.ChangeListener;
-import io.globalval.core.DefaultGlobalValNode;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
-import io.globalval.core.ValueCodec;
 import io.globalval.transport.redis.RedisSequencer;
 import io.globalval.transport.redis.RedisTransportSettings;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A globalval peer on the Redis transport in its own JVM, answering the commands of
@@ -48,8 +46,9 @@ public final class RedisNodeProcessMain {
 			redis.streamMaxLength(Long.parseLong(args[2]));
 		}
 		RedisClient client = RedisClient.create(args[0]);
-		GlobalValNode node = DefaultGlobalValNode.start(settings, new ValueCodec(JsonMapper.builder().build()),
-				new RedisSequencer(client, redis.build()));
+		GlobalValNode node = GlobalValNodes.builder(settings)
+			.sequencer(new RedisSequencer(client, redis.build()))
+			.start();
 		EventRecorder events = new EventRecorder();
 		node.addListener(events);
 		try {

@@ -13,7 +13,7 @@ import io.globalval.core.WorkerStatus;
 /**
  * {@link Endpoint @Endpoint} that shows this process's part in globalval: its role, its
  * replica's revision and size, whether it is connected (to its master, or a peer to
- * Redis) and where to, and for a master the workers with their revision and lag. Values
+ * Redis) and its address, and for a master the workers with their revision and lag. Values
  * are never shown.
  */
 @Endpoint(id = "globalval")
@@ -35,16 +35,13 @@ public class GlobalValEndpoint {
 	 */
 	@ReadOperation
 	public GlobalValDescriptor globalVal() {
-		boolean peer = this.node.role() == Role.PEER;
 		List<WorkerDescriptor> workers = this.node.workers()
 			.stream()
 			.map(WorkerDescriptor::new)
 			.toList();
 		return new GlobalValDescriptor(this.node.settings().name(), this.node.role(), this.node.settings().nodeName(),
 				this.node.nodeId(), this.node.replica().revision(), this.node.replica().size(),
-				this.node.isConnected(), this.node.replica().isReady(),
-				(peer) ? null : this.node.settings().socketFile().toString(),
-				(peer) ? this.node.sequencerAddress() : null, workers);
+				this.node.isConnected(), this.node.replica().isReady(), this.node.sequencerAddress(), workers);
 	}
 
 	/**
@@ -58,12 +55,12 @@ public class GlobalValEndpoint {
 	 * @param keys the number of keys in the replica
 	 * @param connected whether connected to the master (a peer: to Redis; always for a master)
 	 * @param ready whether the replica may be read
-	 * @param socket the master's socket, or {@code null} for a peer
-	 * @param redis the Redis server of a peer, or {@code null} for a master or worker
+	 * @param address where changes are sequenced, as the transport describes it: the
+	 * master's socket, its TCP host and port, or a peer's Redis server
 	 * @param workers the connected workers (a master's; empty for a worker or peer)
 	 */
 	public record GlobalValDescriptor(String name, Role role, String nodeName, int nodeId, long revision, int keys,
-			boolean connected, boolean ready, String socket, String redis, List<WorkerDescriptor> workers)
+			boolean connected, boolean ready, String address, List<WorkerDescriptor> workers)
 			implements OperationResponseBody {
 	}
 

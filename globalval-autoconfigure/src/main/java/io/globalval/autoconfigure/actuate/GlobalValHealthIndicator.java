@@ -51,16 +51,11 @@ public class GlobalValHealthIndicator extends AbstractHealthIndicator {
 		if (role == Role.MASTER) {
 			builder.withDetail("workers", this.node.workers().size());
 		}
-		if (role == Role.PEER) {
-			// a peer's Redis is shown always: there is no socket file to infer it from
-			builder.withDetail("redis", this.node.sequencerAddress());
-		}
+		// where the changes are sequenced, as the transport says it: a socket, host:port, a Redis server
+		builder.withDetail("address", this.node.sequencerAddress());
 		if (!disconnectedFor.isZero()) {
 			builder.withDetail("disconnectedFor", disconnectedFor.toString())
 				.withDetail("maxDisconnected", this.maxDisconnected.toString());
-			if (role != Role.PEER) {
-				builder.withDetail("socket", this.node.settings().socketFile().toString());
-			}
 		}
 		if (down) {
 			builder.withDetail("error", (role == Role.PEER)

@@ -20,6 +20,7 @@ import io.globalval.autoconfigure.GlobalValAutoConfiguration;
 import io.globalval.autoconfigure.OtherNodes;
 import io.globalval.autoconfigure.actuate.GlobalValEndpoint.GlobalValDescriptor;
 import io.globalval.core.GlobalValNode;
+import io.globalval.transport.uds.UdsTransport;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -73,6 +74,8 @@ class GlobalValActuatorAutoConfigurationTests {
 			assertThat(descriptor.workers().get(0).name()).isEqualTo("worker-a");
 			JsonNode json = JsonMapper.builder().build().valueToTree(descriptor);
 			assertThat(json.get("role").asString()).isEqualTo("MASTER");
+			assertThat(json.get("address").asString()).endsWith(UdsTransport.SOCKET_FILE);
+			assertThat(json.has("socket")).isFalse();
 			assertThat(json.get("workers").get(0).has("revisionsBehind")).isTrue();
 			assertThat(json.get("workers").get(0).has("lagMillis")).isTrue();
 		});
@@ -99,7 +102,9 @@ class GlobalValActuatorAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			Health health = context.getBean(GlobalValHealthIndicator.class).health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			assertThat(health.getDetails()).containsEntry("role", Role.MASTER).containsEntry("connected", true);
+			assertThat(health.getDetails()).containsEntry("role", Role.MASTER)
+				.containsEntry("connected", true)
+				.containsEntry("address", context.getBean(GlobalValNode.class).sequencerAddress());
 		});
 	}
 
@@ -115,7 +120,7 @@ class GlobalValActuatorAutoConfigurationTests {
 			Health health = indicator.health();
 			assertThat(health.getDetails()).containsEntry("role", Role.WORKER)
 				.containsEntry("connected", false)
-				.containsKeys("disconnectedFor", "maxDisconnected", "socket", "error");
+				.containsKeys("disconnectedFor", "maxDisconnected", "address", "error");
 		});
 	}
 

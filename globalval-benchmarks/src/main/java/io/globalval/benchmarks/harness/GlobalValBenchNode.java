@@ -12,16 +12,13 @@ import io.globalval.GlobalValNodes;
 import io.globalval.GlobalValTemplate;
 import io.globalval.core.ChangeEvent;
 import io.globalval.core.ChangeListener;
-import io.globalval.core.DefaultGlobalValNode;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.ReplicaEntry;
 import io.globalval.core.RolePreference;
-import io.globalval.core.ValueCodec;
 import io.globalval.transport.redis.RedisSequencer;
 import io.globalval.transport.redis.RedisTransportSettings;
 import io.lettuce.core.RedisURI;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * globalval driven through the public API ({@link GlobalValTemplate} and a
@@ -78,8 +75,9 @@ final class GlobalValBenchNode implements BenchNode, ChangeListener {
 			.writeTimeout(Duration.ofSeconds(60))
 			.build();
 		if (this.redisUri != null) {
-			this.node = DefaultGlobalValNode.start(settings, new ValueCodec(JsonMapper.builder().build()),
-					RedisSequencer.create(RedisURI.create(this.redisUri), RedisTransportSettings.defaults()));
+			this.node = GlobalValNodes.builder(settings)
+				.sequencer(RedisSequencer.create(RedisURI.create(this.redisUri), RedisTransportSettings.defaults()))
+				.start();
 		}
 		else {
 			this.node = GlobalValNodes.start(settings);

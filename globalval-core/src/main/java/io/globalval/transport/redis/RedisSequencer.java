@@ -524,6 +524,7 @@ public final class RedisSequencer implements RemoteSequencer {
 							XReadArgs.StreamOffset.from(this.keys.changes, revision + "-0")),
 						this.redis.blockTimeout().toMillis() + TAIL_MARGIN_MILLIS);
 				this.tailConnected = true;
+				this.follower.connectionChanged(true);
 				if (failures > 0) {
 					logger.info("globalval '{}' follows {} again from revision {}", name(), address(), revision);
 					failures = 0;
@@ -549,6 +550,7 @@ public final class RedisSequencer implements RemoteSequencer {
 					break;
 				}
 				this.tailConnected = false;
+				this.follower.connectionChanged(false);
 				failures++;
 				Throwable cause = unwrap(ex);
 				if (failures == 1) {

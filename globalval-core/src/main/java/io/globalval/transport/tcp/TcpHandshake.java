@@ -17,7 +17,6 @@ import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import io.globalval.core.NodeSettings;
 import io.globalval.transport.channel.PeerAdmission;
 import io.globalval.transport.channel.PeerRefusedException;
 
@@ -78,16 +77,14 @@ final class TcpHandshake implements PeerAdmission {
 
 	/**
 	 * Create the handshake of an application.
-	 * @param settings the settings, with a secret
+	 * @param appName the application name, part of every proof
+	 * @param secret the shared secret
 	 * @param timeoutMillis how long to wait for the peer's part
 	 */
-	TcpHandshake(NodeSettings settings, int timeoutMillis) {
-		if (settings.tcpSecret() == null) {
-			throw new IllegalArgumentException("The TCP transport requires globalval.tcp.secret");
-		}
-		this.appName = settings.name();
-		this.appNameBytes = settings.name().getBytes(StandardCharsets.UTF_8);
-		this.key = new SecretKeySpec(settings.tcpSecret().getBytes(StandardCharsets.UTF_8), ALGORITHM);
+	TcpHandshake(String appName, String secret, int timeoutMillis) {
+		this.appName = appName;
+		this.appNameBytes = appName.getBytes(StandardCharsets.UTF_8);
+		this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
 		this.timeoutMillis = timeoutMillis;
 	}
 

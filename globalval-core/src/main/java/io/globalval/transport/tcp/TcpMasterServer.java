@@ -15,7 +15,6 @@ import java.nio.file.StandardCopyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.globalval.GlobalValException;
 import io.globalval.core.MasterHandler;
 import io.globalval.core.MasterLock;
 import io.globalval.core.NodeSettings;
@@ -26,9 +25,9 @@ import io.globalval.transport.channel.PeerAdmission;
  * The master's side of the TCP transport: binds the configured address (loopback unless
  * told otherwise), publishes the port in {@code <directory>/master.port} for workers
  * that were not given one, and serves workers through a {@link ChannelMasterServer} that
- * admits only peers passing the {@link TcpHandshake secret challenge}. It refuses to start
- * without a secret, and warns when it listens beyond this machine, because the secret
- * authenticates connections but does not encrypt them.
+ * admits only peers passing the {@link TcpHandshake secret challenge} (its settings cannot
+ * be made without a secret). It warns when it listens beyond this machine, because the
+ * secret authenticates connections but does not encrypt them.
  */
 public final class TcpMasterServer implements AutoCloseable {
 
@@ -48,75 +47,48 @@ public final class TcpMasterServer implements AutoCloseable {
 
 	/**
 	 * Bind the configured address and start accepting. The caller holds the master lock.
-	 * @param settings the settings, with a secret
+	 * @param settings the node's settings
+	 * @param tcp the address and the secret
 	 * @param handler the master that receives what workers send
 	 * @return the running server
-	 * @throws GlobalValException if no secret is configured
 	 * @throws IOException if the address cannot be bound or the port file written
 	 */
-	public static TcpMasterServer start(NodeSettings settings, MasterHandler handler) throws IOException {
-		return start(settings, handler, new TcpHandshake(checkSecret(settings), TcpHandshake.TIMEOUT_MILLIS));
+	public static TcpMasterServer start(NodeSettings settings, TcpTransportSettings tcp, MasterHandler handler)
+			throws IOException {
+		return start(settings, tcp, handler,
+				new TcpHandshake(settings.name(), tcp.secret(), TcpHandshake.TIMEOUT_MILLIS));
 	}
 
-	static TcpMasterServer start(NodeSettings settings, MasterHandler handler, PeerAdmission admission)
-			throws IOException {
-		InetAddress host = InetAddress.getByName(settings.tcpHost());
+	static TcpMasterServer start(NodeSettings settings, TcpTransportSettings tcp, MasterHandler handler,
+			PeerAdmission admission) throws IOException {
+		InetAddress host = InetAddress.getByName(tcp.host());
 		if (!host.isLoopbackAddress()) {
 			logger.warn("The master of '{}' listens on {}, beyond this machine: every connection must prove the "
 					+ "secret, but values cross the network unencrypted; prefer 127.0.0.1, a private network or a "
-					+ "tunnel", settings.name(), settings.tcpHost());
+					+ "tunnel", settings.name(), tcp.host());
 		}
 		MasterLock.createPrivateDirectory(settings.directory());
+		Path portFile = TcpTransport.portFile(settings);
 		ServerSocketChannel channel = ServerSocketChannel.open();
 		InetSocketAddress bound;
 		try {
 			channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-			channel.bind(new InetSocketAddress(host, settings.tcpPort()));
+			channel.bind(new InetSocketAddress(host, tcp.port()));
 			bound = (InetSocketAddress) channel.getLocalAddress();
-			publishPort(settings.portFile(), bound.getPort());
+			publishPort(portFile, bound.getPort());
 		}
 		catch (IOException | RuntimeException ex) {
 			channel.close();
 			throw ex;
 		}
-		String description = settings.tcpHost() + ":" + bound.getPort();
+		String description = tcp.host() + ":" + bound.getPort();
 		PeerAdmission withoutDelay = (accepted) -> {
 			// frames are small and answered at once: never hold one back for an ACK (Nagle)
 			accepted.setOption(StandardSocketOptions.TCP_NODELAY, true);
 			admission.admit(accepted);
 		};
 		return new TcpMasterServer(ChannelMasterServer.start(settings, handler, channel, description, withoutDelay),
-				bound, settings.portFile());
-	}
-
-	/**
-	 * Check that the settings carry a secret: a TCP master without one would admit
-	 * anyone who can reach its port.
-	 * @param settings the settings
-	 * @return the settings
-	 * @throws GlobalValException if there is no secret
-	 */
-	static NodeSettings checkSecret(NodeSettings settings) {
-		if (settings.tcpSecret() != null) {
-			return settings;
-		}
-		boolean loopback;
-		try {
-			loopback = InetAddress.getByName(settings.tcpHost()).isLoopbackAddress();
-		}
-		catch (IOException ex) {
-			loopback = false;
-		}
-		if (!loopback) {
-			throw new GlobalValException(("Refusing to bind %s:%d without globalval.tcp.secret: it is not a loopback "
-					+ "address, so anyone who can reach it could read and write every value of '%s'; set the same "
-					+ "secret of at least %d characters in every process, or bind %s")
-				.formatted(settings.tcpHost(), settings.tcpPort(), settings.name(), NodeSettings.MIN_SECRET_LENGTH,
-						NodeSettings.DEFAULT_TCP_HOST));
-		}
-		throw new GlobalValException(("The TCP transport of '%s' requires globalval.tcp.secret: without it any local "
-				+ "user could connect to %s:%d; set the same secret of at least %d characters in every process")
-			.formatted(settings.name(), settings.tcpHost(), settings.tcpPort(), NodeSettings.MIN_SECRET_LENGTH));
+				bound, portFile);
 	}
 
 	/**
@@ -124,7 +96,7 @@ public final class TcpMasterServer implements AutoCloseable {
 	 * of it. The directory is private to the user (0700), like the file.
 	 */
 	private static void publishPort(Path portFile, int port) throws IOException {
-		Path temporary = Files.createTempFile(portFile.getParent(), NodeSettings.PORT_FILE, ".tmp");
+		Path temporary = Files.createTempFile(portFile.getParent(), TcpTransport.PORT_FILE, ".tmp");
 		try {
 			Files.writeString(temporary, port + "\n", StandardCharsets.US_ASCII);
 			try {

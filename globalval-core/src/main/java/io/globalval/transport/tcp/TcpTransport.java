@@ -5,8 +5,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.Objects;
 
-import io.globalval.GlobalValException;
 import io.globalval.core.MasterHandler;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.Transport;
@@ -15,30 +16,61 @@ import io.globalval.transport.channel.ChannelWorkerClient;
 
 /**
  * The TCP transport, for platforms or containers without a shared socket directory: the
- * master listens on {@link NodeSettings#tcpHost()} (loopback by default) and
- * {@link NodeSettings#tcpPort()} (with 0, any free port, published in
- * {@link NodeSettings#portFile()}); workers connect there. Every connection starts with
- * a mutual HMAC challenge over {@link NodeSettings#tcpSecret()} (see
- * {@link TcpHandshake}), so only processes that share the secret exchange frames. A
- * secret is required; the master refuses to start without one.
+ * master listens on {@link TcpTransportSettings#host()} (loopback by default) and
+ * {@link TcpTransportSettings#port()} (with 0, any free port, published in
+ * {@link #portFile(NodeSettings)}); workers connect there. Every connection starts with
+ * a mutual HMAC challenge over {@link TcpTransportSettings#secret()} (see
+ * {@link TcpHandshake}), so only processes that share the secret exchange frames. The
+ * lock file stays in {@link NodeSettings#directory()}, as with the Unix-socket transport.
+ * <pre class="code">
+ * Transport tcp = new TcpTransport(TcpTransportSettings.builder().secret(secret).build());
+ * GlobalValNode node = GlobalValNodes.builder(settings).transport(tcp).start();
+ * </pre>
  */
 public final class TcpTransport implements Transport {
+
+	/** Name of the file, in the node's directory, in which a master publishes its port. */
+	public static final String PORT_FILE = "master.port";
 
 	/** How long a worker waits for a TCP connection to the master to be established. */
 	static final int CONNECT_TIMEOUT_MILLIS = 5000;
 
-	@Override
-	public AutoCloseable serve(NodeSettings settings, MasterHandler master) throws IOException {
-		return TcpMasterServer.start(settings, master);
+	private final TcpTransportSettings tcp;
+
+	/**
+	 * Create the transport.
+	 * @param tcp where the master listens, and the shared secret
+	 */
+	public TcpTransport(TcpTransportSettings tcp) {
+		this.tcp = Objects.requireNonNull(tcp, "'tcp' must not be null");
 	}
 
 	/**
-	 * {@inheritDoc}
-	 * @throws GlobalValException if no secret is configured
+	 * Return the settings of this transport.
+	 * @return the settings
 	 */
+	public TcpTransportSettings settings() {
+		return this.tcp;
+	}
+
+	/**
+	 * Return the path of the file in which a master publishes its port when it was
+	 * given port 0.
+	 * @param settings the node's settings
+	 * @return the port file, in the node's directory
+	 */
+	public static Path portFile(NodeSettings settings) {
+		return settings.directory().resolve(PORT_FILE);
+	}
+
+	@Override
+	public AutoCloseable serve(NodeSettings settings, MasterHandler master) throws IOException {
+		return TcpMasterServer.start(settings, this.tcp, master);
+	}
+
 	@Override
 	public AutoCloseable connect(NodeSettings settings, WorkerHandler worker) {
-		TcpHandshake handshake = new TcpHandshake(TcpMasterServer.checkSecret(settings), TcpHandshake.TIMEOUT_MILLIS);
+		TcpHandshake handshake = new TcpHandshake(settings.name(), this.tcp.secret(), TcpHandshake.TIMEOUT_MILLIS);
 		return ChannelWorkerClient.start(settings, worker, new ChannelWorkerClient.Connector() {
 
 			@Override
@@ -68,14 +100,14 @@ public final class TcpTransport implements Transport {
 
 	@Override
 	public String address(NodeSettings settings) {
-		if (settings.tcpPort() != 0) {
-			return settings.tcpHost() + ":" + settings.tcpPort();
+		if (this.tcp.port() != 0) {
+			return this.tcp.host() + ":" + this.tcp.port();
 		}
 		try {
-			return settings.tcpHost() + ":" + TcpMasterServer.readPort(settings.portFile());
+			return this.tcp.host() + ":" + TcpMasterServer.readPort(portFile(settings));
 		}
 		catch (IOException ex) {
-			return settings.tcpHost() + ":<port from " + settings.portFile() + ">";
+			return this.tcp.host() + ":<port from " + portFile(settings) + ">";
 		}
 	}
 
@@ -84,13 +116,13 @@ public final class TcpTransport implements Transport {
 	 * master published, read again on every attempt because a new master (after a
 	 * failover) may have another.
 	 */
-	private static InetSocketAddress masterAddress(NodeSettings settings) throws IOException {
-		InetAddress host = InetAddress.getByName(settings.tcpHost());
+	private InetSocketAddress masterAddress(NodeSettings settings) throws IOException {
+		InetAddress host = InetAddress.getByName(this.tcp.host());
 		if (host.isAnyLocalAddress()) {
 			// a master bound to every interface is reached on this machine through loopback
 			host = InetAddress.getLoopbackAddress();
 		}
-		int port = (settings.tcpPort() != 0) ? settings.tcpPort() : TcpMasterServer.readPort(settings.portFile());
+		int port = (this.tcp.port() != 0) ? this.tcp.port() : TcpMasterServer.readPort(portFile(settings));
 		return new InetSocketAddress(host, port);
 	}
 

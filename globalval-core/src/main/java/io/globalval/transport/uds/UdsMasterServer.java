@@ -39,7 +39,7 @@ public final class UdsMasterServer implements AutoCloseable {
 	 * @throws IOException if the socket cannot be bound
 	 */
 	public static UdsMasterServer start(NodeSettings settings, MasterHandler handler) throws IOException {
-		Path socket = settings.socketFile();
+		Path socket = UdsTransport.socketFile(settings);
 		Files.deleteIfExists(socket);
 		ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
 		PeerCredentials credentials;

@@ -1,6 +1,7 @@
 package io.globalval.transport.uds;
 
 import java.io.IOException;
+import java.nio.file.Path;
 
 import io.globalval.core.MasterHandler;
 import io.globalval.core.NodeSettings;
@@ -9,9 +10,22 @@ import io.globalval.core.WorkerHandler;
 
 /**
  * The Unix-domain-socket transport: the master listens on
- * {@code <directory>/master.sock}, workers connect to it.
+ * {@code <directory>/master.sock} ({@link #socketFile(NodeSettings)}), workers connect to
+ * it. It needs no settings of its own: the node's directory is the place.
  */
 public final class UdsTransport implements Transport {
+
+	/** Name of the master's socket file, in the node's directory. */
+	public static final String SOCKET_FILE = "master.sock";
+
+	/**
+	 * Return the path of the master's socket.
+	 * @param settings the node's settings
+	 * @return the socket file, in the node's directory
+	 */
+	public static Path socketFile(NodeSettings settings) {
+		return settings.directory().resolve(SOCKET_FILE);
+	}
 
 	@Override
 	public AutoCloseable serve(NodeSettings settings, MasterHandler master) throws IOException {
@@ -25,7 +39,7 @@ public final class UdsTransport implements Transport {
 
 	@Override
 	public String address(NodeSettings settings) {
-		return settings.socketFile().toString();
+		return socketFile(settings).toString();
 	}
 
 }

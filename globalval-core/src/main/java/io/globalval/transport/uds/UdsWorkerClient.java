@@ -30,7 +30,7 @@ public final class UdsWorkerClient implements AutoCloseable {
 	 * @return the running client
 	 */
 	public static UdsWorkerClient start(NodeSettings settings, WorkerHandler handler) {
-		Path socket = settings.socketFile();
+		Path socket = UdsTransport.socketFile(settings);
 		return new UdsWorkerClient(ChannelWorkerClient.start(settings, handler, new ChannelWorkerClient.Connector() {
 
 			@Override

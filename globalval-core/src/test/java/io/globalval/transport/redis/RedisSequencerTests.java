@@ -25,11 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.globalval.GlobalValConnectionException;
 import io.globalval.GlobalValException;
+import io.globalval.GlobalValNodes;
 import io.globalval.GlobalValRejectedException;
 import io.globalval.GlobalValTemplate;
 import io.globalval.GlobalValTimeoutException;
 import io.globalval.Role;
-import io.globalval.core.DefaultGlobalValNode;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeMetrics;
 import io.globalval.core.NodeSettings;
@@ -38,7 +38,6 @@ import io.globalval.core.ValueCodec;
 import io.globalval.protocol.WriteCommand.IncrementValue;
 import io.globalval.protocol.WriteOutcome;
 import io.globalval.testsupport.RedisServer;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -95,8 +94,9 @@ class RedisSequencerTests {
 
 	private GlobalValTemplate start(String name, Duration writeTimeout) throws Exception {
 		NodeSettings settings = NodeSettings.builder().name(name).writeTimeout(writeTimeout).build();
-		GlobalValNode node = DefaultGlobalValNode.start(settings, new ValueCodec(JsonMapper.builder().build()),
-				RedisSequencer.create(RedisURI.create(this.redis.uri()), FAST));
+		GlobalValNode node = GlobalValNodes.builder(settings)
+			.sequencer(RedisSequencer.create(RedisURI.create(this.redis.uri()), FAST))
+			.start();
 		this.closeables.add(node);
 		node.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		return new GlobalValTemplate(node);
@@ -105,8 +105,9 @@ class RedisSequencerTests {
 	/** A node on a client that the application owns: closing the node leaves the client open. */
 	private GlobalValTemplate startOn(RedisClient client, String name) throws Exception {
 		NodeSettings settings = NodeSettings.builder().name(name).build();
-		GlobalValNode node = DefaultGlobalValNode.start(settings, new ValueCodec(JsonMapper.builder().build()),
-				new RedisSequencer(client, RedisURI.create(this.redis.uri()), FAST));
+		GlobalValNode node = GlobalValNodes.builder(settings)
+			.sequencer(new RedisSequencer(client, RedisURI.create(this.redis.uri()), FAST))
+			.start();
 		this.closeables.add(node);
 		node.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		return new GlobalValTemplate(node);
@@ -290,9 +291,10 @@ class RedisSequencerTests {
 	@Test
 	void streamIsTrimmedToAboutItsMaximumLength() throws Exception {
 		NodeSettings settings = NodeSettings.builder().name("trim").build();
-		GlobalValNode node = DefaultGlobalValNode.start(settings, new ValueCodec(JsonMapper.builder().build()),
-				RedisSequencer.create(RedisURI.create(this.redis.uri()),
-						RedisTransportSettings.builder().streamMaxLength(10).build()));
+		GlobalValNode node = GlobalValNodes.builder(settings)
+			.sequencer(RedisSequencer.create(RedisURI.create(this.redis.uri()),
+					RedisTransportSettings.builder().streamMaxLength(10).build()))
+			.start();
 		this.closeables.add(node);
 		GlobalValTemplate template = new GlobalValTemplate(node);
 		get(node.ready());
@@ -321,11 +323,12 @@ class RedisSequencerTests {
 		String uri = this.redis.uri();
 		this.redis.kill();
 		NodeSettings settings = NodeSettings.builder().name("app").build();
-		assertThatThrownBy(() -> DefaultGlobalValNode.start(settings, new ValueCodec(JsonMapper.builder().build()),
-				RedisSequencer.create(RedisURI.create(uri), FAST)))
-			.isInstanceOf(GlobalValConnectionException.class)
-			.hasMessageContaining("Cannot connect to redis://127.0.0.1:" + this.redis.port())
-			.hasMessageContaining("'app'");
+		assertThatThrownBy(() -> GlobalValNodes.builder(settings)
+			.sequencer(RedisSequencer.create(RedisURI.create(uri), FAST))
+			.start())
+		.isInstanceOf(GlobalValConnectionException.class)
+		.hasMessageContaining("Cannot connect to redis://127.0.0.1:" + this.redis.port())
+		.hasMessageContaining("'app'");
 	}
 
 	@Test

@@ -30,7 +30,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.globalval.GlobalValException;
 import io.globalval.GlobalValNodes;
 import io.globalval.GlobalValTemplate;
 import io.globalval.core.GlobalValNode;
@@ -39,7 +38,6 @@ import io.globalval.core.NodeMetrics;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.Peer;
 import io.globalval.core.RolePreference;
-import io.globalval.core.TransportType;
 import io.globalval.protocol.Frame;
 import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.Message;
@@ -82,23 +80,31 @@ class TcpTransportTests {
 		return closeable;
 	}
 
-	private NodeSettings.Builder settings(String secret) {
+	private NodeSettings settings(RolePreference role) {
 		return NodeSettings.builder()
 			.name(APP)
 			.directory(this.directory)
-			.transport(TransportType.TCP)
-			.tcpSecret(secret)
-			.writeTimeout(Duration.ofSeconds(10));
+			.role(role)
+			.writeTimeout(Duration.ofSeconds(10))
+			.build();
+	}
+
+	private static TcpTransportSettings tcp(String secret) {
+		return TcpTransportSettings.builder().secret(secret).build();
+	}
+
+	private GlobalValNode start(RolePreference role, String secret) {
+		return closeLater(GlobalValNodes.builder(settings(role)).transport(new TcpTransport(tcp(secret))).start());
 	}
 
 	private GlobalValNode startMaster() throws Exception {
-		GlobalValNode master = closeLater(GlobalValNodes.start(settings(SECRET).role(RolePreference.MASTER).build()));
+		GlobalValNode master = start(RolePreference.MASTER, SECRET);
 		master.ready().get(10, TimeUnit.SECONDS);
 		return master;
 	}
 
 	private int port() throws IOException {
-		return TcpMasterServer.readPort(this.directory.resolve(NodeSettings.PORT_FILE));
+		return TcpMasterServer.readPort(this.directory.resolve(TcpTransport.PORT_FILE));
 	}
 
 	private Socket connect(int port) throws IOException {
@@ -159,8 +165,10 @@ class TcpTransportTests {
 	@Test
 	void setInWorkerIsSeenInMasterWithTheRightSecret() throws Exception {
 		GlobalValNode master = startMaster();
-		GlobalValNode worker = closeLater(GlobalValNodes.start(settings(SECRET).role(RolePreference.WORKER).build()));
+		GlobalValNode worker = start(RolePreference.WORKER, SECRET);
 		worker.ready().get(10, TimeUnit.SECONDS);
+		assertThat(worker.sequencerAddress()).isEqualTo("127.0.0.1:" + port());
+		assertThat(master.sequencerAddress()).isEqualTo("127.0.0.1:" + port());
 		GlobalValTemplate workerValues = new GlobalValTemplate(worker);
 		long revision = workerValues.set("greeting", Map.of("text", "hello over tcp")).get(10, TimeUnit.SECONDS);
 		GlobalValTemplate masterValues = new GlobalValTemplate(master);
@@ -191,13 +199,12 @@ class TcpTransportTests {
 	@Test
 	void workerWithAWrongSecretIsRefusedWhileOthersAreServed() throws Exception {
 		GlobalValNode master = startMaster();
-		GlobalValNode wrong = closeLater(
-				GlobalValNodes.start(settings("not the secret at all").role(RolePreference.WORKER).build()));
+		GlobalValNode wrong = start(RolePreference.WORKER, "not the secret at all");
 		await().atMost(Duration.ofSeconds(10)).until(() -> master.metrics().framesRejected() >= 1);
 		assertThat(wrong.ready()).isNotDone();
 		assertThat(wrong.isConnected()).isFalse();
 		assertThat(master.workers()).isEmpty();
-		GlobalValNode right = closeLater(GlobalValNodes.start(settings(SECRET).role(RolePreference.WORKER).build()));
+		GlobalValNode right = start(RolePreference.WORKER, SECRET);
 		right.ready().get(10, TimeUnit.SECONDS);
 		long revision = new GlobalValTemplate(right).set("still", "served").get(10, TimeUnit.SECONDS);
 		master.awaitRevision(revision).get(10, TimeUnit.SECONDS);
@@ -268,7 +275,7 @@ class TcpTransportTests {
 
 	@Test
 	void workerRefusesAnImpostorThatCannotProveTheSecret() throws Exception {
-		TcpHandshake handshake = new TcpHandshake(settings(SECRET).build(), READ_TIMEOUT_MILLIS);
+		TcpHandshake handshake = new TcpHandshake(APP, SECRET, READ_TIMEOUT_MILLIS);
 		try (ServerSocket impostor = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
 				try (Socket socket = impostor.accept()) {
@@ -301,8 +308,8 @@ class TcpTransportTests {
 	@Test
 	void peerThatStallsTheHandshakeIsRefusedAfterTheTimeout() throws Exception {
 		RecordingHandler handler = new RecordingHandler();
-		NodeSettings settings = settings(SECRET).build();
-		TcpMasterServer server = closeLater(TcpMasterServer.start(settings, handler, new TcpHandshake(settings, 200)));
+		TcpMasterServer server = closeLater(TcpMasterServer.start(settings(RolePreference.MASTER), tcp(SECRET), handler,
+				new TcpHandshake(APP, SECRET, 200)));
 		Socket socket = connect(server.address().getPort());
 		read(socket, 40);
 		assertClosedByPeer(socket);
@@ -313,9 +320,8 @@ class TcpTransportTests {
 	@Test
 	void connectionsBeyondThePendingHandshakeLimitAreClosedAtOnce() throws Exception {
 		RecordingHandler handler = new RecordingHandler();
-		NodeSettings settings = settings(SECRET).build();
-		TcpMasterServer server = closeLater(
-				TcpMasterServer.start(settings, handler, new TcpHandshake(settings, 60_000)));
+		TcpMasterServer server = closeLater(TcpMasterServer.start(settings(RolePreference.MASTER), tcp(SECRET), handler,
+				new TcpHandshake(APP, SECRET, 60_000)));
 		int port = server.address().getPort();
 		for (int i = 0; i < ChannelMasterServer.MAX_PENDING_ADMISSIONS; i++) {
 			// each one has its challenge, so each one is waiting in admission
@@ -327,48 +333,29 @@ class TcpTransportTests {
 	}
 
 	@Test
-	void bindingANonLoopbackAddressWithoutASecretRefusesToStart() {
-		// settings of the default transport carry no secret; serving them over TCP must fail
-		NodeSettings settings = NodeSettings.builder().name(APP).directory(this.directory).tcpHost("0.0.0.0").build();
-		assertThatExceptionOfType(GlobalValException.class)
-			.isThrownBy(() -> new TcpTransport().serve(settings, new RecordingHandler()))
-			.withMessage("Refusing to bind 0.0.0.0:0 without globalval.tcp.secret: it is not a loopback address, so "
-					+ "anyone who can reach it could read and write every value of 'tcp-app'; set the same secret of "
-					+ "at least 16 characters in every process, or bind 127.0.0.1");
-		assertThat(this.directory.resolve(NodeSettings.PORT_FILE)).doesNotExist();
-	}
-
-	@Test
-	void loopbackWithoutASecretRefusesToStartToo() {
-		NodeSettings settings = NodeSettings.builder().name(APP).directory(this.directory).build();
-		assertThatExceptionOfType(GlobalValException.class)
-			.isThrownBy(() -> new TcpTransport().serve(settings, new RecordingHandler()))
-			.withMessageStartingWith("The TCP transport of 'tcp-app' requires globalval.tcp.secret");
-		assertThatExceptionOfType(GlobalValException.class)
-			.isThrownBy(() -> new TcpTransport().connect(settings, null))
-			.withMessageStartingWith("The TCP transport of 'tcp-app' requires globalval.tcp.secret");
-	}
-
-	@Test
 	void tcpSettingsWithoutASecretOrWithAShortOneAreRefused() {
-		assertThatIllegalArgumentException().isThrownBy(() -> settings(null).tcpHost("0.0.0.0").build())
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> TcpTransportSettings.builder().host("0.0.0.0").build())
 			.withMessage("globalval.transport=tcp requires globalval.tcp.secret: without it anyone who can reach "
 					+ "0.0.0.0 could read and write every value; set the same secret of at least 16 characters in "
 					+ "every process");
-		assertThatIllegalArgumentException().isThrownBy(() -> settings("short").build())
+		assertThatIllegalArgumentException().isThrownBy(() -> tcp("short"))
 			.withMessage("globalval.tcp.secret is 5 characters, under the minimum of 16; use a long random one "
 					+ "(e.g. from 'openssl rand -base64 32')");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> TcpTransportSettings.builder().port(65536).secret(SECRET).build())
+			.withMessage("globalval.tcp.port must be 0 (any free port) to 65535, was 65536");
 	}
 
 	@Test
 	void secretIsNeverShownInTheSettingsDescription() {
-		assertThat(settings(SECRET).build().toString()).doesNotContain(SECRET).contains("tcpSecret=******");
+		assertThat(tcp(SECRET).toString()).doesNotContain(SECRET).contains("secret=******");
 	}
 
 	@Test
 	void closingTheMasterRemovesItsPortFile() throws Exception {
 		GlobalValNode master = startMaster();
-		Path portFile = this.directory.resolve(NodeSettings.PORT_FILE);
+		Path portFile = this.directory.resolve(TcpTransport.PORT_FILE);
 		assertThat(portFile).exists();
 		assertThat(Files.getPosixFilePermissions(portFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 		master.close();

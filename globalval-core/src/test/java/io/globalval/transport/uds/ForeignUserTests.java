@@ -104,7 +104,7 @@ class ForeignUserTests {
 		}
 		command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData",
 				"-Xmx32m", "-cp", this.clientClasses.toString(), RawSocketClient.class.getName(),
-				this.master.settings().socketFile().toString(),
+				UdsTransport.socketFile(this.master.settings()).toString(),
 				HexFormat.of().formatHex(FrameCodec.encode(new Message.Hello(Frame.PROTOCOL_VERSION, "private", 0, 0,
 						777, "foreign", 1)))));
 		if (frames > 0) {
@@ -139,7 +139,7 @@ class ForeignUserTests {
 
 	private void openPermissions() throws IOException {
 		Files.setPosixFilePermissions(this.master.settings().directory(), PosixFilePermissions.fromString("rwxrwxrwx"));
-		Files.setPosixFilePermissions(this.master.settings().socketFile(),
+		Files.setPosixFilePermissions(UdsTransport.socketFile(this.master.settings()),
 				PosixFilePermissions.fromString("rw-rw-rw-"));
 	}
 
@@ -147,7 +147,7 @@ class ForeignUserTests {
 	void anotherUserCannotReachTheSocketInThePrivateDirectory() throws Exception {
 		assertThat(Files.getPosixFilePermissions(this.master.settings().directory()))
 			.isEqualTo(PosixFilePermissions.fromString("rwx------"));
-		assertThat(Files.getPosixFilePermissions(this.master.settings().socketFile()))
+		assertThat(Files.getPosixFilePermissions(UdsTransport.socketFile(this.master.settings())))
 			.isEqualTo(PosixFilePermissions.fromString("rw-------"));
 		assertThat(runClient(true, 0)).startsWith("connect-failed").contains("Permission denied");
 		assertThat(this.master.workers()).isEmpty();

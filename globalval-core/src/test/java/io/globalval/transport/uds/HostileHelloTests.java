@@ -52,7 +52,7 @@ class HostileHelloTests {
 	/** Send a HELLO and return the first frame the master answers with, within a bound. */
 	private Message answerTo(Message.Hello hello) throws Exception {
 		try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-			channel.connect(UnixDomainSocketAddress.of(this.master.settings().socketFile()));
+			channel.connect(UnixDomainSocketAddress.of(UdsTransport.socketFile(this.master.settings())));
 			channel.write(ByteBuffer.wrap(FrameCodec.encode(hello)));
 			CompletableFuture<Message> answer = CompletableFuture.supplyAsync(() -> readFrame(channel));
 			try {

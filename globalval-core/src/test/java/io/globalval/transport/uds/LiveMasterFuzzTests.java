@@ -133,7 +133,7 @@ class LiveMasterFuzzTests {
 			.writeTimeout(Duration.ofSeconds(30))
 			.build());
 		this.worker.ready().get(30, TimeUnit.SECONDS);
-		Path socket = this.directory.resolve(NodeSettings.SOCKET_FILE);
+		Path socket = this.directory.resolve(UdsTransport.SOCKET_FILE);
 
 		AtomicBoolean fuzzing = new AtomicBoolean(true);
 		WellBehavedWorker wellBehaved = new WellBehavedWorker(new GlobalValTemplate(this.worker), fuzzing);
