@@ -55,6 +55,29 @@ final class NodeLog {
 		return this.map;
 	}
 
+	/**
+	 * Return this log as the history checker reads it.
+	 * @param withFinalState whether the incarnation is alive at the end, so that its map is final
+	 * @return the log
+	 */
+	io.globalval.history.NodeLog toHistory(boolean withFinalState) {
+		io.globalval.history.NodeLog.Builder log = io.globalval.history.NodeLog.builder(this.name);
+		for (Item item : this.items) {
+			if (item instanceof Change change) {
+				io.globalval.history.WriteId id = (change.origin() > 0)
+						? io.globalval.history.WriteId.of(change.origin(), change.seq()) : null;
+				log.set(change.revision(), change.key(), change.value(), id);
+			}
+			else if (item instanceof Snapshot snapshot) {
+				log.snapshot(snapshot.revision(), snapshot.entries());
+			}
+		}
+		if (withFinalState) {
+			log.finalState(Map.copyOf(this.map), this.revision);
+		}
+		return log.build();
+	}
+
 	static long entryHash(String key, String value) {
 		long hash = key.hashCode() * 0x9E3779B97F4A7C15L + value.hashCode();
 		hash ^= hash >>> 31;

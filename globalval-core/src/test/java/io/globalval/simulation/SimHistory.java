@@ -1,14 +1,18 @@
 package io.globalval.simulation;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 import io.globalval.GlobalValRejectedException;
 import io.globalval.GlobalValTimeoutException;
+import io.globalval.history.Anomaly;
+import io.globalval.history.Command;
+import io.globalval.history.History;
+import io.globalval.history.HistoryChecker;
+import io.globalval.history.Result;
+import io.globalval.history.WriteId;
 
 /**
  * What the simulated clients did and saw: every operation with its invoke and complete
@@ -58,69 +62,20 @@ final class SimHistory {
 	}
 
 	/**
-	 * Check the writes against the one history every node applied.
-	 * @return the first anomaly, or {@code null}
+	 * Check what the clients saw and what every incarnation applied with the
+	 * {@link HistoryChecker}.
+	 * @param incarnations every incarnation of the run; the live ones give their final state
+	 * @return the anomalies, none if the history is correct
 	 */
-	String check(Map<Long, NodeLog.Change> reference, List<Incarnation> incarnations, NodeLog finalLog) {
-		Map<String, Long> revisionOfWrite = new HashMap<>();
-		for (NodeLog.Change change : reference.values()) {
-			if (change.origin() <= 0) {
-				continue;
-			}
-			Long other = revisionOfWrite.put(change.origin() + "/" + change.seq(), change.revision());
-			if (other != null) {
-				return "DUPLICATE: write " + change.origin() + "/" + change.seq() + " applied at revisions " + other
-						+ " and " + change.revision();
-			}
-		}
-		long appliedIncrements = 0;
-		for (NodeLog.Change change : reference.values()) {
-			if (Simulation.COUNTER.equals(change.key())) {
-				appliedIncrements++;
-			}
-		}
-		long acknowledged = 0;
-		long unknown = 0;
+	List<Anomaly> check(List<Incarnation> incarnations) {
+		History.Builder history = History.builder();
 		for (Operation op : this.operations) {
-			if (op.kind == Kind.READ) {
-				continue;
-			}
-			Long revision = revisionOfWrite.get(op.origin + "/" + op.seq);
-			boolean changedSomething = op.kind == Kind.SET || op.kind == Kind.INCREMENT
-					|| Boolean.TRUE.equals(op.result);
-			if (op.outcome == Outcome.OK && changedSomething && revision == null) {
-				return "LOST WRITE: " + op.describe() + " was acknowledged (" + op.result + ") but no process applied it";
-			}
-			if (op.outcome == Outcome.OK && !changedSomething && revision != null) {
-				return "WRONG RESULT: " + op.describe() + " reported it changed nothing but was applied at revision "
-						+ revision;
-			}
-			if (op.outcome == Outcome.FAIL && revision != null) {
-				return "FAILED WRITE APPLIED: " + op.describe() + " failed definitely (" + op.failure
-						+ ") but was applied at revision " + revision;
-			}
-			if (op.outcome == Outcome.OK && op.kind == Kind.SET && !op.result.equals(revision)) {
-				return "WRONG RESULT: " + op.describe() + " reported revision " + op.result + " but was applied at "
-						+ revision;
-			}
-			if (revision != null && op.kind == Kind.SET && !op.value.equals(reference.get(revision).value())) {
-				return "SIMULATOR: write id " + op.origin + "/" + op.seq + " of " + op.describe() + " applied "
-						+ reference.get(revision) + "; the predicted sequence number is wrong";
-			}
-			if (op.kind == Kind.INCREMENT) {
-				if (op.outcome == Outcome.OK) {
-					acknowledged++;
-				}
-				else if (op.outcome != Outcome.FAIL) {
-					unknown++;
-				}
-			}
+			history.operations(op.toHistory());
 		}
-		if (appliedIncrements < acknowledged || appliedIncrements > acknowledged + unknown) {
-			return "COUNTER: " + appliedIncrements + " increments applied, " + acknowledged + " acknowledged, " + unknown
-					+ " unknown";
+		for (Incarnation incarnation : incarnations) {
+			history.nodeLogs(incarnation.log.toHistory(incarnation.alive));
 		}
-		return null;
+		return HistoryChecker.check(history.build());
 	}
 
 	/** What a client did. */
@@ -186,6 +141,32 @@ final class SimHistory {
 			this.origin = origin;
 			this.seq = seq;
 			this.invoke = invoke;
+		}
+
+		io.globalval.history.Operation toHistory() {
+			String client = this.incarnation.name;
+			WriteId id = WriteId.of(this.origin, this.seq);
+			Command command = switch (this.kind) {
+				case SET -> Command.set(this.key, this.value, id);
+				case DELETE -> Command.delete(this.key, id);
+				case COMPARE_AND_SET -> Command.compareAndSet(this.key, this.expected, this.value, id);
+				case INCREMENT -> Command.increment(this.key, this.delta, id);
+				case READ -> Command.read(this.key);
+			};
+			if (this.outcome == Outcome.OK) {
+				Result answer = switch (this.kind) {
+					case SET -> Result.revision((Long) this.result);
+					case DELETE, COMPARE_AND_SET -> Result.applied((Boolean) this.result);
+					case INCREMENT -> Result.counter((Long) this.result);
+					case READ -> Result.read(this.readValue, this.revisionBefore, this.revisionAfter);
+				};
+				return io.globalval.history.Operation.ok(client, client, command, this.invoke, this.complete, answer);
+			}
+			if (this.outcome == Outcome.FAIL) {
+				return io.globalval.history.Operation.failed(client, client, command, this.invoke, this.complete);
+			}
+			return io.globalval.history.Operation.unknown(client, client, command, this.invoke,
+					(this.complete >= 0) ? this.complete : io.globalval.history.Operation.NEVER);
 		}
 
 		String describe() {
