@@ -1,0 +1,340 @@
+package io.globalval.core;
+
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.globalval.GlobalValRejectedException;
+import io.globalval.protocol.ErrorCode;
+import io.globalval.protocol.Frame;
+import io.globalval.protocol.Message;
+import io.globalval.protocol.WriteCommand;
+import io.globalval.protocol.WriteCommand.CompareAndSetValue;
+import io.globalval.protocol.WriteCommand.IncrementValue;
+import io.globalval.protocol.WriteCommand.SetValue;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests of the {@link Sequencer} driven by hand, one command and one batch at a time:
+ * no socket, no thread, no clock. Workers are {@link RecordingPeer}s behind their
+ * {@link WorkerLink}s.
+ */
+class SequencerTests {
+
+	private static final int MASTER_ID = 500;
+
+	private static final long EPOCH = 3;
+
+	private final ManualRuntime runtime = new ManualRuntime(MASTER_ID);
+
+	private NodeState state;
+
+	private Sequencer sequencer;
+
+	@Test
+	void duplicateWriteIsAnsweredWithItsFirstOutcomeAndAppliedOnce() {
+		master(settings().build(), false, null);
+		Worker a = join("a", 11);
+		Worker b = join("b", 12);
+		SetValue set = new SetValue(7, "k", json("1"), 0);
+		run(a.write(set));
+		assertThat(a.peer.take()).containsExactly(new Message.Ack(1, 7));
+		assertThat(b.peer.take()).containsExactly(applied(1, "k", "1", 11, 7));
+		// the worker lost its connection before the ack and sends the write again on a new one
+		run(new Sequencer.Leave(a.link));
+		Worker again = join("a", 11);
+		run(again.write(set));
+		assertThat(again.peer.take()).containsExactly(new Message.Reply(7, 1, true, 0));
+		assertThat(b.peer.take()).isEmpty();
+		assertThat(this.state.replica.revision()).isEqualTo(1);
+		assertThat(this.state.metrics.changesApplied.sum()).isEqualTo(1);
+	}
+
+	@Test
+	void duplicateLocalWriteCompletesWithItsFirstResult() {
+		master(settings().build(), false, null);
+		SetValue set = new SetValue(1, "k", json("1"), 0);
+		CompletableFuture<Object> first = new CompletableFuture<>();
+		CompletableFuture<Object> retried = new CompletableFuture<>();
+		run(new Sequencer.Write(null, set, first), new Sequencer.Write(null, set, retried));
+		assertThat(first).isCompletedWithValue(1L);
+		assertThat(retried).isCompletedWithValue(1L);
+		assertThat(this.state.replica.revision()).isEqualTo(1);
+	}
+
+	@Test
+	void compareAndSetRaceHasExactlyOneWinner() {
+		master(settings().build(), false, null);
+		Worker a = join("a", 11);
+		Worker b = join("b", 12);
+		run(local(new SetValue(1, "k", json("1"), 0)));
+		a.peer.take();
+		b.peer.take();
+		run(a.write(new CompareAndSetValue(5, "k", json("1"), json("2"), 0)),
+				b.write(new CompareAndSetValue(9, "k", json("1"), json("3"), 0)));
+		assertThat(a.peer.take()).containsExactly(new Message.Ack(2, 5));
+		assertThat(b.peer.take()).containsExactly(applied(2, "k", "2", 11, 5), new Message.Reply(9, 2, false, 0));
+		assertThat(this.state.replica.entry("k").json()).isEqualTo(json("2"));
+		assertThat(this.state.replica.revision()).isEqualTo(2);
+	}
+
+	@Test
+	void incrementOfANonIntegerIsRejectedAndNothingIsApplied() {
+		master(settings().build(), false, null);
+		Worker a = join("a", 11);
+		Worker b = join("b", 12);
+		run(local(new SetValue(1, "k", json("\"text\""), 0)));
+		b.peer.take();
+		a.peer.take();
+		run(a.write(new IncrementValue(4, "k", 1, 0)));
+		assertThat(a.peer.take()).singleElement()
+			.isInstanceOfSatisfying(Message.Failure.class, (failure) -> {
+				assertThat(failure.seq()).isEqualTo(4);
+				assertThat(failure.code()).isEqualTo(ErrorCode.CONFLICT);
+				assertThat(failure.message()).contains("'k'", "not an integer");
+			});
+		assertThat(b.peer.take()).isEmpty();
+		assertThat(this.state.replica.revision()).isEqualTo(1);
+	}
+
+	@Test
+	void incrementThatWouldOverflowIsRejected() {
+		master(settings().build(), false, null);
+		run(local(new SetValue(1, "n", json(Long.toString(Long.MAX_VALUE)), 0)));
+		CompletableFuture<Object> increment = new CompletableFuture<>();
+		run(new Sequencer.Write(null, new IncrementValue(2, "n", 1, 0), increment));
+		assertThatExceptionOfType(CompletionException.class).isThrownBy(increment::join)
+			.withCauseInstanceOf(GlobalValRejectedException.class)
+			.withMessageContaining("overflow");
+		assertThat(this.state.replica.revision()).isEqualTo(1);
+	}
+
+	@Test
+	void incrementOriginGetsTheFullChangeWithTheNewNumber() {
+		master(settings().build(), false, null);
+		Worker a = join("a", 11);
+		run(local(new SetValue(1, "n", json("41"), 0)));
+		a.peer.take();
+		run(a.write(new IncrementValue(3, "n", 1, 0)));
+		assertThat(a.peer.take()).containsExactly(applied(2, "n", "42", 11, 3));
+	}
+
+	@Test
+	void joinGetsWelcomeAndTheChangesAfterItsRevision() {
+		master(settings().build(), false, null);
+		run(local(new SetValue(1, "a", json("1"), 0)), local(new SetValue(2, "b", json("2"), 0)),
+				local(new SetValue(3, "c", json("3"), 0)));
+		RecordingPeer peer = new RecordingPeer("w");
+		run(new Sequencer.Join(link(peer, 11), hello(11, EPOCH, 1)));
+		assertThat(peer.take()).containsExactly(new Message.Welcome(EPOCH, MASTER_ID, 3, false),
+				applied(2, "b", "2", MASTER_ID, 2), applied(3, "c", "3", MASTER_ID, 3));
+	}
+
+	@Test
+	void joinGetsASnapshotWhenTheChangeLogNoLongerReachesItsRevision() {
+		master(settings().changeLogCapacity(2).build(), false, null);
+		run(local(new SetValue(1, "a", json("1"), 0)), local(new SetValue(2, "b", json("2"), 0)),
+				local(new SetValue(3, "a", json("3"), 0)), local(new SetValue(4, "c", json("4"), 0)));
+		RecordingPeer peer = new RecordingPeer("w");
+		run(new Sequencer.Join(link(peer, 11), hello(11, EPOCH, 1)));
+		List<Message> messages = peer.take();
+		assertThat(messages).first().isEqualTo(new Message.Welcome(EPOCH, MASTER_ID, 4, true));
+		assertThat(messages).hasSize(2).last().isInstanceOfSatisfying(Message.Snapshot.class, (snapshot) -> {
+			assertThat(snapshot.revision()).isEqualTo(4);
+			assertThat(snapshot.last()).isTrue();
+			assertThat(snapshot.entries()).containsExactlyInAnyOrder(new Message.Entry("a", 3, json("3")),
+					new Message.Entry("b", 2, json("2")), new Message.Entry("c", 4, json("4")));
+		});
+	}
+
+	@Test
+	void masterThatTookOverAdoptsWhatAWorkerIsAheadWithBeforeItSequencesHeldWrites() {
+		NodeSettings settings = settings().build();
+		newState(settings);
+		// as a worker of the master of epoch 2, this node applied revisions 1 and 2
+		this.state.applyChange("a", json("1"), 1, 11, 1, 0, null);
+		this.state.applyChange("b", json("2"), 2, 11, 2, 0, null);
+		this.sequencer = new Sequencer(this.state, EPOCH, true, null);
+		RecordingPeer aheadPeer = new RecordingPeer("ahead");
+		WorkerLink ahead = link(aheadPeer, 11);
+		run(new Sequencer.Join(ahead, hello(11, EPOCH - 1, 4)));
+		assertThat(aheadPeer.take()).containsExactly(new Message.Welcome(EPOCH, MASTER_ID, 2, false),
+				new Message.Fetch(2));
+		Worker behind = joinAt("behind", 12, EPOCH - 1, 2);
+		assertThat(behind.peer.take()).containsExactly(new Message.Welcome(EPOCH, MASTER_ID, 2, false));
+		CompletableFuture<Object> localWrite = new CompletableFuture<>();
+		run(new Sequencer.Write(null, new SetValue(1, "x", json("9"), 0), localWrite),
+				behind.write(new SetValue(1, "y", json("8"), 0)));
+		assertThat(localWrite).isNotDone();
+		assertThat(behind.peer.take()).isEmpty();
+		assertThat(this.state.replica.revision()).isEqualTo(2);
+		Message.Applied third = applied(3, "c", "3", 13, 1);
+		Message.Applied fourth = applied(4, "a", "4", 12, 5);
+		run(new Sequencer.Adopt(ahead, third), new Sequencer.Adopt(ahead, fourth));
+		assertThat(this.state.replica.revision()).isEqualTo(4);
+		assertThat(behind.peer.take()).containsExactly(third, fourth);
+		assertThat(aheadPeer.take()).isEmpty();
+		run(new Sequencer.EndHolding());
+		assertThat(localWrite).isCompletedWithValue(5L);
+		assertThat(behind.peer.take()).containsExactly(applied(5, "x", "9", MASTER_ID, 1), new Message.Ack(6, 1));
+		assertThat(aheadPeer.take()).containsExactly(applied(5, "x", "9", MASTER_ID, 1),
+				applied(6, "y", "8", 12, 1));
+	}
+
+	@Test
+	void heldWriteThatTheOldMasterAppliedIsAnsweredFromTheAdoptedChange() {
+		newState(settings().build());
+		this.sequencer = new Sequencer(this.state, EPOCH, true, null);
+		RecordingPeer aheadPeer = new RecordingPeer("ahead");
+		WorkerLink ahead = link(aheadPeer, 11);
+		run(new Sequencer.Join(ahead, hello(11, EPOCH - 1, 1)));
+		Worker origin = joinAt("origin", 12, EPOCH - 1, 0);
+		origin.peer.take();
+		// the origin never got the answer to its write, which the old master applied as revision 1
+		SetValue set = new SetValue(7, "k", json("1"), 0);
+		run(origin.write(set), new Sequencer.Adopt(ahead, applied(1, "k", "1", 12, 7)));
+		origin.peer.take();
+		run(new Sequencer.EndHolding());
+		assertThat(origin.peer.take()).singleElement().isInstanceOfSatisfying(Message.Reply.class, (reply) -> {
+			assertThat(reply.seq()).isEqualTo(7);
+			assertThat(reply.revision()).isEqualTo(1);
+			assertThat(reply.success()).isTrue();
+		});
+		assertThat(this.state.replica.revision()).isEqualTo(1);
+	}
+
+	@Test
+	void withFsyncAlwaysFramesAndAnswersWaitForTheForceAtTheEndOfTheBatch() throws Exception {
+		ManualRuntime.MemoryDisk disk = new ManualRuntime.MemoryDisk();
+		Persistence persistence = Persistence.in(Path.of("changes"), Persistence.Fsync.ALWAYS);
+		NodeSettings settings = settings().persistence(persistence).build();
+		master(settings, false, new ChangeStore(disk, persistence, settings.maxFrameSize()));
+		Worker a = join("a", 11);
+		CompletableFuture<Object> localWrite = new CompletableFuture<>();
+		this.sequencer.process(a.write(new SetValue(1, "k", json("1"), 0)));
+		this.sequencer.process(new Sequencer.Write(null, new SetValue(1, "m", json("2"), 0), localWrite));
+		assertThat(a.peer.written()).isEmpty();
+		assertThat(a.peer.corked()).isEmpty();
+		assertThat(localWrite).isNotDone();
+		assertThat(disk.forces()).isZero();
+		this.sequencer.endBatch();
+		assertThat(disk.forces()).isEqualTo(1);
+		assertThat(a.peer.take()).containsExactly(new Message.Ack(1, 1), applied(2, "m", "2", MASTER_ID, 1));
+		assertThat(a.peer.flushes()).isEqualTo(2);
+		assertThat(localWrite).isCompletedWithValue(2L);
+	}
+
+	@Test
+	void withFsyncAlwaysAnsweredChangesAreOnTheDisk(@TempDir Path directory) throws Exception {
+		Disk disk = EngineRuntime.system().disk(directory);
+		Persistence persistence = Persistence.in(directory, Persistence.Fsync.ALWAYS);
+		NodeSettings settings = settings().persistence(persistence).build();
+		try (ChangeStore store = new ChangeStore(disk, persistence, settings.maxFrameSize())) {
+			master(settings, false, store);
+			CompletableFuture<Object> localWrite = new CompletableFuture<>();
+			this.sequencer.process(new Sequencer.Write(null, new SetValue(1, "k", json("1"), 0), localWrite));
+			assertThat(localWrite).isNotDone();
+			this.sequencer.endBatch();
+			assertThat(localWrite).isCompletedWithValue(1L);
+		}
+		try (ChangeStore reopened = new ChangeStore(EngineRuntime.system().disk(directory), persistence,
+				settings.maxFrameSize())) {
+			assertThat(reopened.load().changes()).containsExactly(applied(1, "k", "1", MASTER_ID, 1));
+		}
+	}
+
+	@Test
+	void whenTheForceFailsNeitherFramesNorAnswersAreReleased() throws Exception {
+		ManualRuntime.MemoryDisk disk = new ManualRuntime.MemoryDisk();
+		Persistence persistence = Persistence.in(Path.of("changes"), Persistence.Fsync.ALWAYS);
+		NodeSettings settings = settings().persistence(persistence).build();
+		master(settings, false, new ChangeStore(disk, persistence, settings.maxFrameSize()));
+		Worker a = join("a", 11);
+		CompletableFuture<Object> localWrite = new CompletableFuture<>();
+		disk.failForce(true);
+		this.sequencer.process(a.write(new SetValue(1, "k", json("1"), 0)));
+		this.sequencer.process(new Sequencer.Write(null, new SetValue(1, "m", json("2"), 0), localWrite));
+		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(this.sequencer::endBatch);
+		assertThat(a.peer.written()).isEmpty();
+		assertThat(localWrite).isNotDone();
+	}
+
+	// helpers
+
+	private static NodeSettings.Builder settings() {
+		return NodeSettings.builder().name("test").nodeName("master").directory(Path.of("unused"));
+	}
+
+	private void newState(NodeSettings settings) {
+		this.state = new NodeState(settings, new ValueCodec(JsonMapper.builder().build(), settings.maxValueSize()),
+				this.runtime);
+		this.state.epoch = EPOCH;
+		this.state.replica.markReady();
+	}
+
+	private void master(NodeSettings settings, boolean takeOver, ChangeStore store) {
+		newState(settings);
+		this.sequencer = new Sequencer(this.state, EPOCH, takeOver, store);
+	}
+
+	/** Process commands as one batch. */
+	private void run(Sequencer.Command... commands) {
+		for (Sequencer.Command command : commands) {
+			this.sequencer.process(command);
+		}
+		this.sequencer.endBatch();
+	}
+
+	/** A worker of this epoch joins, up to date, and forgets its welcome. */
+	private Worker join(String name, int nodeId) {
+		Worker worker = joinAt(name, nodeId, EPOCH, this.state.replica.revision());
+		worker.peer.take();
+		return worker;
+	}
+
+	private Worker joinAt(String name, int nodeId, long epoch, long lastRevision) {
+		RecordingPeer peer = new RecordingPeer(name);
+		WorkerLink link = link(peer, nodeId);
+		run(new Sequencer.Join(link, hello(nodeId, epoch, lastRevision)));
+		return new Worker(link, peer);
+	}
+
+	private static WorkerLink link(RecordingPeer peer, int nodeId) {
+		return new WorkerLink(peer, nodeId, peer.describe(), nodeId);
+	}
+
+	private static Message.Hello hello(int nodeId, long epoch, long lastRevision) {
+		return new Message.Hello(Frame.PROTOCOL_VERSION, "test", lastRevision, epoch, nodeId, "worker-" + nodeId,
+				nodeId);
+	}
+
+	private static Sequencer.Write local(WriteCommand command) {
+		return new Sequencer.Write(null, command, new CompletableFuture<>());
+	}
+
+	private static Message.Applied applied(long revision, String key, String json, int origin, long seq) {
+		return new Message.Applied(revision, key, json(json), origin, seq, 0);
+	}
+
+	private static byte[] json(String json) {
+		return json.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private record Worker(WorkerLink link, RecordingPeer peer) {
+
+		Sequencer.Write write(WriteCommand command) {
+			return new Sequencer.Write(this.link, command, null);
+		}
+
+	}
+
+}
