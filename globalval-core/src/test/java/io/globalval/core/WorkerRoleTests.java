@@ -1,0 +1,234 @@
+package io.globalval.core;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import org.junit.jupiter.api.Test;
+
+import io.globalval.GlobalValTimeoutException;
+import io.globalval.protocol.Message;
+import io.globalval.protocol.WriteCommand.SetValue;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests of the {@link WorkerRole} driven by hand: the test plays the master, handing the
+ * role its messages and reading what the role sent from a {@link RecordingPeer}. Time
+ * moves only when the test advances the {@link ManualRuntime}.
+ */
+class WorkerRoleTests {
+
+	private static final int WORKER_ID = 21;
+
+	private static final int MASTER_ID = 500;
+
+	private static final long EPOCH = 3;
+
+	private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(1);
+
+	private final ManualRuntime runtime = new ManualRuntime(WORKER_ID);
+
+	private final NodeSettings settings = NodeSettings.builder()
+		.name("test")
+		.nodeName("worker")
+		.directory(Path.of("unused"))
+		.writeTimeout(WRITE_TIMEOUT)
+		.build();
+
+	private final NodeState state = new NodeState(this.settings,
+			new ValueCodec(JsonMapper.builder().build(), this.settings.maxValueSize()), this.runtime);
+
+	private final CompletableFuture<Void> ready = new CompletableFuture<>();
+
+	private final WorkerRole worker = new WorkerRole(this.state, null, this.ready);
+
+	private final RecordingPeer master = new RecordingPeer("master");
+
+	@Test
+	void helloCarriesTheNodeAndItsLastRevision() {
+		assertThat(this.worker.hello()).satisfies((hello) -> {
+			assertThat(hello.nodeId()).isEqualTo(WORKER_ID);
+			assertThat(hello.pid()).isEqualTo(ManualRuntime.PID);
+			assertThat(hello.lastRevision()).isZero();
+			assertThat(hello.epoch()).isZero();
+		});
+		welcomedWithEmptySnapshot();
+		this.worker.received(applied(1, "a", "1", MASTER_ID, 1));
+		assertThat(this.worker.hello().lastRevision()).isEqualTo(1);
+		assertThat(this.worker.hello().epoch()).isEqualTo(EPOCH);
+	}
+
+	@Test
+	void firstSnapshotMakesTheWorkerReady() {
+		this.worker.connected(this.master);
+		this.worker.received(new Message.Welcome(EPOCH, MASTER_ID, 1, true));
+		assertThat(this.ready).isNotDone();
+		this.worker.received(new Message.Snapshot(1, 0, true, List.of(new Message.Entry("a", 1, json("1")))));
+		assertThat(this.ready).isDone();
+		assertThat(this.state.replica.revision()).isEqualTo(1);
+		assertThat(this.worker.isConnected()).isTrue();
+	}
+
+	@Test
+	void changesAreAppliedStrictlyInRevisionOrder() {
+		welcomedWithEmptySnapshot();
+		this.worker.received(applied(1, "a", "1", MASTER_ID, 1));
+		this.worker.received(applied(3, "a", "3", MASTER_ID, 3));
+		assertThat(this.state.replica.revision()).isEqualTo(1);
+		assertThat(this.state.replica.entry("a").json()).isEqualTo(json("1"));
+		this.worker.received(applied(2, "a", "2", MASTER_ID, 2));
+		this.worker.received(applied(2, "a", "2", MASTER_ID, 2));
+		this.worker.received(applied(3, "a", "3", MASTER_ID, 3));
+		assertThat(this.state.replica.revision()).isEqualTo(3);
+		assertThat(this.state.replica.entry("a").json()).isEqualTo(json("3"));
+		assertThat(this.state.metrics.changesApplied.sum()).isEqualTo(3);
+	}
+
+	@Test
+	void gapSendsOneResyncFromTheLastAppliedRevision() {
+		welcomedWithEmptySnapshot();
+		this.worker.received(applied(1, "a", "1", MASTER_ID, 1));
+		this.worker.received(applied(3, "a", "3", MASTER_ID, 3));
+		this.worker.received(applied(4, "a", "4", MASTER_ID, 4));
+		this.worker.received(new Message.Ack(5, 99));
+		assertThat(this.master.take()).containsExactly(new Message.Resync(1));
+	}
+
+	@Test
+	void ackAppliesTheWorkersOwnValue() {
+		welcomedWithEmptySnapshot();
+		CompletableFuture<Long> write = this.worker.set("k", json("\"mine\""));
+		assertThat(this.master.take()).containsExactly(new SetValue(1, "k", json("\"mine\""), this.runtime.nanoTime()));
+		this.worker.received(new Message.Ack(1, 1));
+		assertThat(write).isCompletedWithValue(1L);
+		assertThat(this.state.replica.revision()).isEqualTo(1);
+		assertThat(this.state.replica.entry("k").json()).isEqualTo(json("\"mine\""));
+	}
+
+	@Test
+	void replyCompletesAWriteThatChangedNothing() {
+		welcomedWithEmptySnapshot();
+		CompletableFuture<Boolean> write = this.worker.compareAndSet("k", json("1"), json("2"));
+		this.worker.received(new Message.Reply(1, 0, false, 0));
+		assertThat(write).isCompletedWithValue(false);
+		assertThat(this.state.replica.entry("k")).isNull();
+	}
+
+	@Test
+	void writesMadeBeforeTheWelcomeAreSentAfterItInOrder() {
+		this.worker.connected(this.master);
+		this.worker.set("a", json("1"));
+		this.worker.set("b", json("2"));
+		assertThat(this.master.written()).isEmpty();
+		this.worker.received(new Message.Welcome(EPOCH, MASTER_ID, 0, true));
+		assertThat(seqs(this.master.take())).containsExactly(1L, 2L);
+		assertThat(this.master.flushes()).isEqualTo(1);
+	}
+
+	@Test
+	void unansweredWritesAreSentAgainInSequenceOrderOnTheNextConnection() {
+		welcomedWithEmptySnapshot();
+		CompletableFuture<Long> first = this.worker.set("a", json("1"));
+		CompletableFuture<Long> second = this.worker.set("b", json("2"));
+		CompletableFuture<Long> third = this.worker.set("c", json("3"));
+		this.worker.received(new Message.Ack(1, 2));
+		assertThat(second).isCompletedWithValue(1L);
+		this.worker.disconnected("test");
+		assertThat(this.worker.isConnected()).isFalse();
+		CompletableFuture<Long> fourth = this.worker.set("d", json("4"));
+		RecordingPeer next = new RecordingPeer("next master");
+		this.worker.connected(next);
+		this.worker.received(new Message.Welcome(EPOCH, MASTER_ID, 1, false));
+		assertThat(seqs(next.take())).containsExactly(1L, 3L, 4L);
+		assertThat(first).isNotDone();
+		assertThat(third).isNotDone();
+		assertThat(fourth).isNotDone();
+	}
+
+	@Test
+	void writeNotAnsweredWithinTheWriteTimeoutFails() {
+		welcomedWithEmptySnapshot();
+		CompletableFuture<Long> write = this.worker.set("k", json("1"));
+		this.runtime.advance(WRITE_TIMEOUT.minusMillis(1));
+		assertThat(write).isNotDone();
+		this.runtime.advance(Duration.ofMillis(1));
+		assertThatExceptionOfType(CompletionException.class).isThrownBy(write::join)
+			.withCauseInstanceOf(GlobalValTimeoutException.class)
+			.withMessageContaining("No answer from the master of 'test' to set('k')");
+	}
+
+	@Test
+	void writeNeverSentWithinTheWriteTimeoutFailsAsNotSent() {
+		CompletableFuture<Long> write = this.worker.set("k", json("1"));
+		this.runtime.advance(WRITE_TIMEOUT);
+		assertThatExceptionOfType(CompletionException.class).isThrownBy(write::join)
+			.withCauseInstanceOf(GlobalValTimeoutException.class)
+			.withMessageContaining("set('k') was not sent");
+		// and it is not sent once a master welcomes the worker
+		this.worker.connected(this.master);
+		this.worker.received(new Message.Welcome(EPOCH, MASTER_ID, 0, true));
+		assertThat(this.master.written()).isEmpty();
+	}
+
+	@Test
+	void ackThatArrivesAfterTheTimeoutStillAppliesTheValue() {
+		welcomedWithEmptySnapshot();
+		CompletableFuture<Long> write = this.worker.set("k", json("1"));
+		this.master.take();
+		this.runtime.advance(WRITE_TIMEOUT);
+		assertThat(write).isCompletedExceptionally();
+		this.worker.received(new Message.Ack(1, 1));
+		assertThat(this.state.replica.entry("k").json()).isEqualTo(json("1"));
+		assertThat(this.master.take()).isEmpty();
+	}
+
+	@Test
+	void fetchIsAnsweredWithTheChangesAfterTheNewMastersRevision() {
+		welcomedWithEmptySnapshot();
+		this.worker.received(applied(1, "a", "1", MASTER_ID, 1));
+		this.worker.received(applied(2, "b", "2", MASTER_ID, 2));
+		this.worker.received(new Message.Fetch(1));
+		assertThat(this.master.take()).containsExactly(applied(2, "b", "2", MASTER_ID, 2));
+	}
+
+	@Test
+	void listenersHearOfChangesOnTheRuntimesEventRunnerInRevisionOrder() {
+		List<Long> heard = new ArrayList<>();
+		this.state.addListener((event) -> heard.add(event.revision()));
+		welcomedWithEmptySnapshot();
+		this.worker.received(applied(1, "a", "1", MASTER_ID, 1));
+		this.worker.received(applied(2, "a", "2", MASTER_ID, 2));
+		assertThat(heard).isEmpty();
+		this.runtime.runAll();
+		assertThat(heard).containsExactly(1L, 2L);
+	}
+
+	// helpers
+
+	private void welcomedWithEmptySnapshot() {
+		this.worker.connected(this.master);
+		this.worker.received(new Message.Welcome(EPOCH, MASTER_ID, 0, true));
+		this.worker.received(new Message.Snapshot(0, 0, true, List.of()));
+		this.master.take();
+	}
+
+	private static List<Long> seqs(List<Message> messages) {
+		return messages.stream().map((message) -> ((SetValue) message).seq()).toList();
+	}
+
+	private static Message.Applied applied(long revision, String key, String json, int origin, long seq) {
+		return new Message.Applied(revision, key, json(json), origin, seq, 0);
+	}
+
+	private static byte[] json(String json) {
+		return json.getBytes(StandardCharsets.UTF_8);
+	}
+
+}
