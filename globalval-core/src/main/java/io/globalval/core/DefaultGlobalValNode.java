@@ -30,6 +30,16 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 
 	private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
+	/**
+	 * How long a node without the group's state leaves a free lock to live members of the
+	 * last master (see {@link #membersMayBeAhead}).
+	 */
+	static final long MEMBERS_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+	private final long startedNanos;
+
+	private boolean deferredToMembers;
+
 	private volatile RoleEngine role;
 
 	private boolean closed;
@@ -37,6 +47,7 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 	private DefaultGlobalValNode(NodeSettings settings, ValueCodec codec, Transport transport,
 			RemoteSequencer sequencer, EngineRuntime runtime) {
 		this.state = new NodeState(settings, codec, runtime);
+		this.startedNanos = runtime.nanoTime();
 		this.transport = transport;
 		this.sequencer = sequencer;
 	}
@@ -90,6 +101,10 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 			}
 			else {
 				runtime.prepareDirectory(settings.directory());
+			}
+			if (lock != null && settings.role() == RolePreference.AUTO && node.membersMayBeAhead(lock)) {
+				lock.close();
+				lock = null;
 			}
 			synchronized (node) {
 				if (lock != null) {
@@ -197,6 +212,10 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 			if (lock == null) {
 				return false;
 			}
+			if (!this.state.replica.isReady() && membersMayBeAhead(lock)) {
+				lock.close();
+				return false;
+			}
 			long revision = this.state.replica.revision();
 			MasterRole master = becomeMaster(lock, true);
 			List<PendingWrite> unanswered = worker.retire();
@@ -220,6 +239,33 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 		else {
 			write.future.completeExceptionally(new GlobalValException("No master to take " + write.describe()));
 		}
+	}
+
+	/**
+	 * Whether this node, holding a lock it found free but lacking the group's state (it
+	 * just started, or has not had its first snapshot), must leave the lock to a member of
+	 * the last master that is still alive: that member may hold changes this node has
+	 * not, which would be lost if this node served its own (empty or stored) map. Bounded:
+	 * after {@link #MEMBERS_WAIT_NANOS} from this node's start it takes the lock anyway (a
+	 * member paused that long is fenced by the new epoch).
+	 */
+	private boolean membersMayBeAhead(GroupLock lock) throws IOException {
+		EngineRuntime runtime = this.state.runtime;
+		if (runtime.nanoTime() - this.startedNanos > MEMBERS_WAIT_NANOS) {
+			return false;
+		}
+		for (long pid : lock.readMembers()) {
+			if (pid != runtime.pid() && runtime.isAlive(pid)) {
+				if (!this.deferredToMembers) {
+					this.deferredToMembers = true;
+					logger.info("The lock of '{}' is free, but process {} of its last master's group is alive and may "
+							+ "hold newer state; this process joins as a worker until one of them takes over",
+							this.state.settings.name(), pid);
+				}
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static void closeQuietly(GroupLock lock) {

@@ -38,6 +38,13 @@ public interface EngineRuntime {
 	long pid();
 
 	/**
+	 * Return whether a process of this host is alive (a paused process is).
+	 * @param pid the process id
+	 * @return whether it is alive
+	 */
+	boolean isAlive(long pid);
+
+	/**
 	 * Run a task after a delay, and then every period if one is given. Tasks of one
 	 * timer never overlap.
 	 * @param name what the timer is for, for thread names and traces

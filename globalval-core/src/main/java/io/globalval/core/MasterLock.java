@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The exclusive lock whose holder is an application's master. The operating system
@@ -25,9 +26,20 @@ public final class MasterLock implements GroupLock {
 
 	private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
+	/** Far more than an epoch and the pids of any group take. */
+	private static final long MAX_FILE_BYTES = 1024 * 1024;
+
 	private final FileChannel channel;
 
 	private final FileLock lock;
+
+	/** The epoch this holder wrote; guarded by this. */
+	private long epoch;
+
+	/** The members this holder wrote; guarded by this. */
+	private Set<Long> members = new TreeSet<>();
+
+	private boolean membersWritten;
 
 	private MasterLock(FileChannel channel, FileLock lock) {
 		this.channel = channel;
@@ -97,21 +109,47 @@ public final class MasterLock implements GroupLock {
 	}
 
 	/**
-	 * Read the epoch the last master wrote into the lock file.
+	 * Read the epoch the last master wrote into the lock file (its first line).
 	 * @return the epoch, 0 if none was written
 	 * @throws IOException if the file cannot be read
 	 */
 	@Override
 	public long readEpoch() throws IOException {
-		ByteBuffer buffer = ByteBuffer.allocate(64);
-		this.channel.read(buffer, 0);
-		String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).trim();
+		String[] lines = readLines();
 		try {
-			return text.isEmpty() ? 0 : Long.parseLong(text);
+			return (lines.length == 0 || lines[0].isBlank()) ? 0 : Long.parseLong(lines[0].trim());
 		}
 		catch (NumberFormatException ex) {
 			return 0;
 		}
+	}
+
+	/**
+	 * Read the members the last master wrote into the lock file (its second line).
+	 * @return the members' pids
+	 * @throws IOException if the file cannot be read
+	 */
+	@Override
+	public Set<Long> readMembers() throws IOException {
+		String[] lines = readLines();
+		Set<Long> pids = new TreeSet<>();
+		if (lines.length > 1) {
+			for (String pid : lines[1].trim().split(" ")) {
+				try {
+					pids.add(Long.parseLong(pid));
+				}
+				catch (NumberFormatException ex) {
+					// a torn or foreign line names no member
+				}
+			}
+		}
+		return pids;
+	}
+
+	private String[] readLines() throws IOException {
+		ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(MAX_FILE_BYTES, Math.max(64, this.channel.size())));
+		this.channel.read(buffer, 0);
+		return new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).split("\n");
 	}
 
 	/**
@@ -120,9 +158,33 @@ public final class MasterLock implements GroupLock {
 	 * @throws IOException if the file cannot be written
 	 */
 	@Override
-	public void writeEpoch(long epoch) throws IOException {
+	public synchronized void writeEpoch(long epoch) throws IOException {
+		if (!this.membersWritten) {
+			// until this master has members of its own, the last master's may still hold newer state
+			this.members = new TreeSet<>(readMembers());
+		}
+		this.epoch = epoch;
+		write();
+	}
+
+	/**
+	 * Write the members into the lock file, for the next master.
+	 * @param pids the members' pids
+	 * @throws IOException if the file cannot be written
+	 */
+	@Override
+	public synchronized void writeMembers(Set<Long> pids) throws IOException {
+		this.members = new TreeSet<>(pids);
+		this.membersWritten = true;
+		write();
+	}
+
+	private synchronized void write() throws IOException {
+		StringBuilder text = new StringBuilder().append(this.epoch).append('\n');
+		this.members.forEach((pid) -> text.append(pid).append(' '));
+		text.append('\n');
 		this.channel.truncate(0);
-		this.channel.write(ByteBuffer.wrap((epoch + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+		this.channel.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.US_ASCII)), 0);
 		this.channel.force(false);
 	}
 

@@ -262,6 +262,7 @@ final class MasterRole implements RoleEngine, MasterHandler {
 		}
 		WorkerLink link = new WorkerLink(peer, hello.nodeId(), hello.nodeName(), hello.pid());
 		this.links.put(peer, link);
+		recordMembers();
 		logger.info("Worker {} joined '{}' (last revision {})", link, name, hello.lastRevision());
 		this.sequencer.submit(new Sequencer.Join(link, hello));
 	}
@@ -283,10 +284,30 @@ final class MasterRole implements RoleEngine, MasterHandler {
 	public void disconnected(Peer peer, String reason) {
 		WorkerLink link = this.links.remove(peer);
 		if (link != null) {
+			recordMembers();
 			if (!this.closed) {
 				logger.info("Worker {} left '{}': {}", link, this.state.settings.name(), reason);
 			}
 			this.sequencer.submit(new Sequencer.Leave(link));
+		}
+	}
+
+	/**
+	 * Write who the members are into the lock file, so that a process that later finds
+	 * the lock free (this master died) does not take over while one of them, which may
+	 * hold newer state, is still alive.
+	 */
+	private void recordMembers() {
+		if (this.closed) {
+			return;
+		}
+		java.util.Set<Long> pids = new java.util.TreeSet<>();
+		this.links.values().forEach((member) -> pids.add(member.pid));
+		try {
+			this.lock.writeMembers(pids);
+		}
+		catch (IOException ex) {
+			logger.warn("Could not record the members of '{}' in the lock file", this.state.settings.name(), ex);
 		}
 	}
 

@@ -35,6 +35,11 @@ final class SystemRuntime implements EngineRuntime {
 	}
 
 	@Override
+	public boolean isAlive(long pid) {
+		return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+	}
+
+	@Override
 	public Cancellable schedule(String name, Duration delay, Duration period, Runnable task) {
 		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 			Thread thread = new Thread(runnable, "globalval-" + name);

@@ -115,6 +115,11 @@ final class ManualRuntime implements EngineRuntime {
 	}
 
 	@Override
+	public boolean isAlive(long pid) {
+		return pid == pid();
+	}
+
+	@Override
 	public long pid() {
 		return PID;
 	}
@@ -235,6 +240,8 @@ final class ManualRuntime implements EngineRuntime {
 
 		private long epoch;
 
+		private java.util.Set<Long> members = java.util.Set.of();
+
 		boolean tryTake() {
 			if (this.held) {
 				return false;
@@ -255,6 +262,16 @@ final class ManualRuntime implements EngineRuntime {
 		@Override
 		public void writeEpoch(long epoch) {
 			this.epoch = epoch;
+		}
+
+		@Override
+		public java.util.Set<Long> readMembers() {
+			return this.members;
+		}
+
+		@Override
+		public void writeMembers(java.util.Set<Long> pids) {
+			this.members = java.util.Set.copyOf(pids);
 		}
 
 		@Override

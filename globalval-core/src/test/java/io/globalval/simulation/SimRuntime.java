@@ -48,6 +48,16 @@ final class SimRuntime implements EngineRuntime {
 	}
 
 	@Override
+	public boolean isAlive(long pid) {
+		for (SimProcess process : this.simulation.processes) {
+			if (process.pid == pid) {
+				return process.isUp();
+			}
+		}
+		return false;
+	}
+
+	@Override
 	public Cancellable schedule(String name, Duration delay, Duration period, Runnable task) {
 		SimTimer timer = new SimTimer(name, period, task);
 		timer.next(delay.toNanos());

@@ -92,7 +92,7 @@ final class Simulation {
 
 	Simulation(long seed, SimulationOptions options) {
 		this.seed = seed;
-		this.options = options;
+		this.options = options.forSeed(seed);
 		this.random = new Random(seed);
 		this.processCount = 3 + this.random.nextInt(3);
 		this.persistent = options.persistence() && this.random.nextInt(4) == 0;

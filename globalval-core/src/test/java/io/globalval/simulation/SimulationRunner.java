@@ -51,7 +51,8 @@ final class SimulationRunner {
 	public static void main(String[] args) {
 		long count = (args.length > 0) ? Long.parseLong(args[0]) : 10_000;
 		long first = (args.length > 1) ? Long.parseLong(args[1]) : 1;
-		SimulationOptions options = (args.length > 2) ? SimulationOptions.all().with(args[2]) : SimulationOptions.all();
+		SimulationOptions options = (args.length > 2) ? SimulationOptions.all().with(args[2])
+				: SimulationOptions.continuousIntegration();
 		if (count == 1) {
 			SimulationResult result = new Simulation(first, options.withTrace()).run();
 			result.trace().forEach(System.out::println);
