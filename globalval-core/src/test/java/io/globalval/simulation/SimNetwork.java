@@ -15,8 +15,10 @@ import io.globalval.protocol.ProtocolException;
  * bound. Each connection is two FIFO directions whose frames arrive after delays the
  * seed decides (never overtaking each other), decoded by the real codec. A closed side
  * stops sending; the other side reads what was already in flight, then the end of the
- * stream. A cut loses what was in flight both ways; a crashed process's last frames
- * still arrive (the kernel holds them), frames to it are lost.
+ * stream. A cut loses what was in flight both ways; a crashed process's frames still
+ * arrive (the kernel holds them) but for those of its last moments, which it had queued
+ * and not yet written when it died, cut at a point of its own for each connection; frames
+ * to it are lost.
  */
 final class SimNetwork {
 
@@ -73,10 +75,12 @@ final class SimNetwork {
 	void crashed(Incarnation incarnation) {
 		for (Connection connection : new ArrayList<>(this.connections)) {
 			if (connection.client == incarnation) {
+				connection.clientSide.loseUnwritten();
 				connection.clientSide.closedSilently();
 				connection.serverSide.endAfterInFlight("worker " + incarnation + " died");
 			}
 			else if (connection.server == incarnation) {
+				connection.serverSide.loseUnwritten();
 				connection.serverSide.closedSilently();
 				connection.clientSide.endAfterInFlight("master " + incarnation + " died");
 			}
@@ -162,6 +166,11 @@ final class SimNetwork {
 		/** When the last frame sent from this side arrives, to keep the direction FIFO. */
 		private long lastArrival;
 
+		/** Frames sent from this side and not yet delivered, with their send times. */
+		private final java.util.ArrayDeque<long[]> sendTimes = new java.util.ArrayDeque<>();
+
+		private final java.util.ArrayDeque<SimScheduler.Event> inFlight = new java.util.ArrayDeque<>();
+
 		Side(Connection connection, Incarnation owner, boolean client, WorkerHandler worker, MasterHandler master,
 				Runnable onEnd) {
 			this.connection = connection;
@@ -183,7 +192,34 @@ final class SimNetwork {
 			int generation = this.connection.generation;
 			Side receiver = this.other;
 			simulation.bytesSent += frame.length;
-			simulation.scheduler.at(arrival, receiver.owner, "deliver", () -> receiver.receive(frame, generation));
+			long now = simulation.scheduler.now();
+			while (!this.inFlight.isEmpty() && this.sendTimes.peekFirst()[1] <= now) {
+				this.inFlight.pollFirst();
+				this.sendTimes.pollFirst();
+			}
+			this.inFlight.add(simulation.scheduler.at(arrival, receiver.owner, "deliver",
+					() -> receiver.receive(frame, generation)));
+			this.sendTimes.add(new long[] { now, arrival });
+		}
+
+		/**
+		 * This side's process dies: the frames it sent in its last moments (up to 2 ms,
+		 * chosen per connection) had not left the process and are lost.
+		 */
+		void loseUnwritten() {
+			Simulation simulation = SimNetwork.this.simulation;
+			if (!simulation.options.unwritten()) {
+				return;
+			}
+			long cutoff = simulation.scheduler.now() - simulation.random.nextInt(2_000_000);
+			java.util.Iterator<SimScheduler.Event> events = this.inFlight.iterator();
+			java.util.Iterator<long[]> times = this.sendTimes.iterator();
+			while (events.hasNext()) {
+				SimScheduler.Event event = events.next();
+				if (times.next()[0] >= cutoff) {
+					event.cancel();
+				}
+			}
 		}
 
 		private void receive(byte[] frame, int generation) {

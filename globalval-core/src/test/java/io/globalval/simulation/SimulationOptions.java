@@ -17,26 +17,31 @@ import java.time.Duration;
  * @param trace whether to keep a readable trace of every step
  * @param crashOrPause whether a run has either crashes or pauses, not both (the seed
  * chooses which)
+ * @param unwritten whether a process that crashes loses the frames of its last moments
+ * (queued, not yet written to its sockets), a different cut for each connection;
+ * without it a process dies between two of its steps, with all it sent on its way
  */
 record SimulationOptions(Duration workload, Duration quiesce, boolean crashes, boolean pauses, boolean cuts,
-		boolean powerLoss, boolean persistence, boolean trace, boolean crashOrPause) {
+		boolean powerLoss, boolean persistence, boolean trace, boolean crashOrPause, boolean unwritten) {
 
 	/** Every fault. */
 	static SimulationOptions all() {
 		return new SimulationOptions(Duration.ofSeconds(4), Duration.ofSeconds(12), true, true, true, true, true, false,
-				false);
+				false, true);
 	}
 
 	/**
 	 * The faults every build runs with: crashes and restarts (the master's among them),
 	 * pauses, cut connections and power losses, but not a pause and a crash in the same
-	 * run (odd seeds crash, even seeds pause). Their combination (a worker that is ahead paused while the master dies) finds
-	 * divergence and lost writes that the handover by timer causes; the issue "No
+	 * run (odd seeds crash, even seeds pause), and a process dies between two of its
+	 * steps. The rest (a worker that is ahead paused while the master dies; a master that
+	 * dies with frames it had not yet written) finds divergence and lost writes that the
+	 * handover by timer and the master's early acknowledgement cause; the issue "No
 	 * acknowledged write lost" fixes them, and then this profile becomes {@link #all()}.
 	 */
 	static SimulationOptions continuousIntegration() {
 		SimulationOptions all = all();
-		return new SimulationOptions(all.workload, all.quiesce, true, true, true, true, true, false, true);
+		return new SimulationOptions(all.workload, all.quiesce, true, true, true, true, true, false, true, false);
 	}
 
 	/**
@@ -51,18 +56,18 @@ record SimulationOptions(Duration workload, Duration quiesce, boolean crashes, b
 		}
 		boolean crashing = (seed & 1) == 1;
 		return new SimulationOptions(this.workload, this.quiesce, crashing, !crashing, this.cuts,
-				crashing && this.powerLoss, this.persistence, this.trace, false);
+				crashing && this.powerLoss, this.persistence, this.trace, false, this.unwritten);
 	}
 
 	SimulationOptions withTrace() {
 		return new SimulationOptions(this.workload, this.quiesce, this.crashes, this.pauses, this.cuts, this.powerLoss,
-				this.persistence, true, this.crashOrPause);
+				this.persistence, true, this.crashOrPause, this.unwritten);
 	}
 
 	SimulationOptions with(String faults) {
 		return new SimulationOptions(this.workload, this.quiesce, faults.contains("crash"), faults.contains("pause"),
 				faults.contains("cut"), faults.contains("power"), faults.contains("persist") || faults.contains("power"),
-				this.trace, faults.contains("crash-or-pause"));
+				this.trace, faults.contains("crash-or-pause"), faults.contains("unwritten"));
 	}
 
 	String describe() {
@@ -83,7 +88,10 @@ record SimulationOptions(Duration workload, Duration quiesce, boolean crashes, b
 			faults.append("persist ");
 		}
 		if (this.crashOrPause) {
-			faults.append("crash-or-pause");
+			faults.append("crash-or-pause ");
+		}
+		if (this.unwritten) {
+			faults.append("unwritten");
 		}
 		return faults.toString().trim();
 	}
