@@ -15,7 +15,13 @@ import io.globalval.Role;
  * A node whose role can change: it starts as master (if it takes the application's
  * lock) or worker, and a worker of role {@code auto} takes over as master when its
  * master dies. The replica, the listeners and the writes in flight survive the change,
- * because they live in the shared {@link NodeState}, not in the role.
+ * because they live in the shared {@link NodeState}, not in the role. The node, not the
+ * transport, decides role changes: a transport only reports that the master is
+ * unreachable, and the node takes the lock, leaves it to live members that may be ahead
+ * of it, or stays a worker.
+ * <p>
+ * Over 350 lines because it holds the role decisions (start, takeover, deferring to live
+ * members) beside the node's API, which delegates every call to the current role.
  */
 public final class DefaultGlobalValNode implements GlobalValNode {
 

@@ -30,6 +30,12 @@ final class PendingWrite {
 	volatile WriteOutcome outcome;
 
 	/**
+	 * The revision of a worker's acked write whose ack arrived during a revision gap, so
+	 * that the snapshot that closes the gap completes it; 0 otherwise. Reader thread only.
+	 */
+	long ackedRevision;
+
+	/**
 	 * Create a pending write.
 	 * @param command the write
 	 * @param frame its encoded frame, or {@code null} if it is not sent as a frame

@@ -40,6 +40,11 @@ import io.globalval.protocol.WriteCommand.SetValue;
  * connection (to the same master or to the one that took over); the master recognises
  * a write it has seen by its origin and sequence number and answers it with its first
  * outcome, so a write is applied once.
+ * <p>
+ * Over 350 lines because the worker's whole side of the protocol (welcome, ordered
+ * apply, acks, gaps and resyncs, chunked snapshots, the changes a new master fetches,
+ * refusals) and the resending of its writes across connections share one connection
+ * state; the tracking of unanswered writes is {@link PendingWrites}.
  */
 final class WorkerRole implements RoleEngine, WorkerHandler {
 
@@ -301,6 +306,15 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 			return;
 		}
 		if (!canApply(ack.revision())) {
+			if (ack.revision() <= this.state.replica.revision()) {
+				// a snapshot already brought the change: the write is applied here
+				this.pending.remove(ack.seq());
+				write.applied(ack.revision(), write.command.newValue());
+			}
+			else {
+				// a gap: the resync's changes or snapshot will bring it
+				write.ackedRevision = ack.revision();
+			}
 			return;
 		}
 		this.pending.remove(ack.seq());
@@ -348,6 +362,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		boolean first = !this.state.replica.isReady();
 		this.state.applySnapshot(complete, snapshot.revision());
 		this.resyncRequested = false;
+		completeAckedWrites(snapshot.revision());
 		if (snapshot.broadcastId() != 0) {
 			send(FrameCodec.encode(new Message.BroadcastAck(snapshot.broadcastId())));
 		}
@@ -356,6 +371,20 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 					snapshot.revision());
 		}
 		this.ready.complete(null);
+	}
+
+	/**
+	 * Complete this worker's writes whose acks came during a gap and that a snapshot has
+	 * now brought (when the master's change log no longer reached back, the resync is
+	 * answered with a snapshot, not with the changes, and no other answer will come).
+	 */
+	private void completeAckedWrites(long revision) {
+		for (PendingWrite write : this.pending.unanswered()) {
+			if (write.ackedRevision != 0 && write.ackedRevision <= revision) {
+				this.pending.remove(write.seq);
+				write.applied(write.ackedRevision, write.command.newValue());
+			}
+		}
 	}
 
 	/** A new master is behind this worker: send it the changes it missed. */

@@ -210,6 +210,19 @@ class WorkerRoleTests {
 		assertThat(heard).containsExactly(1L, 2L);
 	}
 
+	@Test
+	void ownWriteAckedDuringAGapIsAnsweredWhenASnapshotCoversIt() {
+		welcomedWithEmptySnapshot();
+		CompletableFuture<Long> write = this.worker.set("k", json("1"));
+		this.worker.received(applied(2, "a", "2", MASTER_ID, 2));
+		this.worker.received(new Message.Ack(3, 1));
+		// the master answers the RESYNC with a snapshot: its log no longer reaches revision 0
+		this.worker.received(new Message.Snapshot(3, 0, true,
+				List.of(new Message.Entry("a", 2, json("2")), new Message.Entry("k", 3, json("1")))));
+		assertThat(this.state.replica.revision()).isEqualTo(3);
+		assertThat(write).isCompletedWithValue(3L);
+	}
+
 	// helpers
 
 	private void welcomedWithEmptySnapshot() {

@@ -267,6 +267,9 @@ final class Simulation {
 		if (this.options.powerLoss() && this.fsyncAlways && this.random.nextInt(4) == 0) {
 			choices.add(this::powerLoss);
 		}
+		if (this.options.diskFaults() && this.persistent) {
+			choices.add(this::failDisk);
+		}
 		if (!choices.isEmpty()) {
 			choices.get(this.random.nextInt(choices.size())).run();
 		}
@@ -374,6 +377,22 @@ final class Simulation {
 			this.scheduler.after(restartAt + millis(this.random.nextInt(50)), null, "restart " + process.name,
 					() -> restart(process));
 		}
+	}
+
+	/** The data disk fails for a while: forces fail, or it is full. */
+	private void failDisk() {
+		this.faults++;
+		boolean full = this.random.nextBoolean();
+		long duration = millis(100 + this.random.nextInt(900));
+		trace("DISK " + (full ? "FULL" : "FORCE FAILS") + " for " + duration / 1_000_000 + " ms");
+		this.disks.values().forEach((disk) -> {
+			disk.full |= full;
+			disk.failForce |= !full;
+		});
+		this.scheduler.after(duration, null, "disk recovers", () -> this.disks.values().forEach((disk) -> {
+			disk.full = false;
+			disk.failForce = false;
+		}));
 	}
 
 	private void heal() {

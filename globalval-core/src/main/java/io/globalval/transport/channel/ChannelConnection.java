@@ -40,6 +40,9 @@ import io.globalval.protocol.Message;
  * <p>
  * Reading: {@link #readFrames} runs on the caller's thread, which waits for data on a
  * selector of its own.
+ * <p>
+ * Over 350 lines because direct writes, the writer thread's gathering writes, the queue
+ * limit and the reader share the connection's buffers and its one lock.
  */
 public final class ChannelConnection implements Peer {
 

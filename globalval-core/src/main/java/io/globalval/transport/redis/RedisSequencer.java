@@ -87,6 +87,11 @@ import io.globalval.protocol.WriteOutcome;
  * Redis should persist (AOF) to keep acknowledged changes across its own restarts, and
  * must not evict these keys ({@code maxmemory-policy noeviction} or a {@code volatile-*}
  * policy).
+ * <p>
+ * Over 350 lines because it is the Redis transport's runner as well as its state: the
+ * two connections, the write path with its retries, and the follower's snapshot, tail
+ * and history checks share the one view of what Redis holds; the Lua scripts and the
+ * key names are apart ({@link RedisScript}, {@link RedisKeys}).
  */
 public final class RedisSequencer implements RemoteSequencer {
 
