@@ -172,7 +172,14 @@ final class SimRuntime implements EngineRuntime {
 					this.handler.rejected(command, "internal error: " + ex);
 				}
 			}
-			this.handler.endBatch();
+			try {
+				this.handler.endBatch();
+			}
+			catch (RuntimeException ex) {
+				// in production the runner's thread ends here, as ThreadedCommandRunner's does
+				SimRuntime.this.simulation.engineFailure(this.name + " failed to end a batch", ex);
+				return;
+			}
 			if (!this.queue.isEmpty() && !this.scheduled) {
 				this.scheduled = true;
 				SimRuntime.this.simulation.scheduler.after(0, SimRuntime.this.incarnation, this.name, this::drain);

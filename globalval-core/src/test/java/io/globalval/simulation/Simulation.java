@@ -278,16 +278,35 @@ final class Simulation {
 
 	private void crashAny() {
 		List<Incarnation> up = live();
-		if (up.size() >= 2) {
-			crash(up.get(this.random.nextInt(up.size())));
+		Incarnation victim = up.isEmpty() ? null : up.get(this.random.nextInt(up.size()));
+		if (victim != null && stateSurvives(victim)) {
+			crash(victim);
 		}
 	}
 
 	private void crashMaster() {
 		Incarnation master = this.locks.holder();
-		if (master != null && live().size() >= 2) {
+		if (master != null && stateSurvives(master)) {
 			crash(master);
 		}
+	}
+
+	/**
+	 * Whether the group's state survives a process's death: another live process holds
+	 * it (it has applied a snapshot), or the disk does ({@code fsync=always}). Values live
+	 * only while a process that has them runs; a crash that ends the last of them loses
+	 * them by design, which is no fault to test.
+	 */
+	private boolean stateSurvives(Incarnation victim) {
+		if (this.fsyncAlways) {
+			return live().size() >= 2;
+		}
+		for (Incarnation other : live()) {
+			if (other != victim && other.node != null && other.node.replica().isReady()) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private void crash(Incarnation incarnation) {
@@ -316,7 +335,7 @@ final class Simulation {
 	/** The worker furthest ahead stops at the instant the master dies, and comes back later. */
 	private void pauseBusiestAndCrashMaster() {
 		Incarnation master = this.locks.holder();
-		if (master == null || live().size() < 3) {
+		if (master == null || live().size() < 3 || !stateSurvives(master)) {
 			return;
 		}
 		Incarnation busiest = null;
