@@ -26,6 +26,9 @@ final class PendingWrite {
 	/** Whether the frame went out on the current connection; guarded by the worker's send lock. */
 	boolean sent;
 
+	/** Whether it was ever sent, on this connection or an earlier one; guarded as {@link #sent}. */
+	boolean everSent;
+
 	/** A remote sequencer's outcome, once known; the future then waits for the replica to reach it. */
 	volatile WriteOutcome outcome;
 

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.globalval.GlobalValException;
 import io.globalval.GlobalValRejectedException;
 import io.globalval.protocol.ErrorCode;
 import io.globalval.protocol.FrameCodec;
@@ -262,6 +263,19 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 		int origin = (write.origin() != null) ? write.origin().nodeId : this.state.nodeId;
 		long seq = request.seq();
 		WriteOutcome earlier = this.recent.find(origin, seq);
+		if (earlier == RecentWrites.FORGOTTEN) {
+			String message = ("%s (write %d of node %d) was processed before, but its outcome is older than the %d "
+					+ "this master keeps per process; it may have been applied and is not applied again")
+				.formatted(request.describe(), seq, origin, RecentWrites.PER_ORIGIN);
+			if (write.origin() != null) {
+				deliver(write.origin(),
+						FrameCodec.encode(new Message.Failure(seq, ErrorCode.OUTCOME_UNKNOWN, message)));
+			}
+			else {
+				emit(() -> write.local().completeExceptionally(new GlobalValException(message)));
+			}
+			return;
+		}
 		if (earlier != null) {
 			if (write.origin() != null) {
 				deliver(write.origin(), FrameCodec.encode(new Message.Reply(seq, earlier)));

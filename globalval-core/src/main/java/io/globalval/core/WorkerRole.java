@@ -63,6 +63,17 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 
 	private final ArrayDeque<PendingWrite> unsent = new ArrayDeque<>();
 
+	/**
+	 * Writes this worker has sent and not had answered, at most: half the outcomes the
+	 * master keeps per process, so that every write sent again after a reconnect is one
+	 * whose outcome the master still knows. Later writes wait in {@link #unsent} and leave
+	 * as answers come (back-pressure, not failure).
+	 */
+	static final int MAX_IN_FLIGHT = RecentWrites.PER_ORIGIN / 2;
+
+	/** Whether writes wait in {@link #unsent} for answers to make room; read without the lock. */
+	private volatile boolean backlogged;
+
 	private final EngineRuntime.Cancellable timer;
 
 	private Peer master;
@@ -166,12 +177,13 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 			forward = this.retired;
 			if (!forward) {
 				this.pending.register(write);
-				if (this.welcomed) {
-					write.sent = true;
+				if (this.welcomed && this.unsent.isEmpty() && inFlight() <= MAX_IN_FLIGHT) {
+					markSent(write);
 					this.master.send(write.frame);
 				}
 				else {
 					this.unsent.add(write);
+					this.backlogged = this.welcomed;
 				}
 			}
 		}
@@ -193,10 +205,17 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 			}
 			String name = this.state.settings.name();
 			Object timeout = this.state.settings.writeTimeout();
-			if (!sent) {
+			if (!sent && !write.everSent) {
 				this.pending.remove(write);
 				write.future.completeExceptionally(new GlobalValTimeoutException(("%s was not sent: no connection to "
-						+ "the master of '%s' within globalval.write-timeout (%s)")
+						+ "the master of '%s' (or no room among the writes in flight) within globalval.write-timeout (%s)")
+					.formatted(write.describe(), name, timeout)));
+			}
+			else if (!sent) {
+				// sent on an earlier connection: the old master may have applied it
+				this.pending.remove(write);
+				write.future.completeExceptionally(new GlobalValTimeoutException(("No answer to %s, sent to the master "
+						+ "of '%s' before its connection broke, within globalval.write-timeout (%s); it may still be applied")
 					.formatted(write.describe(), name, timeout)));
 			}
 			else {
@@ -224,8 +243,42 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		}
 	}
 
+	/** Send the waiting writes there is room for, in order; the caller holds the send lock. */
+	private void sendWaiting() {
+		int room = MAX_IN_FLIGHT - inFlight();
+		while (room > 0 && !this.unsent.isEmpty()) {
+			PendingWrite write = this.unsent.poll();
+			markSent(write);
+			this.master.append(write.frame);
+			room--;
+		}
+		this.master.flush();
+		this.backlogged = !this.unsent.isEmpty();
+	}
+
+	/** Writes sent and not answered; the caller holds the send lock. */
+	private int inFlight() {
+		return this.pending.size() - this.unsent.size();
+	}
+
+	private static void markSent(PendingWrite write) {
+		write.sent = true;
+		write.everSent = true;
+	}
+
 	@Override
 	public void received(Message message) {
+		dispatch(message);
+		if (this.backlogged) {
+			synchronized (this.sendLock) {
+				if (this.welcomed) {
+					sendWaiting();
+				}
+			}
+		}
+	}
+
+	private void dispatch(Message message) {
 		if (message instanceof Message.Applied applied) {
 			onApplied(applied);
 		}
@@ -274,12 +327,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		}
 		synchronized (this.sendLock) {
 			this.welcomed = true;
-			for (PendingWrite write : this.unsent) {
-				write.sent = true;
-				this.master.append(write.frame);
-			}
-			this.master.flush();
-			this.unsent.clear();
+			sendWaiting();
 		}
 		logger.debug("Welcomed by the master of '{}' at its revision {}", this.state.settings.name(), welcome.revision());
 	}
@@ -398,7 +446,9 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 
 	private void onError(Message.Failure error) {
 		if (error.seq() != 0) {
-			this.pending.fail(error.seq(), new GlobalValRejectedException(error.message()));
+			// only a write whose outcome the master forgot may have been applied; every other error means it was not
+			this.pending.fail(error.seq(), (error.code() == ErrorCode.OUTCOME_UNKNOWN)
+					? new GlobalValException(error.message()) : new GlobalValRejectedException(error.message()));
 			return;
 		}
 		GlobalValException refused = new GlobalValConnectionException(

@@ -18,7 +18,12 @@ public enum ErrorCode {
 	/** Anything else. */
 	INTERNAL(6),
 	/** The peer may not connect: it runs as another user, or failed the transport's handshake. */
-	UNAUTHORIZED(7);
+	UNAUTHORIZED(7),
+	/**
+	 * The write was processed before (it is sent again), but its outcome is no longer
+	 * known: it may have been applied, and is not applied again.
+	 */
+	OUTCOME_UNKNOWN(8);
 
 	private final int code;
 

@@ -4,6 +4,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -57,6 +58,30 @@ class SequencerTests {
 		assertThat(b.peer.take()).isEmpty();
 		assertThat(this.state.replica.revision()).isEqualTo(1);
 		assertThat(this.state.metrics.changesApplied.sum()).isEqualTo(1);
+	}
+
+	@Test
+	void writeSentAgainAfterItsOutcomeWasForgottenIsNotAppliedAgain() {
+		master(settings().build(), false, null);
+		Worker a = join("a", 11);
+		int writes = RecentWrites.PER_ORIGIN + 1;
+		List<Sequencer.Command> increments = new ArrayList<>();
+		for (int seq = 1; seq <= writes; seq++) {
+			increments.add(a.write(new IncrementValue(seq, "n", 1, 0)));
+		}
+		run(increments.toArray(Sequencer.Command[]::new));
+		a.peer.take();
+		// the first write's outcome is no longer kept: sent again, it must not count twice
+		run(new Sequencer.Leave(a.link));
+		Worker again = join("a", 11);
+		run(again.write(new IncrementValue(1, "n", 1, 0)), again.write(new IncrementValue(writes, "n", 1, 0)));
+		List<Message> answers = again.peer.take();
+		assertThat(answers).hasSize(2);
+		assertThat(answers.get(0)).isInstanceOfSatisfying(Message.Failure.class,
+				(failure) -> assertThat(failure.code()).isEqualTo(ErrorCode.OUTCOME_UNKNOWN));
+		assertThat(answers.get(1)).isEqualTo(new Message.Reply(writes, writes, true, writes));
+		assertThat(this.state.replica.revision()).isEqualTo(writes);
+		assertThat(this.state.replica.get("n")).isEqualTo(writes);
 	}
 
 	@Test
@@ -178,7 +203,7 @@ class SequencerTests {
 		assertThat(behind.peer.take()).isEmpty();
 		assertThat(this.state.replica.revision()).isEqualTo(2);
 		Message.Applied third = applied(3, "c", "3", 13, 1);
-		Message.Applied fourth = applied(4, "a", "4", 12, 5);
+		Message.Applied fourth = applied(4, "a", "4", 14, 5);
 		run(new Sequencer.Adopt(ahead, third), new Sequencer.Adopt(ahead, fourth));
 		assertThat(this.state.replica.revision()).isEqualTo(4);
 		assertThat(behind.peer.take()).containsExactly(third, fourth);
