@@ -5,11 +5,14 @@ import java.util.Objects;
 
 import io.globalval.core.ChangeListener;
 import io.globalval.core.DefaultGlobalValNode;
+import io.globalval.core.EngineRuntime;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.RemoteSequencer;
+import io.globalval.core.RolePreference;
 import io.globalval.core.Transport;
 import io.globalval.core.ValueCodec;
+import io.globalval.transport.local.LocalTransport;
 import io.globalval.transport.uds.UdsTransport;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Starts a globalval node from plain settings, without Spring: the one entry point for
  * every transport. On a {@link Transport} (Unix socket, the default, or TCP) the node
  * decides its role (taking the application's lock for a master), then binds or connects;
- * on a {@link RemoteSequencer} (Redis) it is a peer of the sequencer.
+ * on a {@link RemoteSequencer} (Redis) it is a peer of the sequencer; {@link Builder#local()}
+ * keeps it in this process only.
  * <pre class="code">
  * // Unix socket, default JsonMapper
  * GlobalValNode node = GlobalValNodes.start(NodeSettings.builder().name("orders").build());
@@ -28,6 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
  *     .jsonMapper(mapper)
  *     .listener(listener)
  *     .start();
+ *
+ * // this process only (tests, one-process applications): no socket, lock file or directory
+ * GlobalValNode node = GlobalValNodes.builder(settings).local().start();
  *
  * // Redis: every process is a peer
  * GlobalValNode node = GlobalValNodes.builder(settings)
@@ -97,6 +104,24 @@ public final class GlobalValNodes {
 		}
 
 		/**
+		 * Keep the values in this process only, on the {@link LocalTransport}: the node is
+		 * the master of a group of one, with the same API, ordering, revisions and events,
+		 * and creates no socket, lock file or directory (persistence, if the settings
+		 * enable it, still writes its files). For tests and one-process applications:
+		 * <pre class="code">
+		 * GlobalValNode node = GlobalValNodes.builder(NodeSettings.builder().name("orders").build())
+		 *     .local()
+		 *     .start();  // role MASTER, ready at once
+		 * </pre>
+		 * Replaces a transport or sequencer. The settings' role must be {@code auto} or
+		 * {@code master}.
+		 * @return this builder
+		 */
+		public Builder local() {
+			return transport(new LocalTransport());
+		}
+
+		/**
 		 * Let a remote sequencer (such as {@code RedisSequencer}) order the changes: the
 		 * node is a {@link Role#PEER}, takes no lock and binds nothing; the sequencer is
 		 * started with the node and closed with it. Replaces a
@@ -139,6 +164,7 @@ public final class GlobalValNodes {
 		 * @throws GlobalValException if role {@code MASTER} is required but another master
 		 * holds the lock, or a sequencer cannot be reached
 		 * @throws UncheckedIOException if the directory, lock or transport cannot be set up
+		 * @throws IllegalArgumentException if the local transport is asked for role worker
 		 */
 		public GlobalValNode start() {
 			JsonMapper json = (this.mapper != null) ? this.mapper : JsonMapper.builder().build();
@@ -147,6 +173,16 @@ public final class GlobalValNodes {
 				return DefaultGlobalValNode.start(this.settings, codec, this.sequencer, this.listener);
 			}
 			Transport chosen = (this.transport != null) ? this.transport : new UdsTransport();
+			if (chosen instanceof LocalTransport) {
+				if (this.settings.role() == RolePreference.WORKER) {
+					throw new IllegalArgumentException(("Role worker needs a master in another process, but the local "
+							+ "transport keeps '%s' in this process only; use role auto or master, or another transport")
+						.formatted(this.settings.name()));
+				}
+				// a group of one: the master lock lives in memory, no directory is made
+				return DefaultGlobalValNode.start(this.settings, codec, chosen, this.listener,
+						EngineRuntime.inProcess());
+			}
 			return DefaultGlobalValNode.start(this.settings, codec, chosen, this.listener);
 		}
 

@@ -1,6 +1,10 @@
 package io.globalval.autoconfigure;
 
 import java.nio.file.Path;
+import java.util.Locale;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
@@ -35,7 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The node depends on {@code globalval.transport}: {@code uds} (the default) makes a
  * master or worker on a Unix socket, {@code tcp} one on TCP with a shared secret;
  * {@code redis} makes a peer of the Redis server of the application's
- * {@code LettuceConnectionFactory} ({@code spring.data.redis.*}). The beans only wire:
+ * {@code LettuceConnectionFactory} ({@code spring.data.redis.*}); {@code local} keeps the
+ * values in this process only (tests, one-process applications). The beans only wire:
  * properties are mapped to the core's settings here and checked by
  * {@link GlobalValProperties} and the settings themselves.
  */
@@ -44,12 +49,15 @@ import tools.jackson.databind.json.JsonMapper;
 @ConditionalOnBooleanProperty(name = "globalval.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(GlobalValProperties.class)
 @Import({ GlobalValNodeConfigurations.UdsNodeConfiguration.class,
+		GlobalValNodeConfigurations.LocalNodeConfiguration.class,
 		GlobalValNodeConfigurations.RedisNodeConfiguration.class,
 		GlobalValNodeConfigurations.RedisClientMissingConfiguration.class })
 public final class GlobalValAutoConfiguration {
 
 	/** The name used when neither globalval.name nor spring.application.name is set. */
 	public static final String DEFAULT_NAME = "application";
+
+	private static final Logger logger = LoggerFactory.getLogger(GlobalValAutoConfiguration.class);
 
 	@Bean
 	GlobalValEventPublisher globalValEventPublisher(ApplicationEventPublisher applicationEventPublisher) {
@@ -66,9 +74,11 @@ public final class GlobalValAutoConfiguration {
 	@ConditionalOnMissingBean
 	GlobalValConnectionMonitor globalValConnectionMonitor(GlobalValNode node,
 			ApplicationEventPublisher applicationEventPublisher,
-			ObjectProvider<ApplicationAvailability> applicationAvailability) {
-		return new GlobalValConnectionMonitor(node, applicationEventPublisher,
-				applicationAvailability.getIfAvailable());
+			ObjectProvider<ApplicationAvailability> applicationAvailability, GlobalValProperties properties) {
+		// without an availability the monitor leaves readiness alone: opt-in by property
+		ApplicationAvailability availability = properties.getReadiness().isFollowConnection()
+				? applicationAvailability.getIfAvailable() : null;
+		return new GlobalValConnectionMonitor(node, applicationEventPublisher, availability);
 	}
 
 	@Bean
@@ -160,7 +170,17 @@ public final class GlobalValAutoConfiguration {
 			return properties.getName();
 		}
 		String applicationName = environment.getProperty("spring.application.name");
-		return StringUtils.hasText(applicationName) ? applicationName : DEFAULT_NAME;
+		if (StringUtils.hasText(applicationName)) {
+			return applicationName;
+		}
+		if (properties.getTransport() != GlobalValProperties.Transport.LOCAL) {
+			// called once per node: the warning is logged once per application context
+			logger.warn("Neither globalval.name nor spring.application.name is set, so this process shares values with "
+					+ "every other process named '{}' on globalval.transport={}; set spring.application.name (or "
+					+ "globalval.name) to this application's name", DEFAULT_NAME,
+					properties.getTransport().name().toLowerCase(Locale.ROOT));
+		}
+		return DEFAULT_NAME;
 	}
 
 	static JsonMapper defaultMapper() {

@@ -21,13 +21,15 @@ import io.globalval.core.ChangeListener;
 import io.globalval.core.GlobalValNode;
 
 /**
- * Follows whether a node's replica is connected and current, to make Spring Boot's
- * {@link ReadinessState} follow it and to tell the health indicator how long a worker has
- * been cut off from its master, or a peer from its Redis server. It polls nothing: the
+ * Follows whether a node's replica is connected and current, to tell the health indicator
+ * how long a worker has been cut off from its master, or a peer from its Redis server,
+ * and, when given an {@link ApplicationAvailability} (auto-configured only with
+ * {@code globalval.readiness.follow-connection=true}), to make Spring Boot's
+ * {@link ReadinessState} follow it. It polls nothing: the
  * node tells it of every change of its connection
  * ({@link ChangeListener#onConnectionChanged(boolean)}).
  * <p>
- * Readiness: once the application accepts traffic, a worker that loses its master (a
+ * Readiness, when followed: once the application accepts traffic, a worker that loses its master (a
  * peer that loses Redis) makes it refuse traffic ({@link ReadinessState#REFUSING_TRAFFIC}),
  * and accept it again when the master (Redis) is back; an application that starts to
  * accept traffic while cut off is made to refuse it at once. It only ever undoes its own

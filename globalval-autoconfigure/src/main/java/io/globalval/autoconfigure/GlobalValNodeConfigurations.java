@@ -75,6 +75,29 @@ final class GlobalValNodeConfigurations {
 	}
 
 	/**
+	 * The local transport: this process only, the master of a group of one, with no
+	 * socket, lock file or directory.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = TRANSPORT, havingValue = "local")
+	static class LocalNodeConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		GlobalValNode globalValNode(GlobalValProperties properties, Environment environment,
+				ObjectProvider<JsonMapper> jsonMapper, GlobalValEventPublisher events) {
+			GlobalValNode node = GlobalValNodes.builder(GlobalValAutoConfiguration.nodeSettings(properties, environment))
+				.local()
+				.jsonMapper(jsonMapper.getIfAvailable(GlobalValAutoConfiguration::defaultMapper))
+				.listener(events)
+				.start();
+			events.listeningTo(node);
+			return node;
+		}
+
+	}
+
+	/**
 	 * The Redis transport: a peer of the Redis server that the application's
 	 * {@link LettuceConnectionFactory} ({@code spring.data.redis.*}) connects to. The node
 	 * uses the factory's Lettuce client (its event loops, SSL, credentials and timeouts)

@@ -37,7 +37,8 @@ public class GlobalValProperties implements InitializingBean {
 	private String name;
 
 	/**
-	 * Transport between the processes.
+	 * Transport between the processes: 'uds', 'tcp', 'redis', or 'local' for this process
+	 * only (tests, one-process applications).
 	 */
 	private Transport transport = Transport.UDS;
 
@@ -96,6 +97,8 @@ public class GlobalValProperties implements InitializingBean {
 
 	private final Health health = new Health();
 
+	private final Readiness readiness = new Readiness();
+
 	private final Failover failover = new Failover();
 
 	private final Persistence persistence = new Persistence();
@@ -103,8 +106,9 @@ public class GlobalValProperties implements InitializingBean {
 	private final Cluster cluster = new Cluster();
 
 	/**
-	 * Check what binding alone cannot: sizes the core takes as {@code int}, and cluster
-	 * mode, which needs a master process.
+	 * Check what binding alone cannot: sizes the core takes as {@code int}, cluster mode,
+	 * which needs a master process on a socket, and the local transport, which has no
+	 * master to be a worker of.
 	 * @throws InvalidConfigurationPropertyValueException naming the property, the value
 	 * and what to do
 	 */
@@ -117,6 +121,17 @@ public class GlobalValProperties implements InitializingBean {
 					"Cluster mode starts the workers of a master on the uds transport; on the Redis transport "
 							+ "every process is a peer that is started on its own (on any host), so set "
 							+ "globalval.cluster.workers=0 and start each process yourself");
+		}
+		if (this.transport == Transport.LOCAL && this.cluster.getWorkers() > 0) {
+			throw new InvalidConfigurationPropertyValueException("globalval.cluster.workers", this.cluster.getWorkers(),
+					"Cluster mode starts workers that share values with this process, but globalval.transport=local "
+							+ "keeps them in this process only; set globalval.cluster.workers=0, or use "
+							+ "globalval.transport=uds to share values with workers");
+		}
+		if (this.transport == Transport.LOCAL && this.role == RolePreference.WORKER) {
+			throw new InvalidConfigurationPropertyValueException("globalval.role", "worker",
+					"A worker needs a master in another process, but globalval.transport=local keeps values in "
+							+ "this process only; use globalval.role=auto (or master), or another transport");
 		}
 	}
 
@@ -243,6 +258,10 @@ public class GlobalValProperties implements InitializingBean {
 		return this.health;
 	}
 
+	public Readiness getReadiness() {
+		return this.readiness;
+	}
+
 	public Failover getFailover() {
 		return this.failover;
 	}
@@ -276,7 +295,13 @@ public class GlobalValProperties implements InitializingBean {
 		 * every change. Needs Spring Data Redis with Lettuce (spring-boot-starter-data-redis)
 		 * and uses the application's connection (spring.data.redis.*).
 		 */
-		REDIS
+		REDIS,
+		/**
+		 * This process only: no socket, lock file or directory, nothing shared with any
+		 * other process. The process is the master of a group of one, with the same API,
+		 * ordering, revisions and events. For tests and one-process applications.
+		 */
+		LOCAL
 
 	}
 
@@ -471,6 +496,30 @@ public class GlobalValProperties implements InitializingBean {
 
 		public void setMaxDisconnected(Duration maxDisconnected) {
 			this.maxDisconnected = maxDisconnected;
+		}
+
+	}
+
+	/**
+	 * Readiness: whether the connection to the master (or to Redis) decides the
+	 * application's readiness state.
+	 */
+	public static class Readiness {
+
+		/**
+		 * Whether losing the master (a Redis peer: losing Redis) makes the application
+		 * refuse traffic (readiness state REFUSING_TRAFFIC) until it is back. Off by
+		 * default: reads keep being served from the local replica while cut off, and the
+		 * health indicator reports the disconnection either way.
+		 */
+		private boolean followConnection;
+
+		public boolean isFollowConnection() {
+			return this.followConnection;
+		}
+
+		public void setFollowConnection(boolean followConnection) {
+			this.followConnection = followConnection;
 		}
 
 	}

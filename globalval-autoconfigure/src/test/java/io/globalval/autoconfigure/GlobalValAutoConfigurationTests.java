@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.InitializingBean;
@@ -20,6 +21,8 @@ import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -46,6 +49,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests for {@link GlobalValAutoConfiguration}.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class GlobalValAutoConfigurationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
@@ -136,11 +140,29 @@ class GlobalValAutoConfigurationTests {
 	}
 
 	@Test
-	void nameDefaultsToApplicationWithoutASpringApplicationName() {
+	void nameDefaultsToApplicationWithoutASpringApplicationNameAndSaysWhatToSet(CapturedOutput output) {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(GlobalValAutoConfiguration.class))
 			.withPropertyValues("globalval.uds.directory=" + this.directory)
 			.run((context) -> assertThat(context.getBean(GlobalValNode.class).settings().name())
 				.isEqualTo(GlobalValAutoConfiguration.DEFAULT_NAME));
+		assertThat(output).containsOnlyOnce("Neither globalval.name nor spring.application.name is set")
+			.contains("every other process named 'application' on globalval.transport=uds")
+			.contains("set spring.application.name (or globalval.name)");
+	}
+
+	@Test
+	void defaultNameIsNotWarnedAboutOnTheLocalTransport(CapturedOutput output) {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(GlobalValAutoConfiguration.class))
+			.withPropertyValues("globalval.transport=local")
+			.run((context) -> assertThat(context.getBean(GlobalValNode.class).settings().name())
+				.isEqualTo(GlobalValAutoConfiguration.DEFAULT_NAME));
+		assertThat(output).doesNotContain("Neither globalval.name nor spring.application.name is set");
+	}
+
+	@Test
+	void configuredNameIsNotWarnedAbout(CapturedOutput output) {
+		this.contextRunner.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).doesNotContain("Neither globalval.name nor spring.application.name is set");
 	}
 
 	@Test
@@ -365,10 +387,10 @@ class GlobalValAutoConfigurationTests {
 	}
 
 	@Test
-	void readinessFollowsTheConnectionToTheMaster() {
+	void readinessFollowsTheConnectionToTheMasterWhenAskedTo() {
 		GlobalValNode master = this.others.master();
 		// an explicit worker does not take over when its master goes, so it is cut off
-		this.contextRunner.withPropertyValues("globalval.role=worker").withConfiguration(AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class))
+		this.contextRunner.withPropertyValues("globalval.role=worker", "globalval.readiness.follow-connection=true").withConfiguration(AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class))
 			.run((context) -> {
 				ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
 				// what SpringApplication does once the application is ready
@@ -387,7 +409,7 @@ class GlobalValAutoConfigurationTests {
 	@Test
 	void applicationThatStartsToAcceptTrafficWhileCutOffRefusesItAtOnce() {
 		GlobalValNode master = this.others.master();
-		this.contextRunner.withPropertyValues("globalval.role=worker").withConfiguration(AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class))
+		this.contextRunner.withPropertyValues("globalval.role=worker", "globalval.readiness.follow-connection=true").withConfiguration(AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class))
 			.run((context) -> {
 				GlobalValConnectionMonitor monitor = context.getBean(GlobalValConnectionMonitor.class);
 				ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
@@ -404,13 +426,75 @@ class GlobalValAutoConfigurationTests {
 	@Test
 	void readinessIsLeftAloneBeforeTheApplicationAcceptsTraffic() {
 		GlobalValNode master = this.others.master();
-		this.contextRunner.withPropertyValues("globalval.role=worker").withConfiguration(AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class))
+		this.contextRunner.withPropertyValues("globalval.role=worker", "globalval.readiness.follow-connection=true").withConfiguration(AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class))
 			.run((context) -> {
 				GlobalValConnectionMonitor monitor = context.getBean(GlobalValConnectionMonitor.class);
 				ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
 				master.close();
 				await().atMost(WAIT).untilAsserted(() -> assertThat(monitor.isCurrent()).isFalse());
 				assertThat(availability.getLastChangeEvent(ReadinessState.class)).isNull();
+			});
+	}
+
+	@Test
+	void readinessIgnoresTheConnectionByDefault() {
+		GlobalValNode master = this.others.master();
+		this.contextRunner.withPropertyValues("globalval.role=worker")
+			.withConfiguration(AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class))
+			.run((context) -> {
+				GlobalValConnectionMonitor monitor = context.getBean(GlobalValConnectionMonitor.class);
+				ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
+				AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+				master.close();
+				await().atMost(WAIT).untilAsserted(() -> assertThat(monitor.isCurrent()).isFalse());
+				assertThat(monitor.disconnectedFor()).isPositive();
+				// a follower would have refused traffic while it was told, before isCurrent turned false
+				assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
+				assertThat(availability.getLastChangeEvent(ReadinessState.class).getSource()).isSameAs(context);
+			});
+	}
+
+	@Test
+	void localTransportMakesAMasterOfItsOwnWithoutDirectoryLockOrSocket() {
+		Path unused = this.directory.resolve("local");
+		this.contextRunner.withBean(RecordingListener.class)
+			.withPropertyValues("globalval.transport=local", "globalval.uds.directory=" + unused)
+			.run((context) -> {
+				GlobalValTemplate globalVals = context.getBean(GlobalValTemplate.class);
+				assertThat(globalVals.role()).isEqualTo(Role.MASTER);
+				assertThat(context.getBean(GlobalValNode.class).sequencerAddress()).isEqualTo("local:" + OtherNodes.NAME);
+				assertThat(globalVals.set("greeting", "hi").join()).isEqualTo(1);
+				assertThat(globalVals.increment("count", 2).join()).isEqualTo(2);
+				RecordingListener listener = context.getBean(RecordingListener.class);
+				await().atMost(WAIT).untilAsserted(() -> assertThat(listener.changes())
+					.extracting(GlobalValChangedEvent::getRevision)
+					.containsExactly(1L, 2L));
+				assertThat(listener.greetings).hasSize(1);
+				assertThat(unused).doesNotExist();
+			});
+	}
+
+	@Test
+	void localTransportNeverJoinsARunningGroup() {
+		GlobalValNode master = this.others.master();
+		new GlobalValTemplate(master).set("greeting", "from the group").join();
+		this.contextRunner.withPropertyValues("globalval.transport=local").run((context) -> {
+			GlobalValTemplate globalVals = context.getBean(GlobalValTemplate.class);
+			assertThat(globalVals.role()).isEqualTo(Role.MASTER);
+			assertThat(globalVals.get("greeting")).isNull();
+			assertThat(master.workers()).isEmpty();
+		});
+	}
+
+	@Test
+	void localTransportInClusterModeFailsAtStartup() {
+		this.contextRunner.withPropertyValues("globalval.transport=local", "globalval.cluster.workers=2")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("globalval.cluster.workers")
+					.hasMessageContaining("globalval.transport=local");
+				assertThat(this.directory).isEmptyDirectory();
 			});
 	}
 

@@ -57,6 +57,7 @@ class GlobalValPropertiesTests {
 			assertThat(properties.getRedis().getBlockTimeout()).isEqualTo(Duration.ofSeconds(1));
 			assertThat(properties.getRedis().getWriteIdRetention()).isEqualTo(Duration.ofMinutes(10));
 			assertThat(properties.getRedis().getMaxWriteIdsPerNode()).isEqualTo(100_000);
+			assertThat(properties.getReadiness().isFollowConnection()).isFalse();
 		});
 	}
 
@@ -136,6 +137,41 @@ class GlobalValPropertiesTests {
 	}
 
 	@Test
+	void transportLocalAndReadinessBind() {
+		this.contextRunner.withPropertyValues("globalval.transport=local", "globalval.readiness.follow-connection=true")
+			.run((context) -> {
+				GlobalValProperties properties = context.getBean(GlobalValProperties.class);
+				assertThat(properties.getTransport()).isEqualTo(Transport.LOCAL);
+				assertThat(properties.getReadiness().isFollowConnection()).isTrue();
+			});
+	}
+
+	@Test
+	void clusterModeOnLocalIsRefusedOnceBound() {
+		this.contextRunner.withPropertyValues("globalval.transport=local", "globalval.cluster.workers=3")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+					.hasMessageContaining("Property globalval.cluster.workers with value '3' is invalid")
+					.hasMessageContaining("globalval.transport=local keeps them in this process only")
+					.hasMessageContaining("set globalval.cluster.workers=0");
+			});
+	}
+
+	@Test
+	void roleWorkerOnLocalIsRefusedOnceBound() {
+		this.contextRunner.withPropertyValues("globalval.transport=local", "globalval.role=worker")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+					.hasMessageContaining("globalval.role")
+					.hasMessageContaining("use globalval.role=auto");
+			});
+	}
+
+	@Test
 	void metadataDescribesEveryProperty() throws Exception {
 		JsonNode metadata = readMetadata();
 		Map<String, JsonNode> properties = new HashMap<>();
@@ -145,7 +181,8 @@ class GlobalValPropertiesTests {
 				"globalval.max-value-size", "globalval.max-frame-size", "globalval.startup-timeout",
 				"globalval.health.max-disconnected", "globalval.node-name", "globalval.change-log.capacity",
 				"globalval.change-log.max-size", "globalval.redis.stream-max-length", "globalval.redis.block-timeout",
-				"globalval.redis.write-id-retention", "globalval.redis.max-write-ids-per-node");
+				"globalval.redis.write-id-retention", "globalval.redis.max-write-ids-per-node",
+				"globalval.readiness.follow-connection", "management.health.globalval.enabled");
 		properties.forEach((name, property) -> {
 			if (name.startsWith("globalval.")) {
 				assertThat(property.path("description").asString()).as(name).isNotBlank();
@@ -155,6 +192,8 @@ class GlobalValPropertiesTests {
 		assertThat(properties.get("globalval.max-value-size").get("defaultValue").asString()).isEqualTo("1MB");
 		assertThat(properties.get("globalval.role").get("defaultValue").asString()).isEqualTo("auto");
 		assertThat(properties.get("globalval.redis.block-timeout").get("defaultValue").asString()).isEqualTo("1s");
+		assertThat(properties.get("globalval.readiness.follow-connection").get("defaultValue").asBoolean()).isFalse();
+		assertThat(properties.get("management.health.globalval.enabled").get("defaultValue").asBoolean()).isTrue();
 		assertThat(properties.get("globalval.redis.stream-max-length").get("defaultValue").asLong())
 			.isEqualTo(RedisTransportSettings.DEFAULT_STREAM_MAX_LENGTH);
 	}
@@ -169,6 +208,17 @@ class GlobalValPropertiesTests {
 			}
 		});
 		assertThat(roles).containsExactly("auto", "master", "worker");
+	}
+
+	@Test
+	void metadataHintsTheTransports() throws Exception {
+		List<String> transports = new java.util.ArrayList<>();
+		readMetadata().get("hints").forEach((hint) -> {
+			if (hint.get("name").asString().equals("globalval.transport")) {
+				hint.get("values").forEach((value) -> transports.add(value.get("value").asString()));
+			}
+		});
+		assertThat(transports).containsExactly("uds", "tcp", "redis", "local");
 	}
 
 	private static JsonNode readMetadata() throws Exception {

@@ -353,9 +353,10 @@ class GlobalValRedisAutoConfigurationTests {
 	}
 
 	@Test
-	void readinessFollowsTheConnectionToRedis() throws Exception {
+	void readinessFollowsTheConnectionToRedisWhenAskedTo() throws Exception {
 		try (RedisServer own = RedisServer.start(Files.createDirectories(this.directory.resolve("own")))) {
 			this.contextRunner(own)
+				.withPropertyValues("globalval.readiness.follow-connection=true")
 				.withConfiguration(AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class))
 				.run((context) -> {
 					ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);

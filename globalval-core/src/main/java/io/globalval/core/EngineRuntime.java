@@ -98,6 +98,17 @@ public interface EngineRuntime {
 	}
 
 	/**
+	 * Return a runtime for a node that is alone in its process: the system's clock,
+	 * timers and threads, but a master lock held in memory (each runtime has its own, so
+	 * its first node is always master) and no directory, lock file or socket. Persistence,
+	 * if configured, still writes its files.
+	 * @return a new in-process runtime
+	 */
+	static EngineRuntime inProcess() {
+		return new InProcessRuntime(SystemRuntime.INSTANCE);
+	}
+
+	/**
 	 * A timer that can be cancelled.
 	 */
 	@FunctionalInterface

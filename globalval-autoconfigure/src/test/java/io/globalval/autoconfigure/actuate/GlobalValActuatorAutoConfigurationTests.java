@@ -8,9 +8,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -34,6 +39,11 @@ import static org.awaitility.Awaitility.await;
 class GlobalValActuatorAutoConfigurationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	/** Spring Boot's health support: registry, endpoint and the validation of its groups. */
+	private static final AutoConfigurations HEALTH = AutoConfigurations.of(EndpointAutoConfiguration.class,
+			HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
+			HealthEndpointAutoConfiguration.class);
 
 	@TempDir
 	Path directory;
@@ -122,6 +132,31 @@ class GlobalValActuatorAutoConfigurationTests {
 				.containsEntry("connected", false)
 				.containsKeys("disconnectedFor", "maxDisconnected", "address", "error");
 		});
+	}
+
+	@Test
+	void healthIsRegisteredUnderGlobalvalAndMayJoinTheReadinessGroup() {
+		this.contextRunner.withConfiguration(HEALTH)
+			.withPropertyValues("management.endpoints.web.exposure.include=health",
+					"management.endpoint.health.group.readiness.include=globalval")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasBean("globalvalHealthIndicator");
+				HealthContributorRegistry registry = context.getBean(HealthContributorRegistry.class);
+				assertThat(registry.getContributor("globalval")).isSameAs(context.getBean(GlobalValHealthIndicator.class));
+				assertThat(registry.getContributor("globalVal")).isNull();
+			});
+	}
+
+	@Test
+	void readinessGroupMembersAreValidated() {
+		// the check the test above passes: an unknown member fails startup
+		this.contextRunner.withConfiguration(HEALTH)
+			.withPropertyValues("management.endpoints.web.exposure.include=health",
+					"management.endpoint.health.group.readiness.include=globalVal")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasMessageContaining("Included health contributor 'globalVal' in group 'readiness' does not exist");
+			});
 	}
 
 	@Test
