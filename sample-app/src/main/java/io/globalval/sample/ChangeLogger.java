@@ -30,7 +30,8 @@ class ChangeLogger {
 
 	@EventListener(condition = "#event.key == 'greeting' && !#event.deleted")
 	void onGreeting(GlobalValChangedEvent event) {
-		logger.info("Greeting: {}", event.getValue(String.class));
+		// any JSON value: the README's walk-through sets an object, so no String conversion here
+		logger.info("Greeting: {}", event.getValue());
 	}
 
 }
