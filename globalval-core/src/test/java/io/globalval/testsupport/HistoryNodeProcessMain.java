@@ -100,15 +100,25 @@ public final class HistoryNodeProcessMain {
 		NodeProcessMain.serve(node, (command, rest) -> switch (command) {
 			case "clients" -> {
 				String[] words = rest.split(" ");
-				yield main.clients(Long.parseLong(words[0]), Long.parseLong(words[1]), Integer.parseInt(words[2]));
+				yield main.clients(Long.parseLong(words[0]), Long.parseLong(words[1]), Integer.parseInt(words[2]),
+						Integer.parseInt(words[3]));
 			}
 			case "final" -> main.finalState();
 			default -> null;
 		});
 	}
 
-	private String clients(long millis, long seed, int maxInFlight) throws Exception {
+	/**
+	 * Run a client for a while.
+	 * @param millis how long
+	 * @param seed the seed of its choices
+	 * @param maxInFlight asynchronous writes in flight at most
+	 * @param perSecond operations a second at most, so that the history stays a few tens of megabytes
+	 */
+	private String clients(long millis, long seed, int maxInFlight, int perSecond) throws Exception {
 		Random random = new Random(seed);
+		long started = System.nanoTime();
+		long intervalNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
 		Semaphore inFlight = new Semaphore(maxInFlight);
 		Counts counts = new Counts();
 		long operations = 0;
@@ -118,6 +128,11 @@ public final class HistoryNodeProcessMain {
 		// the master runs no client: its own writes are acknowledged before any worker has
 		// them, so killing it would lose them (a known defect this history is not about)
 		while (System.nanoTime() - until < 0 && this.node.role() != Role.MASTER) {
+			long due = started + operations * intervalNanos;
+			if (System.nanoTime() - due < 0) {
+				// the pace of a client, not a wait for a condition
+				java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
+			}
 			int dice = random.nextInt(100);
 			String key = KEYS[random.nextInt(KEYS.length)];
 			long op = ++operations;

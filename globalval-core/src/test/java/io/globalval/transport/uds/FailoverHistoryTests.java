@@ -57,6 +57,9 @@ class FailoverHistoryTests {
 
 	private static final int WRITES_IN_FLIGHT = 64;
 
+	/** Operations a second per client: enough to have writes in flight at every kill, a history of tens of megabytes. */
+	private static final int OPERATIONS_PER_SECOND = 4000;
+
 	private static final long WRITE_TIMEOUT_MILLIS = 10_000;
 
 	private static final Duration AT_MOST = Duration.ofSeconds(60);
@@ -90,7 +93,8 @@ class FailoverHistoryTests {
 		long started = System.nanoTime();
 		List<String> runs = new ArrayList<>();
 		for (NodeProcess worker : workers) {
-			runs.add(worker.send("bg clients " + CLIENT_MILLIS + " " + random.nextLong() + " " + WRITES_IN_FLIGHT));
+			runs.add(worker.send("bg clients " + CLIENT_MILLIS + " " + random.nextLong() + " " + WRITES_IN_FLIGHT + " "
+					+ OPERATIONS_PER_SECOND));
 		}
 
 		await().atMost(AT_MOST)
