@@ -10,6 +10,12 @@ import org.slf4j.LoggerFactory;
 
 import io.globalval.GlobalValException;
 import io.globalval.Role;
+import io.globalval.protocol.WriteCommand.SetValue;
+import io.globalval.protocol.WriteCommand.IncrementValue;
+import io.globalval.protocol.WriteCommand.DeleteKey;
+import io.globalval.protocol.WriteCommand.CompareAndSetValue;
+import io.globalval.protocol.WriteCommand.BroadcastAll;
+import io.globalval.protocol.WriteCommand;
 
 /**
  * A node whose role can change: it starts as master (if it takes the application's
@@ -319,27 +325,42 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 
 	@Override
 	public CompletableFuture<Long> set(String key, byte[] json) {
-		return this.role.set(key, json);
+		long now = this.state.runtime.nanoTime();
+		return write(new SetValue(nextSeq(), key, json, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Boolean> delete(String key) {
-		return this.role.delete(key);
+		long now = this.state.runtime.nanoTime();
+		return write(new DeleteKey(nextSeq(), key, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Boolean> compareAndSet(String key, byte[] expected, byte[] update) {
-		return this.role.compareAndSet(key, expected, update);
+		long now = this.state.runtime.nanoTime();
+		return write(new CompareAndSetValue(nextSeq(), key, expected, update, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Long> increment(String key, long delta) {
-		return this.role.increment(key, delta);
+		long now = this.state.runtime.nanoTime();
+		return write(new IncrementValue(nextSeq(), key, delta, now), now);
 	}
 
 	@Override
 	public CompletableFuture<Void> broadcast() {
-		return this.role.broadcast();
+		return write(new BroadcastAll(nextSeq()), this.state.runtime.nanoTime());
+	}
+
+	/** The next sequence number of this node's writes: with the node id, a write's identity. */
+	private long nextSeq() {
+		return this.state.sequence.incrementAndGet();
+	}
+
+	/** Hand a write to the current role; its future completes with the command's result type. */
+	@SuppressWarnings("unchecked")
+	private <T> CompletableFuture<T> write(WriteCommand command, long nowNanos) {
+		return (CompletableFuture<T>) (CompletableFuture<?>) this.role.write(command, nowNanos);
 	}
 
 	@Override

@@ -12,15 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.globalval.Role;
+import io.globalval.protocol.WriteCommand.BroadcastAll;
 import io.globalval.protocol.ErrorCode;
 import io.globalval.protocol.Frame;
 import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.Message;
 import io.globalval.protocol.WriteCommand;
-import io.globalval.protocol.WriteCommand.CompareAndSetValue;
-import io.globalval.protocol.WriteCommand.DeleteKey;
-import io.globalval.protocol.WriteCommand.IncrementValue;
-import io.globalval.protocol.WriteCommand.SetValue;
 
 /**
  * The master role: holds the application's lock, sequences every change through its
@@ -137,39 +134,12 @@ final class MasterRole implements RoleEngine, MasterHandler {
 	}
 
 	@Override
-	public CompletableFuture<Long> set(String key, byte[] json) {
-		return local(new SetValue(this.state.sequence.incrementAndGet(), key, json, this.state.runtime.nanoTime()));
-	}
-
-	@Override
-	public CompletableFuture<Boolean> delete(String key) {
-		return local(new DeleteKey(this.state.sequence.incrementAndGet(), key, this.state.runtime.nanoTime()));
-	}
-
-	@Override
-	public CompletableFuture<Boolean> compareAndSet(String key, byte[] expected, byte[] update) {
-		return local(new CompareAndSetValue(this.state.sequence.incrementAndGet(), key, expected, update,
-				this.state.runtime.nanoTime()));
-	}
-
-	@Override
-	public CompletableFuture<Long> increment(String key, long delta) {
-		return local(new IncrementValue(this.state.sequence.incrementAndGet(), key, delta, this.state.runtime.nanoTime()));
-	}
-
-	@Override
-	public CompletableFuture<Void> broadcast() {
-		CompletableFuture<Object> future = new CompletableFuture<>();
-		this.sequencer.submit(new Sequencer.Broadcast(null, 0, future));
-		return future.thenApply((ignored) -> null);
-	}
-
-	@SuppressWarnings("unchecked")
-	private <T> CompletableFuture<T> local(WriteCommand request) {
+	public CompletableFuture<Object> write(WriteCommand command, long nowNanos) {
 		CompletableFuture<Object> future = new CompletableFuture<>();
 		this.state.metrics.writesSent.increment();
-		this.sequencer.submit(new Sequencer.Write(null, request, future));
-		return (CompletableFuture<T>) (CompletableFuture<?>) future;
+		this.sequencer.submit((command instanceof BroadcastAll) ? new Sequencer.Broadcast(null, 0, future)
+				: new Sequencer.Write(null, command, future));
+		return future;
 	}
 
 	/**

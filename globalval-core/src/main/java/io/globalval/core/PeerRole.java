@@ -16,11 +16,7 @@ import io.globalval.GlobalValConnectionException;
 import io.globalval.GlobalValTimeoutException;
 import io.globalval.Role;
 import io.globalval.protocol.WriteCommand;
-import io.globalval.protocol.WriteCommand.BroadcastAll;
 import io.globalval.protocol.WriteCommand.CompareAndSetValue;
-import io.globalval.protocol.WriteCommand.DeleteKey;
-import io.globalval.protocol.WriteCommand.IncrementValue;
-import io.globalval.protocol.WriteCommand.SetValue;
 import io.globalval.protocol.WriteOutcome;
 
 /**
@@ -75,33 +71,14 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 	// writes
 
 	@Override
-	public CompletableFuture<Long> set(String key, byte[] json) {
-		long now = this.state.runtime.nanoTime();
-		return submit(new SetValue(this.state.sequence.incrementAndGet(), key, json, now), now);
-	}
-
-	@Override
-	public CompletableFuture<Boolean> delete(String key) {
-		long now = this.state.runtime.nanoTime();
-		return submit(new DeleteKey(this.state.sequence.incrementAndGet(), key, now), now);
-	}
-
-	@Override
-	public CompletableFuture<Boolean> compareAndSet(String key, byte[] expected, byte[] update) {
-		long now = this.state.runtime.nanoTime();
-		return submit(new CompareAndSetValue(this.state.sequence.incrementAndGet(), key, asStored(key, expected),
-				update, now), now);
-	}
-
-	@Override
-	public CompletableFuture<Long> increment(String key, long delta) {
-		long now = this.state.runtime.nanoTime();
-		return submit(new IncrementValue(this.state.sequence.incrementAndGet(), key, delta, now), now);
-	}
-
-	@Override
-	public CompletableFuture<Void> broadcast() {
-		return submit(new BroadcastAll(this.state.sequence.incrementAndGet()), this.state.runtime.nanoTime());
+	public CompletableFuture<Object> write(WriteCommand command, long nowNanos) {
+		if (command instanceof CompareAndSetValue cas && cas.expected() != null) {
+			byte[] expected = asStored(cas.key(), cas.expected());
+			if (expected != cas.expected()) {
+				command = new CompareAndSetValue(cas.seq(), cas.key(), expected, cas.update(), cas.originNanos());
+			}
+		}
+		return submit(command, nowNanos);
 	}
 
 	/**

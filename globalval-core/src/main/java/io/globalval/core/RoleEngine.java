@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.globalval.Role;
+import io.globalval.protocol.WriteCommand;
 
 /**
  * What a node does in its current role: a {@link MasterRole} sequences writes, a
@@ -14,15 +15,14 @@ interface RoleEngine {
 
 	Role role();
 
-	CompletableFuture<Long> set(String key, byte[] json);
-
-	CompletableFuture<Boolean> delete(String key);
-
-	CompletableFuture<Boolean> compareAndSet(String key, byte[] expected, byte[] update);
-
-	CompletableFuture<Long> increment(String key, long delta);
-
-	CompletableFuture<Void> broadcast();
+	/**
+	 * Make a write: sequence it (master), send it to the master (worker) or to the remote
+	 * sequencer (peer). The node has given it its sequence number.
+	 * @param command the write
+	 * @param nowNanos the runtime's time when it was made, for its deadline
+	 * @return its result once applied here (see {@link WriteCommand#result})
+	 */
+	CompletableFuture<Object> write(WriteCommand command, long nowNanos);
 
 	boolean isConnected();
 

@@ -22,11 +22,6 @@ import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.Message;
 import io.globalval.protocol.ProtocolException;
 import io.globalval.protocol.WriteCommand;
-import io.globalval.protocol.WriteCommand.BroadcastAll;
-import io.globalval.protocol.WriteCommand.CompareAndSetValue;
-import io.globalval.protocol.WriteCommand.DeleteKey;
-import io.globalval.protocol.WriteCommand.IncrementValue;
-import io.globalval.protocol.WriteCommand.SetValue;
 
 /**
  * The worker role: keeps the replica following the master and sends writes there. Its
@@ -130,32 +125,8 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 	// writes
 
 	@Override
-	public CompletableFuture<Long> set(String key, byte[] json) {
-		long now = this.state.runtime.nanoTime();
-		return submit(new SetValue(this.state.sequence.incrementAndGet(), key, json, now), now);
-	}
-
-	@Override
-	public CompletableFuture<Boolean> delete(String key) {
-		long now = this.state.runtime.nanoTime();
-		return submit(new DeleteKey(this.state.sequence.incrementAndGet(), key, now), now);
-	}
-
-	@Override
-	public CompletableFuture<Boolean> compareAndSet(String key, byte[] expected, byte[] update) {
-		long now = this.state.runtime.nanoTime();
-		return submit(new CompareAndSetValue(this.state.sequence.incrementAndGet(), key, expected, update, now), now);
-	}
-
-	@Override
-	public CompletableFuture<Long> increment(String key, long delta) {
-		long now = this.state.runtime.nanoTime();
-		return submit(new IncrementValue(this.state.sequence.incrementAndGet(), key, delta, now), now);
-	}
-
-	@Override
-	public CompletableFuture<Void> broadcast() {
-		return submit(new BroadcastAll(this.state.sequence.incrementAndGet()), this.state.runtime.nanoTime());
+	public CompletableFuture<Object> write(WriteCommand command, long nowNanos) {
+		return submit(command, nowNanos);
 	}
 
 	private <T> CompletableFuture<T> submit(WriteCommand command, long now) {

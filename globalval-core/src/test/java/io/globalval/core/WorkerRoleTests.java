@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import io.globalval.GlobalValTimeoutException;
 import io.globalval.protocol.Message;
+import io.globalval.protocol.WriteCommand;
 import io.globalval.protocol.WriteCommand.SetValue;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -104,7 +105,7 @@ class WorkerRoleTests {
 	@Test
 	void ackAppliesTheWorkersOwnValue() {
 		welcomedWithEmptySnapshot();
-		CompletableFuture<Long> write = this.worker.set("k", json("\"mine\""));
+		CompletableFuture<Long> write = set("k", json("\"mine\""));
 		assertThat(this.master.take()).containsExactly(new SetValue(1, "k", json("\"mine\""), this.runtime.nanoTime()));
 		this.worker.received(new Message.Ack(1, 1));
 		assertThat(write).isCompletedWithValue(1L);
@@ -115,7 +116,7 @@ class WorkerRoleTests {
 	@Test
 	void replyCompletesAWriteThatChangedNothing() {
 		welcomedWithEmptySnapshot();
-		CompletableFuture<Boolean> write = this.worker.compareAndSet("k", json("1"), json("2"));
+		CompletableFuture<Boolean> write = compareAndSet("k", json("1"), json("2"));
 		this.worker.received(new Message.Reply(1, 0, false, 0));
 		assertThat(write).isCompletedWithValue(false);
 		assertThat(this.state.replica.entry("k")).isNull();
@@ -124,8 +125,8 @@ class WorkerRoleTests {
 	@Test
 	void writesMadeBeforeTheWelcomeAreSentAfterItInOrder() {
 		this.worker.connected(this.master);
-		this.worker.set("a", json("1"));
-		this.worker.set("b", json("2"));
+		set("a", json("1"));
+		set("b", json("2"));
 		assertThat(this.master.written()).isEmpty();
 		this.worker.received(new Message.Welcome(EPOCH, MASTER_ID, 0, true));
 		assertThat(seqs(this.master.take())).containsExactly(1L, 2L);
@@ -135,14 +136,14 @@ class WorkerRoleTests {
 	@Test
 	void unansweredWritesAreSentAgainInSequenceOrderOnTheNextConnection() {
 		welcomedWithEmptySnapshot();
-		CompletableFuture<Long> first = this.worker.set("a", json("1"));
-		CompletableFuture<Long> second = this.worker.set("b", json("2"));
-		CompletableFuture<Long> third = this.worker.set("c", json("3"));
+		CompletableFuture<Long> first = set("a", json("1"));
+		CompletableFuture<Long> second = set("b", json("2"));
+		CompletableFuture<Long> third = set("c", json("3"));
 		this.worker.received(new Message.Ack(1, 2));
 		assertThat(second).isCompletedWithValue(1L);
 		this.worker.disconnected("test");
 		assertThat(this.worker.isConnected()).isFalse();
-		CompletableFuture<Long> fourth = this.worker.set("d", json("4"));
+		CompletableFuture<Long> fourth = set("d", json("4"));
 		RecordingPeer next = new RecordingPeer("next master");
 		this.worker.connected(next);
 		this.worker.received(new Message.Welcome(EPOCH, MASTER_ID, 1, false));
@@ -155,7 +156,7 @@ class WorkerRoleTests {
 	@Test
 	void writeNotAnsweredWithinTheWriteTimeoutFails() {
 		welcomedWithEmptySnapshot();
-		CompletableFuture<Long> write = this.worker.set("k", json("1"));
+		CompletableFuture<Long> write = set("k", json("1"));
 		this.runtime.advance(WRITE_TIMEOUT.minusMillis(1));
 		assertThat(write).isNotDone();
 		this.runtime.advance(Duration.ofMillis(1));
@@ -166,7 +167,7 @@ class WorkerRoleTests {
 
 	@Test
 	void writeNeverSentWithinTheWriteTimeoutFailsAsNotSent() {
-		CompletableFuture<Long> write = this.worker.set("k", json("1"));
+		CompletableFuture<Long> write = set("k", json("1"));
 		this.runtime.advance(WRITE_TIMEOUT);
 		assertThatExceptionOfType(CompletionException.class).isThrownBy(write::join)
 			.withCauseInstanceOf(GlobalValTimeoutException.class)
@@ -180,7 +181,7 @@ class WorkerRoleTests {
 	@Test
 	void ackThatArrivesAfterTheTimeoutStillAppliesTheValue() {
 		welcomedWithEmptySnapshot();
-		CompletableFuture<Long> write = this.worker.set("k", json("1"));
+		CompletableFuture<Long> write = set("k", json("1"));
 		this.master.take();
 		this.runtime.advance(WRITE_TIMEOUT);
 		assertThat(write).isCompletedExceptionally();
@@ -213,7 +214,7 @@ class WorkerRoleTests {
 	@Test
 	void ownWriteAckedDuringAGapIsAnsweredWhenASnapshotCoversIt() {
 		welcomedWithEmptySnapshot();
-		CompletableFuture<Long> write = this.worker.set("k", json("1"));
+		CompletableFuture<Long> write = set("k", json("1"));
 		this.worker.received(applied(2, "a", "2", MASTER_ID, 2));
 		this.worker.received(new Message.Ack(3, 1));
 		// the master answers the RESYNC with a snapshot: its log no longer reaches revision 0
@@ -224,6 +225,22 @@ class WorkerRoleTests {
 	}
 
 	// helpers
+
+	/** A set as the node makes it: the next sequence number, the runtime's time. */
+	@SuppressWarnings("unchecked")
+	private CompletableFuture<Long> set(String key, byte[] json) {
+		long now = this.runtime.nanoTime();
+		return (CompletableFuture<Long>) (CompletableFuture<?>) this.worker
+			.write(new WriteCommand.SetValue(this.state.sequence.incrementAndGet(), key, json, now), now);
+	}
+
+	@SuppressWarnings("unchecked")
+	private CompletableFuture<Boolean> compareAndSet(String key, byte[] expected, byte[] update) {
+		long now = this.runtime.nanoTime();
+		return (CompletableFuture<Boolean>) (CompletableFuture<?>) this.worker.write(
+				new WriteCommand.CompareAndSetValue(this.state.sequence.incrementAndGet(), key, expected, update, now),
+				now);
+	}
 
 	private void welcomedWithEmptySnapshot() {
 		this.worker.connected(this.master);
