@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.globalval.Role;
-import io.globalval.protocol.WriteCommand.BroadcastAll;
 import io.globalval.protocol.ErrorCode;
 import io.globalval.protocol.Frame;
 import io.globalval.protocol.FrameCodec;
@@ -137,8 +136,8 @@ final class MasterRole implements RoleEngine, MasterHandler {
 	public CompletableFuture<Object> write(WriteCommand command, long nowNanos) {
 		CompletableFuture<Object> future = new CompletableFuture<>();
 		this.state.metrics.writesSent.increment();
-		this.sequencer.submit((command instanceof BroadcastAll) ? new Sequencer.Broadcast(null, 0, future)
-				: new Sequencer.Write(null, command, future));
+		// the sequencer sends a broadcast down its broadcast path itself
+		this.sequencer.submit(new Sequencer.Write(null, command, future));
 		return future;
 	}
 
