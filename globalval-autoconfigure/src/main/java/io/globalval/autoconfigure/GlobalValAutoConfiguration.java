@@ -139,7 +139,7 @@ public final class GlobalValAutoConfiguration {
 		map.from(properties::getMaxQueuedSize).as(DataSize::toBytes).to(builder::maxQueuedBytes);
 		map.from(properties::getPingInterval).to(builder::pingInterval);
 		map.from(properties.getFailover()::getEnabled).to(builder::takeOver);
-		map.from(properties.getFailover()::getGrace).to(builder::failoverGrace);
+		map.from(properties.getFailover()::getMaxWait).to(builder::failoverMaxWait);
 		map.from(properties::getPersistence)
 			.when(GlobalValProperties.Persistence::isEnabled)
 			.as((persistence) -> persistence(persistence, properties.getUds().getDirectory(), name))

@@ -536,10 +536,12 @@ public class GlobalValProperties implements InitializingBean {
 		private Boolean enabled;
 
 		/**
-		 * How long a worker that took over waits for the other workers to reconnect and
-		 * hand over changes it missed before it takes writes.
+		 * How long a new master waits at most for the members of the last master's group
+		 * whose processes are still alive (a paused process counts) to reconnect, so that it
+		 * adopts the most up to date log among theirs, before it takes writes without the
+		 * missing ones (whose unique changes are then reported as discarded when they return).
 		 */
-		private Duration grace = Duration.ofMillis(500);
+		private Duration maxWait = Duration.ofSeconds(5);
 
 		public Boolean getEnabled() {
 			return this.enabled;
@@ -549,12 +551,12 @@ public class GlobalValProperties implements InitializingBean {
 			this.enabled = enabled;
 		}
 
-		public Duration getGrace() {
-			return this.grace;
+		public Duration getMaxWait() {
+			return this.maxWait;
 		}
 
-		public void setGrace(Duration grace) {
-			this.grace = grace;
+		public void setMaxWait(Duration maxWait) {
+			this.maxWait = maxWait;
 		}
 
 	}

@@ -35,6 +35,15 @@ public interface ChangeListener {
 	}
 
 	/**
+	 * Changes this node had applied were discarded, because the group's history does not
+	 * keep them (this node was fenced off in a failover); its map was replaced by the
+	 * group's, and the keys that changed are reported through {@link #onChange}.
+	 * @param discarded what was discarded
+	 */
+	default void onDiscarded(DiscardedChanges discarded) {
+	}
+
+	/**
 	 * The role of this node was decided.
 	 * @param role the role
 	 */

@@ -5,12 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.globalval.protocol.EpochHistory;
 import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.Message;
 import io.globalval.protocol.ProtocolException;
@@ -69,11 +71,17 @@ final class ChangeStore implements AutoCloseable {
 	Stored load() throws IOException {
 		ConcurrentHashMap<String, ReplicaEntry> entries = new ConcurrentHashMap<>();
 		long revision = 0;
+		EpochHistory history = EpochHistory.EMPTY;
+		Map<Integer, Long> sequences = Map.of();
 		if (this.disk.exists(SNAPSHOT_FILE)) {
 			try (DiskFile snapshotFile = this.disk.open(SNAPSHOT_FILE)) {
 				for (byte[] frame : readRecords(snapshotFile, SNAPSHOT_FILE, false)) {
 					if (FrameCodec.decode(frame) instanceof Message.Snapshot chunk) {
 						revision = chunk.revision();
+						if (chunk.last()) {
+							history = chunk.history();
+							sequences = chunk.appliedSequences();
+						}
 						chunk.entries().forEach((e) -> entries.put(e.key(), Replica.newEntry(e.value(), e.revision())));
 					}
 				}
@@ -86,7 +94,7 @@ final class ChangeStore implements AutoCloseable {
 			}
 		}
 		this.logBytes = this.log.size();
-		return new Stored(entries, revision, changes);
+		return new Stored(entries, revision, history, sequences, changes);
 	}
 
 	/** Read every valid record; cut the file at the first invalid one when {@code truncate}. */
@@ -176,15 +184,24 @@ final class ChangeStore implements AutoCloseable {
 	}
 
 	/**
-	 * Write the replica as the new snapshot and empty the log.
-	 * @param replica the master's replica, read on the sequencer thread
+	 * Write a node's replica as the new snapshot and empty the log.
+	 * @param state the master's state, read on the sequencer thread
 	 */
-	void compact(Replica replica) {
+	void compact(NodeState state) {
+		compact(state.replica, state.snapshotFrames(0));
+	}
+
+	/**
+	 * Write snapshot frames as the new snapshot and empty the log.
+	 * @param replica the replica they were taken from, for the log
+	 * @param frames the snapshot's frames
+	 */
+	void compact(Replica replica, List<byte[]> frames) {
 		String temporary = SNAPSHOT_FILE + ".tmp";
 		try {
 			try (DiskFile file = this.disk.open(temporary)) {
 				file.truncate(0);
-				for (byte[] frame : Snapshots.encode(replica, 0)) {
+				for (byte[] frame : frames) {
 					ByteBuffer record = ByteBuffer.allocate(RECORD_HEADER_BYTES + frame.length);
 					record.putInt(frame.length).putInt(checksum(frame)).put(frame).flip();
 					file.append(record);
@@ -224,12 +241,29 @@ final class ChangeStore implements AutoCloseable {
 	 *
 	 * @param snapshot the snapshot's entries
 	 * @param snapshotRevision the snapshot's revision (0 without one)
+	 * @param snapshotHistory the epochs of the log up to the snapshot's revision
+	 * @param snapshotSequences the highest sequence number applied per origin up to the snapshot
 	 * @param changes the changes after the snapshot, in order
 	 */
-	record Stored(ConcurrentHashMap<String, ReplicaEntry> snapshot, long snapshotRevision, List<Message.Applied> changes) {
+	record Stored(ConcurrentHashMap<String, ReplicaEntry> snapshot, long snapshotRevision,
+			EpochHistory snapshotHistory, Map<Integer, Long> snapshotSequences, List<Message.Applied> changes) {
 
 		long revision() {
 			return this.changes.isEmpty() ? this.snapshotRevision : this.changes.get(this.changes.size() - 1).revision();
+		}
+
+		/** The epochs of everything stored: the snapshot's, then the changes' that follow it without a gap. */
+		EpochHistory history() {
+			EpochHistory history = this.snapshotHistory;
+			long revision = this.snapshotRevision;
+			for (Message.Applied change : this.changes) {
+				if (change.revision() != revision + 1) {
+					break;
+				}
+				history = history.extend(change.revision(), change.epoch());
+				revision = change.revision();
+			}
+			return history;
 		}
 
 	}

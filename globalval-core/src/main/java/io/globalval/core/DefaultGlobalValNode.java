@@ -120,7 +120,7 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 			}
 			synchronized (node) {
 				if (lock != null) {
-					node.becomeMaster(lock, false);
+					node.becomeMaster(lock);
 				}
 				else {
 					node.becomeWorker();
@@ -180,13 +180,13 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 				this.state.nodeId, this.transport.address(this.state.settings));
 	}
 
-	private MasterRole becomeMaster(GroupLock lock, boolean takeOver) throws IOException {
+	private MasterRole becomeMaster(GroupLock lock) throws IOException {
 		MasterRole master;
 		long epoch;
 		try {
 			epoch = Math.max(lock.readEpoch(), this.state.epoch) + 1;
 			lock.writeEpoch(epoch);
-			master = new MasterRole(this.state, lock, epoch, takeOver);
+			master = new MasterRole(this.state, lock, epoch);
 		}
 		catch (IOException | RuntimeException ex) {
 			closeQuietly(lock);
@@ -210,8 +210,9 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 
 	/**
 	 * Take over as master if this worker may ({@link NodeSettings#takeOver()}) and the
-	 * lock is free: writes the old master never answered are sequenced here, after the grace
-	 * period in which reconnecting workers hand over what this node missed.
+	 * lock is free: writes the old master never answered are sequenced here, once the live
+	 * members of the last group have reconnected and the most up to date log among theirs
+	 * and this node's has been adopted.
 	 * @param worker the worker role asking
 	 * @return whether this node is now master
 	 */
@@ -229,7 +230,7 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 				return false;
 			}
 			long revision = this.state.replica.revision();
-			MasterRole master = becomeMaster(lock, true);
+			MasterRole master = becomeMaster(lock);
 			List<PendingWrite> unanswered = worker.retire();
 			unanswered.forEach(master::resubmit);
 			logger.info("Took over as master of '{}' at revision {} with {} writes to retry",

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.globalval.Role;
+import io.globalval.protocol.EpochHistory;
 import io.globalval.protocol.ErrorCode;
 import io.globalval.protocol.Frame;
 import io.globalval.protocol.FrameCodec;
@@ -49,14 +52,22 @@ final class MasterRole implements RoleEngine, MasterHandler {
 	private volatile boolean closed;
 
 	/**
+	 * Processes that were members and may still be (a worker whose connection was cut, a
+	 * member of the last group that has not reconnected): listed in the lock file while
+	 * they live, so that the next master waits for them too.
+	 */
+	private final Set<Long> departed = ConcurrentHashMap.newKeySet();
+
+	/** Whether the members of the last group have been waited for, so the lock file may list the new ones. */
+	private volatile boolean membersSettled;
+
+	/**
 	 * Create a master and start its sequencer.
 	 * @param state the node's state
 	 * @param lock the held master lock, released on close
 	 * @param epoch this master's epoch
-	 * @param takeOver whether it replaces a master that died (then writes wait for the
-	 * failover grace period while it adopts what workers are ahead with)
 	 */
-	MasterRole(NodeState state, GroupLock lock, long epoch, boolean takeOver) throws IOException {
+	MasterRole(NodeState state, GroupLock lock, long epoch) throws IOException {
 		this.state = state;
 		this.lock = lock;
 		this.epoch = epoch;
@@ -70,8 +81,23 @@ final class MasterRole implements RoleEngine, MasterHandler {
 		state.epoch = epoch;
 		state.replica.markReady();
 		String name = state.settings.name();
+		Set<Long> members = new TreeSet<>(lock.readMembers());
+		members.remove(state.runtime.pid());
+		this.departed.addAll(members);
 		this.sequencer = state.runtime.runner("sequencer-" + name,
-				new Sequencer(state, epoch, takeOver, this.store));
+				new Sequencer(state, epoch, members, this.store, new Sequencer.Group() {
+
+					@Override
+					public void membersSettled() {
+						MasterRole.this.membersSettled();
+					}
+
+					@Override
+					public boolean othersAlive() {
+						return MasterRole.this.othersAlive();
+					}
+
+				}));
 		EngineRuntime runtime = state.runtime;
 		this.timers.add(runtime.schedule("master-timer-" + name, state.settings.pingInterval(),
 				state.settings.pingInterval(), this::ping));
@@ -79,10 +105,13 @@ final class MasterRole implements RoleEngine, MasterHandler {
 			this.timers.add(runtime.schedule("fsync-" + name, Duration.ofSeconds(1), Duration.ofSeconds(1),
 					() -> this.sequencer.submit(new Sequencer.Sync())));
 		}
-		if (takeOver) {
-			this.timers.add(runtime.schedule("failover-grace-" + name, state.settings.failoverGrace(), null,
-					() -> this.sequencer.submit(new Sequencer.EndHolding())));
+		this.timers.add(runtime.schedule("failover-max-wait-" + name, state.settings.failoverMaxWait(), null,
+				() -> this.sequencer.submit(new Sequencer.EndHolding())));
+		if (!members.isEmpty()) {
+			logger.info("Master of '{}' (epoch {}) waits for processes {} of the last group (at most {}) before it "
+					+ "takes writes", name, epoch, members, state.settings.failoverMaxWait());
 		}
+		this.sequencer.submit(new Sequencer.CheckHolding());
 	}
 
 	/**
@@ -93,20 +122,34 @@ final class MasterRole implements RoleEngine, MasterHandler {
 	private void restore(ChangeStore store) throws IOException {
 		ChangeStore.Stored stored = store.load();
 		Replica replica = this.state.replica;
-		if (stored.revision() > replica.revision()) {
-			this.state.applySnapshot(stored.snapshot(), stored.snapshotRevision());
-			for (Message.Applied change : stored.changes()) {
-				if (change.revision() == replica.revision() + 1) {
-					this.state.applyChange(change.key(), change.value(), change.revision(), change.origin(),
-							change.seq(), change.originNanos(), FrameCodec.encode(change));
-				}
+		EpochHistory storedHistory = stored.history();
+		long head = replica.revision();
+		if (!storedHistory.isAheadOf(stored.revision(), this.state.history, head)) {
+			if (stored.revision() != head || !storedHistory.equals(this.state.history)) {
+				store.compact(this.state);
 			}
-			logger.info("Restored {} keys at revision {} of '{}' from {}", replica.size(), replica.revision(),
-					this.state.settings.name(), this.state.settings.persistence().directory());
+			return;
 		}
-		else if (stored.revision() < replica.revision()) {
-			store.compact(replica);
+		long shared = storedHistory.commonRevision(stored.revision(), this.state.history, head);
+		boolean extendsReplica = replica.isReady() && shared == head && !stored.changes().isEmpty()
+				&& stored.changes().get(0).revision() <= head + 1;
+		if (!extendsReplica) {
+			if (replica.isReady()) {
+				this.state.discardAfter(shared, "the stored log is more up to date than this process's");
+			}
+			this.state.applySnapshot(stored.snapshot(), stored.snapshotRevision(), stored.snapshotHistory(),
+					stored.snapshotSequences());
 		}
+		for (Message.Applied change : stored.changes()) {
+			if (change.revision() == replica.revision() + 1) {
+				this.state.applyChange(change.key(), change.value(), change.revision(), change.epoch(), change.origin(),
+						change.seq(), change.originNanos(), FrameCodec.encode(change));
+			}
+		}
+		logger.info("Restored {} keys at revision {} of '{}' from {} ({})", replica.size(), replica.revision(),
+				this.state.settings.name(), this.state.settings.persistence().directory(),
+				extendsReplica ? (replica.revision() - head) + " stored changes after this process's revision " + head
+						: "the stored snapshot and changes");
 	}
 
 	void attachTransport(AutoCloseable transport) {
@@ -184,7 +227,11 @@ final class MasterRole implements RoleEngine, MasterHandler {
 		else if (message instanceof Message.Resync resync) {
 			this.sequencer.submit(new Sequencer.Resync(link, resync.lastRevision()));
 		}
-		else if (link.adopting && (message instanceof Message.Applied || message instanceof Message.Snapshot)) {
+		else if (message instanceof Message.Confirm confirm && !link.adopting) {
+			this.sequencer.submit(new Sequencer.Confirmed(confirm.revision()));
+		}
+		else if (link.adopting && (message instanceof Message.Applied || message instanceof Message.Snapshot
+				|| message instanceof Message.Confirm)) {
 			this.sequencer.submit(new Sequencer.Adopt(link, message));
 		}
 		else {
@@ -253,6 +300,7 @@ final class MasterRole implements RoleEngine, MasterHandler {
 	public void disconnected(Peer peer, String reason) {
 		WorkerLink link = this.links.remove(peer);
 		if (link != null) {
+			this.departed.add(link.pid);
 			recordMembers();
 			if (!this.closed) {
 				logger.info("Worker {} left '{}': {}", link, this.state.settings.name(), reason);
@@ -264,14 +312,19 @@ final class MasterRole implements RoleEngine, MasterHandler {
 	/**
 	 * Write who the members are into the lock file, so that a process that later finds
 	 * the lock free (this master died) does not take over while one of them, which may
-	 * hold newer state, is still alive.
+	 * hold newer state, is still alive, and a new master waits for them: the connected
+	 * workers, and the departed ones whose processes are alive (a cut connection or a
+	 * paused process does not end membership; a dead process does).
 	 */
-	private void recordMembers() {
-		if (this.closed) {
+	private synchronized void recordMembers() {
+		if (this.closed || !this.membersSettled) {
 			return;
 		}
-		java.util.Set<Long> pids = new java.util.TreeSet<>();
+		Set<Long> pids = new TreeSet<>();
 		this.links.values().forEach((member) -> pids.add(member.pid));
+		this.departed.removeIf((pid) -> !this.state.runtime.isAlive(pid));
+		pids.addAll(this.departed);
+		pids.remove(this.state.runtime.pid());
 		try {
 			this.lock.writeMembers(pids);
 		}
@@ -280,7 +333,28 @@ final class MasterRole implements RoleEngine, MasterHandler {
 		}
 	}
 
+	/** Whether a departed member (cut connection, paused, not yet reconnected) is alive. */
+	private boolean othersAlive() {
+		long own = this.state.runtime.pid();
+		for (long pid : this.departed) {
+			if (pid != own && this.state.runtime.isAlive(pid)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** The members of the last group were waited for and welcomed: from now the lock file lists this group's. */
+	private void membersSettled() {
+		this.membersSettled = true;
+		recordMembers();
+	}
+
 	private void ping() {
+		if (!this.membersSettled) {
+			this.sequencer.submit(new Sequencer.CheckHolding());
+		}
+		this.sequencer.submit(new Sequencer.ExpireUnconfirmed(this.state.runtime.nanoTime()));
 		byte[] frame = FrameCodec.encode(new Message.Ping(this.state.runtime.nanoTime(), this.state.replica.revision()));
 		this.links.values().forEach((link) -> link.send(frame));
 	}

@@ -23,6 +23,8 @@ public final class NodeMetrics {
 
 	final LongAdder snapshotsApplied = new LongAdder();
 
+	final LongAdder changesDiscarded = new LongAdder();
+
 	private volatile LongConsumer propagationNanos = (nanos) -> {
 	};
 
@@ -59,6 +61,14 @@ public final class NodeMetrics {
 	/** @return snapshots applied */
 	public long snapshotsApplied() {
 		return this.snapshotsApplied.sum();
+	}
+
+	/**
+	 * @return changes this node had applied and discarded because the group's history does
+	 * not keep them (see {@link DiscardedChanges})
+	 */
+	public long changesDiscarded() {
+		return this.changesDiscarded.sum();
 	}
 
 	/**

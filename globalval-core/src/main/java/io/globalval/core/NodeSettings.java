@@ -26,15 +26,16 @@ import java.util.Objects;
  * @param maxQueuedBytes how many bytes may wait to be written to one peer before it is
  * disconnected as too slow
  * @param pingInterval how often the master probes its workers for lag
- * @param failoverGrace how long a worker that took over as master waits for the other
- * workers to reconnect (adopting changes they are ahead with) before it takes writes
+ * @param failoverMaxWait how long a new master waits at most for the members of the last
+ * master's group that are still alive to reconnect (it adopts the most up to date log
+ * among theirs) before it takes writes without the missing ones
  * @param persistence whether and how the master keeps changes on disk
  * @param takeOver whether this node, as a worker, takes over as master when its master
  * dies (by default only with role {@link RolePreference#AUTO})
  */
 public record NodeSettings(String name, RolePreference role, Path directory, String nodeName, Duration writeTimeout,
 		int maxKeyLength, int maxValueSize, int maxFrameSize, int changeLogCapacity, long changeLogMaxBytes,
-		long maxQueuedBytes, Duration pingInterval, Duration failoverGrace, Persistence persistence,
+		long maxQueuedBytes, Duration pingInterval, Duration failoverMaxWait, Persistence persistence,
 		boolean takeOver) {
 
 	/** Name of the lock file whose holder is master. */
@@ -62,7 +63,7 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 		Objects.requireNonNull(nodeName, "'nodeName' must not be null");
 		Objects.requireNonNull(writeTimeout, "'writeTimeout' must not be null");
 		Objects.requireNonNull(pingInterval, "'pingInterval' must not be null");
-		Objects.requireNonNull(failoverGrace, "'failoverGrace' must not be null");
+		Objects.requireNonNull(failoverMaxWait, "'failoverMaxWait' must not be null");
 		Objects.requireNonNull(persistence, "'persistence' must not be null");
 		if (name.isBlank()) {
 			throw new IllegalArgumentException("'name' must not be blank");
@@ -184,7 +185,7 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 
 		private Duration pingInterval = Duration.ofSeconds(1);
 
-		private Duration failoverGrace = Duration.ofMillis(500);
+		private Duration failoverMaxWait = Duration.ofSeconds(5);
 
 		private Persistence persistence = Persistence.DISABLED;
 
@@ -265,9 +266,13 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 			return this;
 		}
 
-		/** @param failoverGrace how long a new master adopts before taking writes @return this builder */
-		public Builder failoverGrace(Duration failoverGrace) {
-			this.failoverGrace = failoverGrace;
+		/**
+		 * @param failoverMaxWait how long a new master waits at most for the live members
+		 * of the last group before it takes writes without them
+		 * @return this builder
+		 */
+		public Builder failoverMaxWait(Duration failoverMaxWait) {
+			this.failoverMaxWait = failoverMaxWait;
 			return this;
 		}
 
@@ -296,7 +301,7 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 			String node = (this.nodeName != null) ? this.nodeName : "pid-" + ProcessHandle.current().pid();
 			return new NodeSettings(this.name, this.role, dir, node, this.writeTimeout, this.maxKeyLength,
 					this.maxValueSize, this.maxFrameSize, this.changeLogCapacity, this.changeLogMaxBytes,
-					this.maxQueuedBytes, this.pingInterval, this.failoverGrace, this.persistence,
+					this.maxQueuedBytes, this.pingInterval, this.failoverMaxWait, this.persistence,
 					(this.takeOver != null) ? this.takeOver : this.role == RolePreference.AUTO);
 		}
 

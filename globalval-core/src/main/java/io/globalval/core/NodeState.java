@@ -1,12 +1,18 @@
 package io.globalval.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.globalval.Role;
+import io.globalval.protocol.EpochHistory;
 import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.Message;
 
@@ -18,6 +24,8 @@ import io.globalval.protocol.Message;
  * applies at a time (the worker's reader, or the master's sequencer).
  */
 final class NodeState {
+
+	private static final Logger logger = LoggerFactory.getLogger(NodeState.class);
 
 	final NodeSettings settings;
 
@@ -46,8 +54,18 @@ final class NodeState {
 
 	private final RevisionWaiters waiters = new RevisionWaiters();
 
-	/** The epoch of the master whose changes this node last applied. Applying thread only. */
+	/** The epoch of the master this node follows (or is). */
 	volatile long epoch;
+
+	/**
+	 * The epochs of this node's log up to the replica's revision: which master sequenced
+	 * each revision, so that two logs find the last revision they share. Written by the
+	 * applying thread.
+	 */
+	volatile EpochHistory history = EpochHistory.EMPTY;
+
+	/** The highest sequence number applied per origin; the applying thread's. */
+	final AppliedSequences appliedSequences = new AppliedSequences();
 
 	private final Object connectionLock = new Object();
 
@@ -100,10 +118,13 @@ final class NodeState {
 	 * Apply one change to the replica, log it, and tell listeners and waiters.
 	 * @param frame the change's encoded {@code APPLIED} frame, or {@code null} to encode it here
 	 */
-	void applyChange(String key, byte[] json, long revision, int origin, long seq, long originNanos, byte[] frame) {
+	void applyChange(String key, byte[] json, long revision, long epoch, int origin, long seq, long originNanos,
+			byte[] frame) {
 		ReplicaEntry previous = this.replica.apply(key, json, revision);
-		this.log.append(revision,
-				(frame != null) ? frame : FrameCodec.encode(new Message.Applied(revision, key, json, origin, seq, originNanos)));
+		this.history = this.history.extend(revision, epoch);
+		this.appliedSequences.applied(origin, seq);
+		this.log.append(revision, (frame != null) ? frame
+				: FrameCodec.encode(new Message.Applied(revision, epoch, key, json, origin, seq, originNanos)));
 		this.metrics.changesApplied.increment();
 		if (originNanos != 0) {
 			this.metrics.propagated(this.runtime.nanoTime() - originNanos);
@@ -120,10 +141,15 @@ final class NodeState {
 	 * Replace the replica with a snapshot and tell listeners what changed.
 	 * @param snapshot the new entries
 	 * @param revision the snapshot's revision
+	 * @param history the epochs of the log the snapshot was taken from, up to its revision
+	 * @param applied the highest sequence number applied per origin up to its revision
 	 */
-	void applySnapshot(ConcurrentHashMap<String, ReplicaEntry> snapshot, long revision) {
+	void applySnapshot(ConcurrentHashMap<String, ReplicaEntry> snapshot, long revision, EpochHistory history,
+			Map<Integer, Long> applied) {
 		boolean first = !this.replica.isReady();
 		Map<String, ReplicaEntry> previous = this.replica.replace(snapshot, revision);
+		this.history = history.upTo(revision);
+		this.appliedSequences.replace(applied);
 		this.log.clear();
 		this.replica.markReady();
 		this.metrics.snapshotsApplied.increment();
@@ -151,6 +177,43 @@ final class NodeState {
 				this.events.dispatch((listener) -> listener.onChange(event));
 			}
 		});
+	}
+
+	/**
+	 * Report the changes of this node's log after a revision that the group does not
+	 * keep, before its map is replaced: an ERROR log, a counter and an event.
+	 * @param keptRevision the last revision the group keeps
+	 * @param why what happened, for the log
+	 */
+	void discardAfter(long keptRevision, String why) {
+		long last = this.replica.revision();
+		if (keptRevision >= last) {
+			return;
+		}
+		List<DiscardedChanges.Change> changes = new ArrayList<>();
+		List<byte[]> frames = this.log.after(keptRevision, last);
+		if (frames != null) {
+			for (byte[] frame : frames) {
+				if (FrameCodec.decode(frame) instanceof Message.Applied applied) {
+					changes.add(new DiscardedChanges.Change(applied.revision(), applied.epoch(), applied.key(),
+							applied.value() == null, applied.origin(), applied.seq()));
+				}
+			}
+		}
+		DiscardedChanges discarded = new DiscardedChanges(keptRevision, last, List.copyOf(changes), frames != null);
+		this.metrics.changesDiscarded.add(discarded.count());
+		logger.error("globalval '{}' discards {} change(s) that the group's history does not keep ({}): {}",
+				this.settings.name(), discarded.count(), why, discarded);
+		this.events.dispatch((listener) -> listener.onDiscarded(discarded));
+	}
+
+	/**
+	 * Encode this node's replica as snapshot frames, with its history and applied sequences.
+	 * @param broadcastId the broadcast it answers, or 0
+	 * @return the frames
+	 */
+	List<byte[]> snapshotFrames(long broadcastId) {
+		return Snapshots.encode(this.replica, broadcastId, this.history, this.appliedSequences.copy());
 	}
 
 	void roleDecided(Role role) {

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import io.globalval.GlobalValConnectionException;
 import io.globalval.GlobalValTimeoutException;
 import io.globalval.Role;
+import io.globalval.protocol.EpochHistory;
 import io.globalval.protocol.WriteCommand;
 import io.globalval.protocol.WriteCommand.CompareAndSetValue;
 import io.globalval.protocol.WriteOutcome;
@@ -180,7 +181,8 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 			throw new IllegalStateException(
 					"Change of revision " + revision + " does not follow revision " + current + " of the replica");
 		}
-		this.state.applyChange(key, json, revision, origin, seq, originNanos, null);
+		// a remote sequencer has one history: no epochs to match
+		this.state.applyChange(key, json, revision, 0, origin, seq, originNanos, null);
 	}
 
 	@Override
@@ -193,7 +195,7 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 		if (!first) {
 			this.state.metrics.resyncs.increment();
 		}
-		this.state.applySnapshot(map, revision);
+		this.state.applySnapshot(map, revision, EpochHistory.EMPTY, java.util.Map.of());
 		if (first) {
 			logger.info("Peer of '{}' is ready: {} keys at revision {}", this.state.settings.name(), map.size(),
 					revision);

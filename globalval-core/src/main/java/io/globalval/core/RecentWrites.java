@@ -55,6 +55,18 @@ final class RecentWrites {
 		return (seq <= known.highWater) ? FORGOTTEN : null;
 	}
 
+	/**
+	 * Raise origins' marks to what a node applied (its own changes, a snapshot's), so that
+	 * writes processed by an earlier master are never applied again.
+	 * @param highest the highest sequence number applied, by origin
+	 */
+	void markProcessed(Map<Integer, Long> highest) {
+		highest.forEach((origin, seq) -> {
+			Origin known = this.byOrigin.computeIfAbsent(origin, (key) -> new Origin());
+			known.highWater = Math.max(known.highWater, seq);
+		});
+	}
+
 	void record(int origin, long seq, WriteOutcome outcome) {
 		Origin known = this.byOrigin.computeIfAbsent(origin, (key) -> new Origin());
 		known.outcomes.put(seq, outcome);

@@ -1,7 +1,9 @@
 package io.globalval.core;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -15,6 +17,8 @@ import org.slf4j.LoggerFactory;
 
 import io.globalval.GlobalValException;
 import io.globalval.GlobalValRejectedException;
+import io.globalval.GlobalValTimeoutException;
+import io.globalval.protocol.EpochHistory;
 import io.globalval.protocol.ErrorCode;
 import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.Message;
@@ -48,11 +52,19 @@ import io.globalval.protocol.WriteOutcome;
  * before (sent again after a reconnect or a failover) is answered with its first outcome
  * and not applied again.
  * <p>
- * A master that takes over after a failover first <em>holds</em> writes for a grace
- * period: workers that reconnect and are ahead of it (they applied changes of the old
- * master that it missed) are asked for those changes, which it adopts with their
- * original revisions. Only then does it sequence new writes, so no change that any
- * process had applied is lost.
+ * A new master first <em>holds</em> writes until every member of the last master's group
+ * whose process is still alive has reconnected (bounded by {@code failover.max-wait}):
+ * each says in its HELLO how far its log goes and which epochs sequenced it
+ * ({@link EpochHistory}). The most up to date log among them and the master's own wins:
+ * the master fetches what it lacks from that member (its changes with their original
+ * revisions and epochs, or a snapshot when the two logs part), and only then welcomes the
+ * members, each from the last revision its log shares with the master's (a member whose
+ * log goes on past it reports those changes as discarded and takes a snapshot). Only then
+ * does it sequence new writes, so no change that a live member had applied is lost.
+ * <p>
+ * The master's own writes are acknowledged once a worker has confirmed them (or they are
+ * forced to disk with {@code fsync=always}, or the master has no worker), so that an
+ * acknowledged write survives the master's death.
  */
 final class Sequencer implements CommandHandler<Sequencer.Command> {
 
@@ -78,13 +90,36 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 
 	private long lastBroadcastId;
 
-	/** Whether writes wait (a master that took over, adopting what workers are ahead with). */
+	/** Whether writes and welcomes wait for the members of the last group (see the class javadoc). */
 	private boolean holding;
 
-	/** Up to this revision, a worker of an older epoch shares this master's history. */
-	private long sharedHistoryRevision;
+	/** Processes of the last group that have not said HELLO yet, while holding. */
+	private final Set<Long> awaitedMembers;
+
+	/** Members that said HELLO while holding, in order, welcomed when holding ends. */
+	private final Map<WorkerLink, Message.Hello> candidates = new LinkedHashMap<>();
+
+	/** Members whose log could not be fetched; not asked again. */
+	private final Set<WorkerLink> failedFetches = new HashSet<>();
+
+	/** Whether {@code failover.max-wait} has passed: absent members are no longer awaited. */
+	private boolean waitedLongEnough;
+
+	/** The member whose log is being fetched, or {@code null}. */
+	private WorkerLink fetchingFrom;
+
+	/** The last revision the master's log shares with {@link #fetchingFrom}'s. */
+	private long fetchKept;
 
 	private ConcurrentHashMap<String, ReplicaEntry> adoptedSnapshot;
+
+	private final Group group;
+
+	/** The highest revision a worker has confirmed; the master's own writes up to it are acknowledged. */
+	private long confirmedRevision;
+
+	/** The master's own writes waiting for a worker to confirm them, in revision order. */
+	private final ArrayDeque<Unconfirmed> unconfirmed = new ArrayDeque<>();
 
 	private final ChangeStore store;
 
@@ -101,25 +136,26 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 	private final List<WorkerLink> corked = new ArrayList<>();
 
 	/**
-	 * Create a sequencer; a runner drives it.
+	 * Create a sequencer; a runner drives it. It holds writes until a {@link CheckHolding}
+	 * finds no member of the last group alive and unheard of (or {@link EndHolding}).
 	 * @param state the node's state; its replica becomes the master's
 	 * @param epoch the master's epoch
-	 * @param takeOver whether this master replaces one that died: hold writes and adopt
-	 * what reconnecting workers are ahead with until {@link #endHolding()}
+	 * @param awaitedMembers process ids of the last group's members (the lock file's) to
+	 * wait for; those found dead are not waited for
 	 * @param store where changes are persisted, or {@code null}
+	 * @param group what the master knows of its members beyond the connected ones
 	 */
-	Sequencer(NodeState state, long epoch, boolean takeOver, ChangeStore store) {
+	Sequencer(NodeState state, long epoch, Set<Long> awaitedMembers, ChangeStore store, Group group) {
 		this.state = state;
 		this.store = store;
 		this.deferring = store != null && store.syncsEveryBatch();
 		this.replica = state.replica;
 		this.codec = state.codec;
 		this.epoch = epoch;
-		this.holding = takeOver;
-		this.sharedHistoryRevision = takeOver ? Long.MAX_VALUE : 0;
-		if (takeOver) {
-			rememberLoggedWrites();
-		}
+		this.holding = true;
+		this.awaitedMembers = new HashSet<>(awaitedMembers);
+		this.group = group;
+		rememberLoggedWrites();
 	}
 
 	long epoch() {
@@ -131,6 +167,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 	 * origins, retrying them now, are answered instead of applying them twice.
 	 */
 	private void rememberLoggedWrites() {
+		this.recent.markProcessed(this.state.appliedSequences.copy());
 		for (byte[] frame : this.state.log.all()) {
 			if (FrameCodec.decode(frame) instanceof Applied applied) {
 				rememberAdopted(applied);
@@ -154,6 +191,13 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 			write.reject("The master of '" + this.state.settings.name() + "' stopped before it took writes");
 		}
 		this.held.clear();
+		// applied here and sent to the workers, which may or may not have them
+		while (!this.unconfirmed.isEmpty()) {
+			Unconfirmed write = this.unconfirmed.pollFirst();
+			write.future().completeExceptionally(new GlobalValException(("The master of '%s' stopped before a worker "
+					+ "confirmed %s (revision %d); it may have been applied").formatted(this.state.settings.name(),
+							write.request().describe(), write.revision())));
+		}
 	}
 
 	/**
@@ -177,7 +221,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 			flushLinks();
 		}
 		if (this.store != null && this.store.needsCompaction()) {
-			this.store.compact(this.replica);
+			this.store.compact(this.state);
 		}
 	}
 
@@ -242,7 +286,17 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 			processAdopt(adopt);
 		}
 		else if (command instanceof EndHolding) {
-			processEndHolding();
+			this.waitedLongEnough = true;
+			advanceHolding();
+		}
+		else if (command instanceof CheckHolding) {
+			advanceHolding();
+		}
+		else if (command instanceof Confirmed confirmed) {
+			processConfirmed(confirmed.revision());
+		}
+		else if (command instanceof ExpireUnconfirmed expire) {
+			expireUnconfirmed(expire.nowNanos());
 		}
 		else if (command instanceof Sync && this.store != null) {
 			this.store.sync();
@@ -281,8 +335,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 				deliver(write.origin(), FrameCodec.encode(new Message.Reply(seq, earlier)));
 			}
 			else {
-				Object result = request.result(earlier);
-				emit(() -> write.local().complete(result));
+				completeLocal(write, earlier);
 			}
 			return;
 		}
@@ -357,8 +410,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 	private void done(Write write, int origin, long seq, WriteOutcome outcome) {
 		this.recent.record(origin, seq, outcome);
 		if (write.origin() == null) {
-			Object result = write.request().result(outcome);
-			emit(() -> write.local().complete(result));
+			completeLocal(write, outcome);
 		}
 		else if (!outcome.success()) {
 			deliver(write.origin(), FrameCodec.encode(new Message.Reply(seq, outcome.revision(), false, 0)));
@@ -373,8 +425,8 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 	private long commit(String key, byte[] json, int origin, long seq, long originNanos, WorkerLink originLink,
 			boolean ackOrigin) {
 		long revision = this.replica.revision() + 1;
-		byte[] frame = FrameCodec.encode(new Applied(revision, key, json, origin, seq, originNanos));
-		this.state.applyChange(key, json, revision, origin, seq, originNanos, frame);
+		byte[] frame = FrameCodec.encode(new Applied(revision, this.epoch, key, json, origin, seq, originNanos));
+		this.state.applyChange(key, json, revision, this.epoch, origin, seq, originNanos, frame);
 		if (this.store != null) {
 			this.store.append(frame);
 		}
@@ -385,74 +437,169 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 	}
 
 	private void processJoin(Join join) {
-		WorkerLink link = join.link();
-		Message.Hello hello = join.hello();
-		long revision = this.replica.revision();
-		if (this.holding && hello.epoch() != 0 && hello.epoch() < this.epoch && hello.lastRevision() > revision) {
-			// the worker applied changes of the old master that this one missed: adopt them
-			deliver(link, FrameCodec.encode(new Message.Welcome(this.epoch, this.state.nodeId, revision, false)));
-			link.adopting = true;
-			deliver(link, FrameCodec.encode(new Message.Fetch(revision)));
-			this.subscribers.add(link);
-			logger.info("{} is ahead ({} > {}); adopting its changes", link, hello.lastRevision(), revision);
+		if (this.holding) {
+			this.candidates.put(join.link(), join.hello());
+			this.awaitedMembers.remove(join.hello().pid());
+			advanceHolding();
 			return;
 		}
-		boolean sharedHistory = hello.epoch() != 0
-				&& (hello.epoch() == this.epoch || hello.lastRevision() <= this.sharedHistoryRevision);
-		List<byte[]> catchUp = sharedHistory ? this.state.log.after(hello.lastRevision(), revision) : null;
-		deliver(link, FrameCodec.encode(new Message.Welcome(this.epoch, this.state.nodeId, revision, catchUp == null)));
+		welcome(join.link(), join.hello());
+	}
+
+	/**
+	 * Welcome a worker from the last revision its log shares with the master's: the
+	 * changes after it, or a snapshot when the log no longer reaches back or the worker's
+	 * log goes on past it (the worker then reports its changes after it as discarded).
+	 */
+	private void welcome(WorkerLink link, Message.Hello hello) {
+		long revision = this.replica.revision();
+		boolean ready = hello.epoch() != 0;
+		long kept = ready ? this.state.history.commonRevision(revision, hello.history(), hello.lastRevision())
+				: hello.lastRevision();
+		List<byte[]> catchUp = (ready && kept == hello.lastRevision()) ? this.state.log.after(kept, revision) : null;
+		deliver(link, FrameCodec.encode(
+				new Message.Welcome(this.epoch, this.state.nodeId, revision, catchUp == null, kept)));
 		if (catchUp != null) {
 			catchUp.forEach((frame) -> deliver(link, frame));
 			logger.debug("{} joined at revision {}; sent {} changes", link, hello.lastRevision(), catchUp.size());
 		}
 		else {
-			Snapshots.encode(this.replica, 0).forEach((frame) -> deliver(link, frame));
-			logger.debug("{} joined; sent a snapshot of {} keys at revision {}", link, this.replica.size(), revision);
+			snapshotFrames(0).forEach((frame) -> deliver(link, frame));
+			if (ready && kept < hello.lastRevision()) {
+				logger.warn("{} has revisions {} to {} that the group's history does not keep; it gets a snapshot "
+						+ "at revision {}", link, kept + 1, hello.lastRevision(), revision);
+			}
+			else {
+				logger.debug("{} joined; sent a snapshot of {} keys at revision {}", link, this.replica.size(), revision);
+			}
 		}
 		this.subscribers.add(link);
 	}
 
+	private List<byte[]> snapshotFrames(long broadcastId) {
+		return this.state.snapshotFrames(broadcastId);
+	}
+
+	/**
+	 * Go on with a takeover: wait while a member of the last group is alive and has not
+	 * said HELLO (until {@code failover.max-wait}), then fetch the most up to date log
+	 * among the members' and the master's, then welcome everyone and take writes.
+	 */
+	private void advanceHolding() {
+		if (!this.holding) {
+			return;
+		}
+		if (this.fetchingFrom != null) {
+			if (!this.waitedLongEnough) {
+				return;
+			}
+			logger.warn("{} did not finish sending its log within globalval.failover.max-wait; going on without it",
+					this.fetchingFrom);
+			abortFetch();
+		}
+		this.awaitedMembers.removeIf((pid) -> !this.state.runtime.isAlive(pid));
+		if (!this.awaitedMembers.isEmpty() && !this.waitedLongEnough) {
+			return;
+		}
+		if (!this.awaitedMembers.isEmpty()) {
+			logger.warn("Master of '{}' (epoch {}) stops waiting for processes {} of the last group after "
+					+ "globalval.failover.max-wait; changes only they have will be reported as discarded when they return",
+					this.state.settings.name(), this.epoch, this.awaitedMembers);
+			this.awaitedMembers.clear();
+		}
+		WorkerLink best = null;
+		Message.Hello bestHello = null;
+		long head = this.replica.revision();
+		for (Map.Entry<WorkerLink, Message.Hello> candidate : this.candidates.entrySet()) {
+			Message.Hello hello = candidate.getValue();
+			if (hello.epoch() == 0 || this.failedFetches.contains(candidate.getKey())) {
+				continue;
+			}
+			boolean ahead = (bestHello != null)
+					? hello.history().isAheadOf(hello.lastRevision(), bestHello.history(), bestHello.lastRevision())
+					: hello.history().isAheadOf(hello.lastRevision(), this.state.history, head)
+							|| !this.replica.isReady();
+			if (ahead) {
+				best = candidate.getKey();
+				bestHello = hello;
+			}
+		}
+		if (best != null && !this.waitedLongEnough) {
+			fetchFrom(best, bestHello);
+			return;
+		}
+		endHolding();
+	}
+
+	private void fetchFrom(WorkerLink link, Message.Hello hello) {
+		long head = this.replica.revision();
+		this.fetchingFrom = link;
+		this.fetchKept = this.state.history.commonRevision(head, hello.history(), hello.lastRevision());
+		boolean wholeSnapshot = this.fetchKept < head || !this.replica.isReady();
+		link.adopting = true;
+		deliver(link, FrameCodec.encode(new Message.Fetch(this.fetchKept, wholeSnapshot)));
+		flushLinks();
+		logger.info("{} has the most up to date log (to revision {}, epoch {}; this master's: {}, epoch {}); "
+				+ "fetching {} after revision {}", link, hello.lastRevision(), hello.history().lastEpoch(), head,
+				this.state.history.lastEpoch(), wholeSnapshot ? "a snapshot" : "its changes", this.fetchKept);
+	}
+
+	private void abortFetch() {
+		this.failedFetches.add(this.fetchingFrom);
+		this.fetchingFrom.adopting = false;
+		this.fetchingFrom = null;
+		this.adoptedSnapshot = null;
+	}
+
 	private void processAdopt(Adopt adopt) {
+		if (!this.holding || adopt.link() != this.fetchingFrom) {
+			// late: the master no longer takes another log
+			return;
+		}
 		if (adopt.changes() instanceof Applied applied) {
+			if (applied.revision() <= this.replica.revision()) {
+				// sent after a snapshot: only the outcome is new to this master
+				rememberAdopted(applied);
+				return;
+			}
 			if (applied.revision() != this.replica.revision() + 1) {
 				return;
 			}
 			byte[] frame = FrameCodec.encode(applied);
-			this.state.applyChange(applied.key(), applied.value(), applied.revision(), applied.origin(), applied.seq(),
-					applied.originNanos(), frame);
+			this.state.applyChange(applied.key(), applied.value(), applied.revision(), applied.epoch(), applied.origin(),
+					applied.seq(), applied.originNanos(), frame);
 			rememberAdopted(applied);
 			if (this.store != null) {
 				this.store.append(frame);
 			}
-			for (WorkerLink link : this.subscribers) {
-				if (link != adopt.link()) {
-					deliver(link, frame);
-				}
-			}
 		}
 		else if (adopt.changes() instanceof Message.Snapshot snapshot) {
-			if (snapshot.revision() <= this.replica.revision()) {
-				return;
-			}
 			if (this.adoptedSnapshot == null) {
 				this.adoptedSnapshot = new ConcurrentHashMap<>();
 			}
 			snapshot.entries()
 				.forEach((entry) -> this.adoptedSnapshot.put(entry.key(), Replica.newEntry(entry.value(), entry.revision())));
 			if (snapshot.last()) {
-				this.state.applySnapshot(this.adoptedSnapshot, snapshot.revision());
+				if (this.replica.isReady()) {
+					this.state.discardAfter(this.fetchKept, "a member's log is more up to date than this master's");
+				}
+				this.state.applySnapshot(this.adoptedSnapshot, snapshot.revision(), snapshot.history(),
+						snapshot.appliedSequences());
+				this.recent.markProcessed(snapshot.appliedSequences());
 				this.adoptedSnapshot = null;
 				if (this.store != null) {
-					this.store.compact(this.replica);
-				}
-				List<byte[]> frames = Snapshots.encode(this.replica, 0);
-				for (WorkerLink link : this.subscribers) {
-					if (link != adopt.link()) {
-						frames.forEach((frame) -> deliver(link, frame));
-					}
+					this.store.compact(this.state);
 				}
 				logger.info("Adopted a snapshot at revision {} from {}", snapshot.revision(), adopt.link());
 			}
+		}
+		else if (adopt.changes() instanceof Message.Confirm) {
+			// the end of the member's answer
+			logger.info("Adopted {}'s log up to revision {}", adopt.link(), this.replica.revision());
+			this.fetchingFrom.adopting = false;
+			this.fetchingFrom = null;
+			this.failedFetches.add(adopt.link());
+			advanceHolding();
 		}
 	}
 
@@ -461,24 +608,74 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 		return (number != null) ? number : 0;
 	}
 
-	private void processEndHolding() {
-		if (!this.holding) {
-			return;
-		}
+	private void endHolding() {
 		this.holding = false;
-		this.sharedHistoryRevision = this.replica.revision();
-		logger.info("Master of '{}' (epoch {}) takes writes from revision {}; {} were waiting",
-				this.state.settings.name(), this.epoch, this.replica.revision(), this.held.size());
+		logger.info("Master of '{}' (epoch {}) takes writes from revision {}; {} members welcomed, {} writes were waiting",
+				this.state.settings.name(), this.epoch, this.replica.revision(), this.candidates.size(), this.held.size());
+		this.candidates.forEach(this::welcome);
+		this.candidates.clear();
+		this.failedFetches.clear();
+		this.group.membersSettled();
 		List<Write> waiting = new ArrayList<>(this.held);
 		this.held.clear();
 		waiting.forEach(this::processWrite);
+	}
+
+	// the master's own writes: acknowledged once another process has them
+
+	private void completeLocal(Write write, WriteOutcome outcome) {
+		Object result = write.request().result(outcome);
+		CompletableFuture<Object> future = write.local();
+		if (!outcome.success() || outcome.revision() <= this.confirmedRevision || this.deferring || isAlone()) {
+			emit(() -> future.complete(result));
+			return;
+		}
+		long deadline = this.state.runtime.nanoTime() + this.state.settings.writeTimeout().toNanos();
+		this.unconfirmed.add(new Unconfirmed(outcome.revision(), deadline, future, result, write.request()));
+	}
+
+	/**
+	 * Whether no other process can confirm the master's writes: no worker is connected and
+	 * no member whose connection broke is alive (one that is may come back with them).
+	 */
+	private boolean isAlone() {
+		return this.subscribers.isEmpty() && !this.group.othersAlive();
+	}
+
+	private void processConfirmed(long revision) {
+		this.confirmedRevision = Math.max(this.confirmedRevision, revision);
+		while (!this.unconfirmed.isEmpty() && this.unconfirmed.peekFirst().revision() <= this.confirmedRevision) {
+			Unconfirmed done = this.unconfirmed.pollFirst();
+			done.future().complete(done.result());
+		}
+	}
+
+	private void confirmAll() {
+		while (!this.unconfirmed.isEmpty()) {
+			Unconfirmed done = this.unconfirmed.pollFirst();
+			done.future().complete(done.result());
+		}
+	}
+
+	private void expireUnconfirmed(long nowNanos) {
+		if (!this.unconfirmed.isEmpty() && isAlone()) {
+			// the members that could have confirmed them are gone
+			confirmAll();
+		}
+		while (!this.unconfirmed.isEmpty() && this.unconfirmed.peekFirst().deadline() - nowNanos < 0) {
+			Unconfirmed late = this.unconfirmed.pollFirst();
+			late.future().completeExceptionally(new GlobalValTimeoutException(("%s was applied by the master of '%s' "
+					+ "(revision %d) but no worker confirmed it within globalval.write-timeout (%s); it is lost if the "
+					+ "master dies before a worker has it").formatted(late.request().describe(),
+							this.state.settings.name(), late.revision(), this.state.settings.writeTimeout())));
+		}
 	}
 
 	private void processResync(Resync resync) {
 		WorkerLink link = resync.link();
 		this.state.metrics.resyncs.increment();
 		List<byte[]> catchUp = this.state.log.after(resync.lastRevision(), this.replica.revision());
-		List<byte[]> frames = (catchUp != null) ? catchUp : Snapshots.encode(this.replica, 0);
+		List<byte[]> frames = (catchUp != null) ? catchUp : snapshotFrames(0);
 		frames.forEach((frame) -> deliver(link, frame));
 		logger.info("{} asked for a resync after revision {}; sent {}", link, resync.lastRevision(),
 				(catchUp != null) ? catchUp.size() + " changes" : "a snapshot");
@@ -486,6 +683,21 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 
 	private void processLeave(WorkerLink link) {
 		this.subscribers.remove(link);
+		Message.Hello candidate = this.candidates.remove(link);
+		if (candidate != null && this.state.runtime.isAlive(candidate.pid()) && !this.waitedLongEnough) {
+			// it may come back: wait for it as for any member
+			this.awaitedMembers.add(candidate.pid());
+		}
+		if (link == this.fetchingFrom) {
+			abortFetch();
+		}
+		if (this.holding) {
+			advanceHolding();
+		}
+		if (isAlone()) {
+			// no other process to confirm the master's writes
+			confirmAll();
+		}
 		Iterator<PendingBroadcast> it = this.broadcasts.values().iterator();
 		while (it.hasNext()) {
 			PendingBroadcast pending = it.next();
@@ -503,7 +715,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 			finishBroadcast(pending);
 			return;
 		}
-		List<byte[]> frames = Snapshots.encode(this.replica, id);
+		List<byte[]> frames = snapshotFrames(id);
 		for (WorkerLink link : this.subscribers) {
 			frames.forEach((frame) -> deliver(link, frame));
 		}
@@ -526,6 +738,20 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 		else {
 			emit(() -> request.local().complete(null));
 		}
+	}
+
+	/** What the master tells its sequencer of the group beyond the connected workers. */
+	interface Group {
+
+		/** The members of the last group were waited for and the new group is welcomed. */
+		void membersSettled();
+
+		/**
+		 * Return whether a member whose connection broke (or that has not connected yet) is alive.
+		 * @return whether another process may still confirm the master's writes
+		 */
+		boolean othersAlive();
+
 	}
 
 	/** An input of the sequencer. */
@@ -567,7 +793,24 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 	record Adopt(WorkerLink link, Message changes) implements Command {
 	}
 
+	/** {@code failover.max-wait} has passed: stop waiting for absent members. */
 	record EndHolding() implements Command {
+	}
+
+	/** See whether the members a new master waits for are all there (or dead). */
+	record CheckHolding() implements Command {
+	}
+
+	/** A worker has applied every change up to a revision. */
+	record Confirmed(long revision) implements Command {
+	}
+
+	/** Fail the master's own writes no worker confirmed within the write timeout. */
+	record ExpireUnconfirmed(long nowNanos) implements Command {
+	}
+
+	private record Unconfirmed(long revision, long deadline, CompletableFuture<Object> future, Object result,
+			WriteCommand request) {
 	}
 
 	record Sync() implements Command {

@@ -27,6 +27,14 @@ public interface WorkerHandler {
 	void received(Message message);
 
 	/**
+	 * The messages received so far are all handled, and the transport is about to wait for
+	 * more: a worker sends what it gathered over the batch (one confirmation, not one per
+	 * change).
+	 */
+	default void endOfBatch() {
+	}
+
+	/**
 	 * The connection ended.
 	 * @param reason why, for the log
 	 */

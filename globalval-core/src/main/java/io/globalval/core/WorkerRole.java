@@ -16,6 +16,7 @@ import io.globalval.GlobalValException;
 import io.globalval.GlobalValRejectedException;
 import io.globalval.GlobalValTimeoutException;
 import io.globalval.Role;
+import io.globalval.protocol.EpochHistory;
 import io.globalval.protocol.ErrorCode;
 import io.globalval.protocol.Frame;
 import io.globalval.protocol.FrameCodec;
@@ -90,6 +91,12 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 	private ConcurrentHashMap<String, ReplicaEntry> staging;
 
 	private boolean resyncRequested;
+
+	/** The node id of the master that welcomed this worker. */
+	private int masterNodeId;
+
+	/** Whether this batch applied something the master waits to have confirmed. */
+	private boolean confirmDue;
 
 	WorkerRole(NodeState state, DefaultGlobalValNode owner, CompletableFuture<Void> ready) {
 		this.state = state;
@@ -202,9 +209,10 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 
 	@Override
 	public Message.Hello hello() {
+		boolean ready = this.state.replica.isReady();
 		return new Message.Hello(Frame.PROTOCOL_VERSION, this.state.settings.name(), this.state.replica.revision(),
-				this.state.replica.isReady() ? this.state.epoch : 0, this.state.nodeId, this.state.settings.nodeName(),
-				this.state.runtime.pid());
+				ready ? this.state.epoch : 0, this.state.nodeId, this.state.settings.nodeName(), this.state.runtime.pid(),
+				ready ? this.state.history : EpochHistory.EMPTY);
 	}
 
 	@Override
@@ -235,6 +243,14 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 	private static void markSent(PendingWrite write) {
 		write.sent = true;
 		write.everSent = true;
+	}
+
+	@Override
+	public void endOfBatch() {
+		if (this.confirmDue) {
+			this.confirmDue = false;
+			send(FrameCodec.encode(new Message.Confirm(this.state.replica.revision())));
+		}
 	}
 
 	@Override
@@ -288,7 +304,12 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 			logger.info("Master of '{}' has a new epoch {} (was {})", this.state.settings.name(), welcome.epoch(),
 					this.state.epoch);
 		}
+		if (welcome.keptRevision() < this.state.replica.revision() && this.state.replica.isReady()) {
+			this.state.discardAfter(welcome.keptRevision(), "the master of epoch " + welcome.epoch()
+					+ " did not adopt them: this process was out of reach past globalval.failover.max-wait");
+		}
 		this.state.epoch = welcome.epoch();
+		this.masterNodeId = welcome.masterNodeId();
 		this.resyncRequested = false;
 		this.staging = null;
 		this.connected = true;
@@ -307,8 +328,11 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		if (!canApply(applied.revision())) {
 			return;
 		}
-		this.state.applyChange(applied.key(), applied.value(), applied.revision(), applied.origin(), applied.seq(),
-				applied.originNanos(), null);
+		this.state.applyChange(applied.key(), applied.value(), applied.revision(), applied.epoch(), applied.origin(),
+				applied.seq(), applied.originNanos(), null);
+		if (applied.origin() == this.masterNodeId) {
+			this.confirmDue = true;
+		}
 		if (applied.origin() == this.state.nodeId) {
 			PendingWrite write = this.pending.remove(applied.seq());
 			if (write != null) {
@@ -338,7 +362,8 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		}
 		this.pending.remove(ack.seq());
 		byte[] value = write.command.newValue();
-		this.state.applyChange(write.command.key(), value, ack.revision(), this.state.nodeId, write.seq,
+		// an ack answers a write the welcoming master sequenced itself, in its own epoch
+		this.state.applyChange(write.command.key(), value, ack.revision(), this.state.epoch, this.state.nodeId, write.seq,
 				write.command.originNanos(), null);
 		write.applied(ack.revision(), value);
 	}
@@ -379,8 +404,9 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		ConcurrentHashMap<String, ReplicaEntry> complete = this.staging;
 		this.staging = null;
 		boolean first = !this.state.replica.isReady();
-		this.state.applySnapshot(complete, snapshot.revision());
+		this.state.applySnapshot(complete, snapshot.revision(), snapshot.history(), snapshot.appliedSequences());
 		this.resyncRequested = false;
+		this.confirmDue = true;
 		completeAckedWrites(snapshot.revision());
 		if (snapshot.broadcastId() != 0) {
 			send(FrameCodec.encode(new Message.BroadcastAck(snapshot.broadcastId())));
@@ -406,13 +432,24 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		}
 	}
 
-	/** A new master is behind this worker: send it the changes it missed. */
+	/**
+	 * A new master found this worker's log the most up to date: send it the changes after
+	 * the revision their logs share, or a snapshot followed by every change still in the
+	 * log (whose outcomes the master keeps, so that their origins' retries are not applied
+	 * twice), then a confirmation that ends the answer.
+	 */
 	private void onFetch(Message.Fetch fetch) {
-		List<byte[]> changes = this.state.log.after(fetch.afterRevision(), this.state.replica.revision());
-		List<byte[]> frames = (changes != null) ? changes : Snapshots.encode(this.state.replica, 0);
+		long revision = this.state.replica.revision();
+		List<byte[]> changes = fetch.wholeSnapshot() ? null : this.state.log.after(fetch.afterRevision(), revision);
+		List<byte[]> frames = (changes != null) ? changes : new ArrayList<>(this.state.snapshotFrames(0));
+		if (changes == null) {
+			frames.addAll(this.state.log.all());
+		}
 		frames.forEach(this::send);
+		send(FrameCodec.encode(new Message.Confirm(revision)));
 		logger.info("Sent the new master of '{}' {} after revision {}", this.state.settings.name(),
-				(changes != null) ? changes.size() + " changes" : "a snapshot", fetch.afterRevision());
+				(changes != null) ? changes.size() + " changes" : "a snapshot at revision " + revision,
+				fetch.afterRevision());
 	}
 
 	private void onError(Message.Failure error) {

@@ -33,6 +33,6 @@ public record Frame(FrameType type, ByteBuffer payload) {
 	public static final int HEADER_BYTES = LENGTH_FIELD_BYTES + 1;
 
 	/** The version of this protocol, exchanged in {@link Message.Hello}. */
-	public static final int PROTOCOL_VERSION = 1;
+	public static final int PROTOCOL_VERSION = 2;
 
 }

@@ -2,7 +2,9 @@ package io.globalval.protocol;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.globalval.protocol.Message.Ack;
 import io.globalval.protocol.Message.Applied;
@@ -77,6 +79,7 @@ public final class FrameCodec {
 				.varint(m.nodeId())
 				.string(m.nodeName())
 				.varint(m.pid())
+				.history(m.history())
 				.toFrame();
 		}
 		if (message instanceof Welcome m) {
@@ -84,13 +87,14 @@ public final class FrameCodec {
 				.varint(m.masterNodeId())
 				.varint(m.revision())
 				.bool(m.snapshotFollows())
+				.varint(m.keptRevision())
 				.toFrame();
 		}
 		if (message instanceof Snapshot m) {
 			return encodeSnapshot(m);
 		}
 		if (message instanceof Fetch m) {
-			return new WireWriter(FrameType.FETCH, 10).varint(m.afterRevision()).toFrame();
+			return new WireWriter(FrameType.FETCH, 11).varint(m.afterRevision()).bool(m.wholeSnapshot()).toFrame();
 		}
 		if (message instanceof Resync m) {
 			return new WireWriter(FrameType.RESYNC, 10).varint(m.lastRevision()).toFrame();
@@ -124,6 +128,9 @@ public final class FrameCodec {
 		if (message instanceof BroadcastAck m) {
 			return new WireWriter(FrameType.BROADCAST_ACK, 10).varint(m.broadcastId()).toFrame();
 		}
+		if (message instanceof Message.Confirm m) {
+			return new WireWriter(FrameType.CONFIRM, 10).varint(m.revision()).toFrame();
+		}
 		if (message instanceof Failure m) {
 			return new WireWriter(FrameType.ERROR, 16 + m.message().length() * 3).varint(m.seq())
 				.varint(m.code().code())
@@ -135,7 +142,8 @@ public final class FrameCodec {
 
 	private static byte[] encodeApplied(Applied m) {
 		int valueBytes = (m.value() != null) ? m.value().length : 0;
-		return new WireWriter(FrameType.APPLIED, 40 + m.key().length() * 3 + valueBytes).varint(m.revision())
+		return new WireWriter(FrameType.APPLIED, 50 + m.key().length() * 3 + valueBytes).varint(m.revision())
+			.varint(m.epoch())
 			.string(m.key())
 			.nullableBytes(m.value())
 			.varint(m.origin())
@@ -145,7 +153,7 @@ public final class FrameCodec {
 	}
 
 	private static byte[] encodeSnapshot(Snapshot m) {
-		int expected = 32;
+		int expected = 32 + m.history().size() * 20 + m.appliedSequences().size() * 16;
 		for (Entry entry : m.entries()) {
 			expected += entry.key().length() + entry.value().length + 16;
 		}
@@ -156,6 +164,8 @@ public final class FrameCodec {
 		for (Entry entry : m.entries()) {
 			writer.string(entry.key()).varint(entry.revision()).bytes(entry.value());
 		}
+		writer.history(m.history()).varint(m.appliedSequences().size());
+		m.appliedSequences().forEach((origin, seq) -> writer.varint(origin).varint(seq));
 		return writer.toFrame();
 	}
 
@@ -171,25 +181,26 @@ public final class FrameCodec {
 		WireReader in = new WireReader(frame.type(), frame.payload());
 		Message message = switch (frame.type()) {
 			case HELLO -> new Hello(in.varint32(), in.string(), in.varint(), in.varint(), in.varint32(), in.string(),
-					in.varint());
-			case WELCOME -> new Welcome(in.varint(), in.varint32(), in.varint(), in.bool());
+					in.varint(), in.history());
+			case WELCOME -> new Welcome(in.varint(), in.varint32(), in.varint(), in.bool(), in.varint());
 			case SNAPSHOT -> decodeSnapshot(in);
 			case RESYNC -> new Resync(in.varint());
-			case FETCH -> new Fetch(in.varint());
+			case FETCH -> new Fetch(in.varint(), in.bool());
 			case SET -> new SetValue(in.varint(), in.string(), in.bytes(), in.fixed64());
 			case DELETE -> new DeleteKey(in.varint(), in.string(), in.fixed64());
 			case COMPARE_AND_SET ->
 				new CompareAndSetValue(in.varint(), in.string(), in.nullableBytes(), in.bytes(), in.fixed64());
 			case INCREMENT -> new IncrementValue(in.varint(), in.string(), in.signed(), in.fixed64());
 			case BROADCAST -> new BroadcastAll(in.varint());
-			case APPLIED -> new Applied(in.varint(), in.string(), in.nullableBytes(), in.varint32(), in.varint(),
-					in.fixed64());
+			case APPLIED -> new Applied(in.varint(), in.varint(), in.string(), in.nullableBytes(), in.varint32(),
+					in.varint(), in.fixed64());
 			case ACK -> new Ack(in.varint(), in.varint());
 			case REPLY -> new Reply(in.varint(), in.varint(), in.bool(), in.signed());
 			case BROADCAST_ACK -> new BroadcastAck(in.varint());
 			case ERROR -> new Failure(in.varint(), ErrorCode.ofCode(in.varint32()), in.string());
 			case PING -> new Ping(in.fixed64(), in.varint());
 			case PONG -> new Pong(in.fixed64(), in.varint());
+			case CONFIRM -> new Message.Confirm(in.varint());
 		};
 		in.end();
 		return message;
@@ -219,7 +230,13 @@ public final class FrameCodec {
 		for (int i = 0; i < count; i++) {
 			entries.add(new Entry(in.string(), in.varint(), in.bytes()));
 		}
-		return new Snapshot(revision, broadcastId, last, entries);
+		EpochHistory history = in.history();
+		int origins = in.count(2);
+		Map<Integer, Long> applied = new LinkedHashMap<>(Math.max(4, origins * 2));
+		for (int i = 0; i < origins; i++) {
+			applied.put(in.varint32(), in.varint());
+		}
+		return new Snapshot(revision, broadcastId, last, entries, history, applied);
 	}
 
 }

@@ -105,6 +105,21 @@ public final class FrameReader {
 	 * @return false on end of stream
 	 * @throws ProtocolException on end of stream after part of a frame
 	 */
+	/**
+	 * Return whether a whole frame is already buffered, so that {@link #next()} returns
+	 * without reading (or throws for an invalid length); when not, the next call may wait
+	 * for the peer.
+	 * @return whether a complete frame is buffered
+	 */
+	public boolean hasCompleteFrame() {
+		int remaining = this.buffer.remaining();
+		if (remaining < Frame.LENGTH_FIELD_BYTES) {
+			return false;
+		}
+		int length = this.buffer.getInt(this.buffer.position());
+		return length < 1 || length > this.maxFrameBytes || remaining - Frame.LENGTH_FIELD_BYTES >= length;
+	}
+
 	private boolean fill(int needed, int frameTotal) throws IOException {
 		if (this.buffer.remaining() >= needed) {
 			return true;

@@ -34,6 +34,8 @@ public enum FrameType {
 	REPLY(0x22),
 	/** Worker to master: a broadcast snapshot has been applied. */
 	BROADCAST_ACK(0x23),
+	/** Worker to master: every change up to this revision has been applied here. */
+	CONFIRM(0x24),
 	/** Either way: a request failed, or (sequence 0) the connection is refused. */
 	ERROR(0x30),
 	/** Master to worker: liveness and lag probe. */

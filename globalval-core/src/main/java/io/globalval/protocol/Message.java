@@ -2,6 +2,7 @@ package io.globalval.protocol;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -11,7 +12,7 @@ import java.util.Objects;
  */
 public sealed interface Message permits Message.Hello, Message.Welcome, Message.Snapshot, Message.Resync,
 		Message.Fetch, Message.Applied, Message.Ack, Message.Reply, Message.BroadcastAck, Message.Failure,
-		Message.Ping, Message.Pong, WriteCommand {
+		Message.Ping, Message.Pong, Message.Confirm, WriteCommand {
 
 	/**
 	 * Return the frame type this message is written as.
@@ -29,9 +30,11 @@ public sealed interface Message permits Message.Hello, Message.Welcome, Message.
 	 * so that its writes are recognised across reconnects and failovers
 	 * @param nodeName a readable name of the worker, for logs and metrics
 	 * @param pid the worker's process id
+	 * @param history the epochs of the worker's log up to {@code lastRevision}, so that the
+	 * master finds the last revision they share
 	 */
 	record Hello(int protocolVersion, String appName, long lastRevision, long epoch, int nodeId,
-			String nodeName, long pid) implements Message {
+			String nodeName, long pid, EpochHistory history) implements Message {
 		public FrameType type() {
 			return FrameType.HELLO;
 		}
@@ -44,8 +47,12 @@ public sealed interface Message permits Message.Hello, Message.Welcome, Message.
 	 * @param revision the master's revision when the worker joined
 	 * @param snapshotFollows whether a snapshot follows (otherwise the changes after the
 	 * worker's last revision follow)
+	 * @param keptRevision the last revision of the worker's log that the group keeps; the
+	 * worker's changes after it are not in the group's history (the worker reports them as
+	 * discarded), and a snapshot follows
 	 */
-	record Welcome(long epoch, int masterNodeId, long revision, boolean snapshotFollows) implements Message {
+	record Welcome(long epoch, int masterNodeId, long revision, boolean snapshotFollows, long keptRevision)
+			implements Message {
 		public FrameType type() {
 			return FrameType.WELCOME;
 		}
@@ -58,8 +65,26 @@ public sealed interface Message permits Message.Hello, Message.Welcome, Message.
 	 * @param broadcastId non-zero when the snapshot answers a broadcast and must be acknowledged
 	 * @param last whether this is the last chunk
 	 * @param entries the entries in this chunk
+	 * @param history the epochs of the sender's log up to {@code revision}, which the
+	 * receiver's log takes over with the snapshot (on the last chunk)
+	 * @param appliedSequences the highest sequence number applied from each origin up to
+	 * {@code revision} (on the last chunk), so that a write sent again is never applied twice
 	 */
-	record Snapshot(long revision, long broadcastId, boolean last, List<Entry> entries) implements Message {
+	record Snapshot(long revision, long broadcastId, boolean last, List<Entry> entries, EpochHistory history,
+			Map<Integer, Long> appliedSequences) implements Message {
+
+		/**
+		 * Create a chunk without applied sequences.
+		 * @param revision the revision of the whole snapshot
+		 * @param broadcastId non-zero when the snapshot answers a broadcast
+		 * @param last whether this is the last chunk
+		 * @param entries the entries in this chunk
+		 * @param history the epochs of the sender's log
+		 */
+		public Snapshot(long revision, long broadcastId, boolean last, List<Entry> entries, EpochHistory history) {
+			this(revision, broadcastId, last, entries, history, Map.of());
+		}
+
 		public FrameType type() {
 			return FrameType.SNAPSHOT;
 		}
@@ -102,12 +127,14 @@ public sealed interface Message permits Message.Hello, Message.Welcome, Message.
 	}
 
 	/**
-	 * A new master asks a worker that is ahead of it for its changes after a revision;
-	 * the worker answers with {@link Applied} frames, or a {@link Snapshot} when it no
-	 * longer has them.
-	 * @param afterRevision the new master's revision
+	 * A new master asks the member whose log is the most up to date for its changes after
+	 * a revision; the member answers with {@link Applied} frames, or a {@link Snapshot}
+	 * when it no longer has them or a snapshot is asked for.
+	 * @param afterRevision the last revision the master's log shares with the member's
+	 * @param wholeSnapshot whether the master asks for a snapshot (its own log has changes
+	 * after {@code afterRevision} that the member's has not)
 	 */
-	record Fetch(long afterRevision) implements Message {
+	record Fetch(long afterRevision, boolean wholeSnapshot) implements Message {
 		public FrameType type() {
 			return FrameType.FETCH;
 		}
@@ -116,13 +143,14 @@ public sealed interface Message permits Message.Hello, Message.Welcome, Message.
 	/**
 	 * A sequenced change.
 	 * @param revision its revision
+	 * @param epoch the epoch of the master that sequenced it
 	 * @param key the key
 	 * @param value the new JSON value, or {@code null} when the key was deleted
 	 * @param origin the node id of the process that made the write
 	 * @param seq the write's sequence number at its origin
 	 * @param originNanos {@link System#nanoTime()} at the origin when the write was made
 	 */
-	record Applied(long revision, String key, byte[] value, int origin, long seq, long originNanos)
+	record Applied(long revision, long epoch, String key, byte[] value, int origin, long seq, long originNanos)
 			implements Message {
 		public FrameType type() {
 			return FrameType.APPLIED;
@@ -130,7 +158,8 @@ public sealed interface Message permits Message.Hello, Message.Welcome, Message.
 
 		@Override
 		public boolean equals(Object other) {
-			return (other instanceof Applied that) && this.revision == that.revision && this.key.equals(that.key)
+			return (other instanceof Applied that) && this.revision == that.revision && this.epoch == that.epoch
+					&& this.key.equals(that.key)
 					&& Arrays.equals(this.value, that.value) && this.origin == that.origin && this.seq == that.seq
 					&& this.originNanos == that.originNanos;
 		}
@@ -228,6 +257,17 @@ public sealed interface Message permits Message.Hello, Message.Welcome, Message.
 	record Pong(long nanos, long revision) implements Message {
 		public FrameType type() {
 			return FrameType.PONG;
+		}
+	}
+
+	/**
+	 * A worker has applied every change up to a revision; the master acknowledges its own
+	 * writes once another process has them.
+	 * @param revision the worker's revision
+	 */
+	record Confirm(long revision) implements Message {
+		public FrameType type() {
+			return FrameType.CONFIRM;
 		}
 	}
 

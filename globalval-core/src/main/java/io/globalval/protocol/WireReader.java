@@ -101,6 +101,22 @@ final class WireReader {
 		return count;
 	}
 
+	EpochHistory history() {
+		int count = count(2);
+		long[] epochs = new long[count];
+		long[] starts = new long[count];
+		for (int i = 0; i < count; i++) {
+			epochs[i] = varint();
+			starts[i] = varint();
+		}
+		try {
+			return EpochHistory.of(epochs, starts);
+		}
+		catch (IllegalArgumentException ex) {
+			throw malformed(ex.getMessage());
+		}
+	}
+
 	void end() {
 		if (this.buffer.hasRemaining()) {
 			throw malformed(this.buffer.remaining() + " unexpected bytes after the last field");

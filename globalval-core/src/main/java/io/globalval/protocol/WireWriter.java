@@ -48,6 +48,14 @@ final class WireWriter {
 		return this;
 	}
 
+	WireWriter history(EpochHistory history) {
+		varint(history.size());
+		for (int i = 0; i < history.size(); i++) {
+			varint(history.epoch(i)).varint(history.start(i));
+		}
+		return this;
+	}
+
 	WireWriter string(String value) {
 		if (isAscii(value)) {
 			int length = value.length();

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.globalval.protocol.EpochHistory;
 import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.Message;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,7 +29,7 @@ class ChangeStoreTests {
 	}
 
 	private static byte[] change(long revision, String key, String json) {
-		return FrameCodec.encode(new Message.Applied(revision, key, json.getBytes(StandardCharsets.UTF_8), 7, revision,
+		return FrameCodec.encode(new Message.Applied(revision, 1, key, json.getBytes(StandardCharsets.UTF_8), 7, revision,
 				0));
 	}
 
@@ -111,7 +112,8 @@ class ChangeStoreTests {
 			for (int i = 1; i <= 50; i++) {
 				store.append(change(i, "k" + i, "\"v" + i + "\""));
 			}
-			store.compact(replica);
+			store.compact(replica, Snapshots.encode(replica, 0, EpochHistory.of(new long[] { 1 }, new long[] { 1 }),
+					java.util.Map.of(7, 50L)));
 			store.append(change(51, "k51", "\"v51\""));
 		}
 		assertThat(Files.size(this.directory.resolve(ChangeStore.LOG_FILE))).isLessThan(100);

@@ -114,9 +114,12 @@ final class ManualRuntime implements EngineRuntime {
 		return this.nodeIds.isEmpty() ? this.nextNodeId++ : this.nodeIds.poll();
 	}
 
+	/** Process ids besides this one's that {@link #isAlive} reports alive; tests add and remove them. */
+	final java.util.Set<Long> alive = new java.util.HashSet<>();
+
 	@Override
 	public boolean isAlive(long pid) {
-		return pid == pid();
+		return pid == pid() || this.alive.contains(pid);
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.globalval.protocol.EpochHistory;
 import io.globalval.protocol.ErrorCode;
 import io.globalval.protocol.Frame;
 import io.globalval.protocol.Message;
@@ -41,7 +42,9 @@ class MasterRoleTests {
 			.build();
 		this.state = new NodeState(settings, new ValueCodec(JsonMapper.builder().build(), settings.maxValueSize()),
 				this.runtime);
-		this.master = new MasterRole(this.state, this.runtime.tryLock(settings), 1, false);
+		this.master = new MasterRole(this.state, this.runtime.tryLock(settings), 1);
+		// no member of an earlier group to wait for: the master takes writes at once
+		this.runtime.runAll();
 	}
 
 	@AfterEach
@@ -55,7 +58,7 @@ class MasterRoleTests {
 		this.master.received(peer, hello("test", 11));
 		this.runtime.runAll();
 		List<Message> frames = peer.take();
-		assertThat(frames.get(0)).isEqualTo(new Message.Welcome(1, MASTER_ID, 0, true));
+		assertThat(frames.get(0)).isEqualTo(new Message.Welcome(1, MASTER_ID, 0, true, 0));
 		assertThat(frames.get(1)).isInstanceOf(Message.Snapshot.class);
 		assertThat(this.runtime.lock().readMembers()).containsExactly(11L);
 		this.master.disconnected(peer, "gone");
@@ -114,7 +117,8 @@ class MasterRoleTests {
 	}
 
 	private static Message.Hello hello(String app, int nodeId) {
-		return new Message.Hello(Frame.PROTOCOL_VERSION, app, 0, 0, nodeId, "worker-" + nodeId, nodeId);
+		return new Message.Hello(Frame.PROTOCOL_VERSION, app, 0, 0, nodeId, "worker-" + nodeId, nodeId,
+				EpochHistory.EMPTY);
 	}
 
 	private static byte[] json(String json) {

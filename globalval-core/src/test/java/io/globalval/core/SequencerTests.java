@@ -4,6 +4,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.globalval.GlobalValRejectedException;
+import io.globalval.protocol.EpochHistory;
 import io.globalval.protocol.ErrorCode;
 import io.globalval.protocol.Frame;
 import io.globalval.protocol.Message;
@@ -43,7 +45,7 @@ class SequencerTests {
 
 	@Test
 	void duplicateWriteIsAnsweredWithItsFirstOutcomeAndAppliedOnce() {
-		master(settings().build(), false, null);
+		master(settings().build(), null);
 		Worker a = join("a", 11);
 		Worker b = join("b", 12);
 		SetValue set = new SetValue(7, "k", json("1"), 0);
@@ -62,7 +64,7 @@ class SequencerTests {
 
 	@Test
 	void writeSentAgainAfterItsOutcomeWasForgottenIsNotAppliedAgain() {
-		master(settings().build(), false, null);
+		master(settings().build(), null);
 		Worker a = join("a", 11);
 		int writes = RecentWrites.PER_ORIGIN + 1;
 		List<Sequencer.Command> increments = new ArrayList<>();
@@ -86,7 +88,7 @@ class SequencerTests {
 
 	@Test
 	void duplicateLocalWriteCompletesWithItsFirstResult() {
-		master(settings().build(), false, null);
+		master(settings().build(), null);
 		SetValue set = new SetValue(1, "k", json("1"), 0);
 		CompletableFuture<Object> first = new CompletableFuture<>();
 		CompletableFuture<Object> retried = new CompletableFuture<>();
@@ -98,7 +100,7 @@ class SequencerTests {
 
 	@Test
 	void compareAndSetRaceHasExactlyOneWinner() {
-		master(settings().build(), false, null);
+		master(settings().build(), null);
 		Worker a = join("a", 11);
 		Worker b = join("b", 12);
 		run(local(new SetValue(1, "k", json("1"), 0)));
@@ -114,7 +116,7 @@ class SequencerTests {
 
 	@Test
 	void incrementOfANonIntegerIsRejectedAndNothingIsApplied() {
-		master(settings().build(), false, null);
+		master(settings().build(), null);
 		Worker a = join("a", 11);
 		Worker b = join("b", 12);
 		run(local(new SetValue(1, "k", json("\"text\""), 0)));
@@ -133,7 +135,7 @@ class SequencerTests {
 
 	@Test
 	void incrementThatWouldOverflowIsRejected() {
-		master(settings().build(), false, null);
+		master(settings().build(), null);
 		run(local(new SetValue(1, "n", json(Long.toString(Long.MAX_VALUE)), 0)));
 		CompletableFuture<Object> increment = new CompletableFuture<>();
 		run(new Sequencer.Write(null, new IncrementValue(2, "n", 1, 0), increment));
@@ -145,7 +147,7 @@ class SequencerTests {
 
 	@Test
 	void incrementOriginGetsTheFullChangeWithTheNewNumber() {
-		master(settings().build(), false, null);
+		master(settings().build(), null);
 		Worker a = join("a", 11);
 		run(local(new SetValue(1, "n", json("41"), 0)));
 		a.peer.take();
@@ -155,24 +157,24 @@ class SequencerTests {
 
 	@Test
 	void joinGetsWelcomeAndTheChangesAfterItsRevision() {
-		master(settings().build(), false, null);
+		master(settings().build(), null);
 		run(local(new SetValue(1, "a", json("1"), 0)), local(new SetValue(2, "b", json("2"), 0)),
 				local(new SetValue(3, "c", json("3"), 0)));
 		RecordingPeer peer = new RecordingPeer("w");
 		run(new Sequencer.Join(link(peer, 11), hello(11, EPOCH, 1)));
-		assertThat(peer.take()).containsExactly(new Message.Welcome(EPOCH, MASTER_ID, 3, false),
+		assertThat(peer.take()).containsExactly(new Message.Welcome(EPOCH, MASTER_ID, 3, false, 1),
 				applied(2, "b", "2", MASTER_ID, 2), applied(3, "c", "3", MASTER_ID, 3));
 	}
 
 	@Test
 	void joinGetsASnapshotWhenTheChangeLogNoLongerReachesItsRevision() {
-		master(settings().changeLogCapacity(2).build(), false, null);
+		master(settings().changeLogCapacity(2).build(), null);
 		run(local(new SetValue(1, "a", json("1"), 0)), local(new SetValue(2, "b", json("2"), 0)),
 				local(new SetValue(3, "a", json("3"), 0)), local(new SetValue(4, "c", json("4"), 0)));
 		RecordingPeer peer = new RecordingPeer("w");
 		run(new Sequencer.Join(link(peer, 11), hello(11, EPOCH, 1)));
 		List<Message> messages = peer.take();
-		assertThat(messages).first().isEqualTo(new Message.Welcome(EPOCH, MASTER_ID, 4, true));
+		assertThat(messages).first().isEqualTo(new Message.Welcome(EPOCH, MASTER_ID, 4, true, 1));
 		assertThat(messages).hasSize(2).last().isInstanceOfSatisfying(Message.Snapshot.class, (snapshot) -> {
 			assertThat(snapshot.revision()).isEqualTo(4);
 			assertThat(snapshot.last()).isTrue();
@@ -182,53 +184,57 @@ class SequencerTests {
 	}
 
 	@Test
-	void masterThatTookOverAdoptsWhatAWorkerIsAheadWithBeforeItSequencesHeldWrites() {
-		NodeSettings settings = settings().build();
-		newState(settings);
+	void newMasterWaitsForLiveMembersAdoptsTheMostUpToDateLogThenWelcomesAndSequences() {
+		newState(settings().build());
 		// as a worker of the master of epoch 2, this node applied revisions 1 and 2
-		this.state.applyChange("a", json("1"), 1, 11, 1, 0, null);
-		this.state.applyChange("b", json("2"), 2, 11, 2, 0, null);
-		this.sequencer = new Sequencer(this.state, EPOCH, true, null);
+		this.state.applyChange("a", json("1"), 1, EPOCH - 1, 11, 1, 0, null);
+		this.state.applyChange("b", json("2"), 2, EPOCH - 1, 11, 2, 0, null);
+		this.runtime.alive.addAll(List.of(11L, 12L));
+		takeOver(11L, 12L);
 		RecordingPeer aheadPeer = new RecordingPeer("ahead");
 		WorkerLink ahead = link(aheadPeer, 11);
 		run(new Sequencer.Join(ahead, hello(11, EPOCH - 1, 4)));
-		assertThat(aheadPeer.take()).containsExactly(new Message.Welcome(EPOCH, MASTER_ID, 2, false),
-				new Message.Fetch(2));
+		// member 12 is alive and has not said hello: nobody is welcomed or fetched from yet
+		assertThat(aheadPeer.take()).isEmpty();
 		Worker behind = joinAt("behind", 12, EPOCH - 1, 2);
-		assertThat(behind.peer.take()).containsExactly(new Message.Welcome(EPOCH, MASTER_ID, 2, false));
-		CompletableFuture<Object> localWrite = new CompletableFuture<>();
-		run(new Sequencer.Write(null, new SetValue(1, "x", json("9"), 0), localWrite),
-				behind.write(new SetValue(1, "y", json("8"), 0)));
-		assertThat(localWrite).isNotDone();
 		assertThat(behind.peer.take()).isEmpty();
-		assertThat(this.state.replica.revision()).isEqualTo(2);
-		Message.Applied third = applied(3, "c", "3", 13, 1);
-		Message.Applied fourth = applied(4, "a", "4", 14, 5);
+		assertThat(aheadPeer.take()).containsExactly(new Message.Fetch(2, false));
+		CompletableFuture<Object> localWrite = new CompletableFuture<>();
+		run(new Sequencer.Write(null, new SetValue(1, "x", json("9"), 0), localWrite));
+		assertThat(localWrite).isNotDone();
+		Message.Applied third = applied(3, EPOCH - 1, "c", "3", 13, 1);
+		Message.Applied fourth = applied(4, EPOCH - 1, "a", "4", 14, 5);
 		run(new Sequencer.Adopt(ahead, third), new Sequencer.Adopt(ahead, fourth));
 		assertThat(this.state.replica.revision()).isEqualTo(4);
-		assertThat(behind.peer.take()).containsExactly(third, fourth);
-		assertThat(aheadPeer.take()).isEmpty();
-		run(new Sequencer.EndHolding());
+		assertThat(localWrite).isNotDone();
+		// the end of the member's answer: holding ends, everyone is welcomed from what it shares
+		run(new Sequencer.Adopt(ahead, new Message.Confirm(4)));
+		assertThat(aheadPeer.take()).containsExactly(new Message.Welcome(EPOCH, MASTER_ID, 4, false, 4),
+				applied(5, "x", "9", MASTER_ID, 1));
+		assertThat(behind.peer.take()).containsExactly(new Message.Welcome(EPOCH, MASTER_ID, 4, false, 2), third,
+				fourth, applied(5, "x", "9", MASTER_ID, 1));
+		// the master's own write is acknowledged once another process has it
+		assertThat(localWrite).isNotDone();
+		run(new Sequencer.Confirmed(5));
 		assertThat(localWrite).isCompletedWithValue(5L);
-		assertThat(behind.peer.take()).containsExactly(applied(5, "x", "9", MASTER_ID, 1), new Message.Ack(6, 1));
-		assertThat(aheadPeer.take()).containsExactly(applied(5, "x", "9", MASTER_ID, 1),
-				applied(6, "y", "8", 12, 1));
+		assertThat(this.state.history).isEqualTo(EpochHistory.of(new long[] { EPOCH - 1, EPOCH }, new long[] { 1, 5 }));
 	}
 
 	@Test
 	void heldWriteThatTheOldMasterAppliedIsAnsweredFromTheAdoptedChange() {
 		newState(settings().build());
-		this.sequencer = new Sequencer(this.state, EPOCH, true, null);
+		this.runtime.alive.addAll(List.of(11L, 12L));
+		takeOver(11L, 12L);
 		RecordingPeer aheadPeer = new RecordingPeer("ahead");
 		WorkerLink ahead = link(aheadPeer, 11);
 		run(new Sequencer.Join(ahead, hello(11, EPOCH - 1, 1)));
 		Worker origin = joinAt("origin", 12, EPOCH - 1, 0);
+		assertThat(aheadPeer.take()).containsExactly(new Message.Fetch(0, false));
+		run(new Sequencer.Adopt(ahead, applied(1, EPOCH - 1, "k", "1", 12, 7)), new Sequencer.Adopt(ahead,
+				new Message.Confirm(1)));
 		origin.peer.take();
 		// the origin never got the answer to its write, which the old master applied as revision 1
-		SetValue set = new SetValue(7, "k", json("1"), 0);
-		run(origin.write(set), new Sequencer.Adopt(ahead, applied(1, "k", "1", 12, 7)));
-		origin.peer.take();
-		run(new Sequencer.EndHolding());
+		run(origin.write(new SetValue(7, "k", json("1"), 0)));
 		assertThat(origin.peer.take()).singleElement().isInstanceOfSatisfying(Message.Reply.class, (reply) -> {
 			assertThat(reply.seq()).isEqualTo(7);
 			assertThat(reply.revision()).isEqualTo(1);
@@ -238,11 +244,151 @@ class SequencerTests {
 	}
 
 	@Test
+	void deadMembersAreNotWaitedFor() {
+		newState(settings().build());
+		takeOver(11L, 12L);
+		CompletableFuture<Object> localWrite = new CompletableFuture<>();
+		run(new Sequencer.Write(null, new SetValue(1, "x", json("9"), 0), localWrite));
+		assertThat(localWrite).isCompletedWithValue(1L);
+	}
+
+	@Test
+	void anAbsentLiveMemberIsWaitedForUntilMaxWaitOnly() {
+		newState(settings().build());
+		this.runtime.alive.add(13L);
+		takeOver(13L);
+		CompletableFuture<Object> localWrite = new CompletableFuture<>();
+		run(new Sequencer.Write(null, new SetValue(1, "x", json("9"), 0), new CompletableFuture<>()),
+				new Sequencer.CheckHolding());
+		assertThat(this.state.replica.revision()).isZero();
+		// the process dies: no longer waited for
+		this.runtime.alive.remove(13L);
+		run(new Sequencer.CheckHolding(), new Sequencer.Write(null, new SetValue(2, "y", json("1"), 0), localWrite));
+		assertThat(localWrite).isCompletedWithValue(2L);
+		newState(settings().build());
+		this.runtime.alive.add(13L);
+		takeOver(13L);
+		CompletableFuture<Object> afterMaxWait = new CompletableFuture<>();
+		run(new Sequencer.Write(null, new SetValue(1, "x", json("9"), 0), afterMaxWait));
+		assertThat(afterMaxWait).isNotDone();
+		run(new Sequencer.EndHolding());
+		assertThat(afterMaxWait).isCompletedWithValue(1L);
+	}
+
+	@Test
+	void aFetchAnswerAfterHoldingEndedIsNotApplied() {
+		newState(settings().build());
+		this.runtime.alive.add(11L);
+		takeOver(11L);
+		RecordingPeer aheadPeer = new RecordingPeer("ahead");
+		WorkerLink ahead = link(aheadPeer, 11);
+		run(new Sequencer.Join(ahead, hello(11, EPOCH - 1, 3)));
+		assertThat(aheadPeer.take()).containsExactly(new Message.Fetch(0, false));
+		// max-wait passes before the member answers; the master goes on and sequences a write
+		run(new Sequencer.EndHolding(), local(new SetValue(1, "mine", json("1"), 0)));
+		assertThat(aheadPeer.take()).first().isEqualTo(new Message.Welcome(EPOCH, MASTER_ID, 0, true, 0));
+		run(new Sequencer.Adopt(ahead, applied(1, EPOCH - 1, "late", "1", 11, 1)));
+		assertThat(this.state.replica.entry("late")).isNull();
+		assertThat(this.state.replica.entry("mine")).isNotNull();
+		assertThat(this.state.replica.revision()).isEqualTo(1);
+	}
+
+	@Test
+	void aMemberMoreUpToDateThanAPartedMasterLogIsFetchedWholeAndTheMastersTailIsDiscarded() {
+		newState(settings().build());
+		// this node applied 1..3 of epoch 1; the member went on from 3 in epoch 2 (this node missed it)
+		this.state.applyChange("a", json("1"), 1, 1, 11, 1, 0, null);
+		this.state.applyChange("b", json("2"), 2, 1, 11, 2, 0, null);
+		this.state.applyChange("gone", json("3"), 3, 1, 11, 3, 0, null);
+		this.runtime.alive.add(11L);
+		takeOver(11L);
+		RecordingPeer memberPeer = new RecordingPeer("member");
+		WorkerLink member = link(memberPeer, 11);
+		EpochHistory memberHistory = EpochHistory.of(new long[] { 1, 2 }, new long[] { 1, 3 });
+		run(new Sequencer.Join(member, hello(11, 2, 4, memberHistory)));
+		assertThat(memberPeer.take()).containsExactly(new Message.Fetch(2, true));
+		run(new Sequencer.Adopt(member,
+				new Message.Snapshot(4, 0, true, List.of(new Message.Entry("a", 1, json("1")),
+						new Message.Entry("b", 2, json("2")), new Message.Entry("c", 4, json("4"))), memberHistory)),
+				new Sequencer.Adopt(member, new Message.Confirm(4)));
+		assertThat(this.state.replica.entry("gone")).isNull();
+		assertThat(this.state.replica.entry("c")).isNotNull();
+		assertThat(this.state.replica.revision()).isEqualTo(4);
+		assertThat(this.state.history).isEqualTo(memberHistory);
+		assertThat(this.state.metrics.changesDiscarded()).isEqualTo(1);
+		assertThat(memberPeer.take()).containsExactly(new Message.Welcome(EPOCH, MASTER_ID, 4, false, 4));
+	}
+
+	@Test
+	void aWorkerWhoseLogPartsFromTheMastersGetsTheKeptRevisionAndASnapshot() {
+		master(settings().build(), null);
+		run(local(new SetValue(1, "a", json("1"), 0)), local(new SetValue(2, "b", json("2"), 0)));
+		RecordingPeer peer = new RecordingPeer("fenced");
+		// fenced in an earlier failover: its revisions 1..3 were sequenced by epoch 1, which this group did not keep
+		run(new Sequencer.Join(link(peer, 11), hello(11, 1, 3, EpochHistory.of(new long[] { 1 }, new long[] { 1 }))));
+		List<Message> messages = peer.take();
+		assertThat(messages.get(0)).isEqualTo(new Message.Welcome(EPOCH, MASTER_ID, 2, true, 0));
+		assertThat(messages.get(1)).isInstanceOfSatisfying(Message.Snapshot.class, (snapshot) -> {
+			assertThat(snapshot.revision()).isEqualTo(2);
+			assertThat(snapshot.history()).isEqualTo(EpochHistory.of(new long[] { EPOCH }, new long[] { 1 }));
+		});
+	}
+
+	@Test
+	void mastersOwnWriteIsAcknowledgedOnceAWorkerConfirmsIt() {
+		master(settings().build(), null);
+		Worker a = join("a", 11);
+		CompletableFuture<Object> first = new CompletableFuture<>();
+		CompletableFuture<Object> second = new CompletableFuture<>();
+		run(new Sequencer.Write(null, new SetValue(1, "k", json("1"), 0), first),
+				new Sequencer.Write(null, new SetValue(2, "k", json("2"), 0), second));
+		assertThat(first).isNotDone();
+		run(new Sequencer.Confirmed(1));
+		assertThat(first).isCompletedWithValue(1L);
+		assertThat(second).isNotDone();
+		// the last worker leaves: the master is alone, nothing more to wait for
+		run(new Sequencer.Leave(a.link));
+		assertThat(second).isCompletedWithValue(2L);
+	}
+
+	@Test
+	void mastersOwnWriteWaitsWhileAMemberWhoseConnectionBrokeIsAlive() {
+		master(settings().build(), null);
+		TestGroup group = new TestGroup();
+		this.sequencer = new Sequencer(this.state, EPOCH, Set.of(), null, group);
+		run(new Sequencer.CheckHolding());
+		Worker a = join("a", 11);
+		group.othersAlive = true;
+		run(new Sequencer.Leave(a.link));
+		CompletableFuture<Object> write = new CompletableFuture<>();
+		run(new Sequencer.Write(null, new SetValue(1, "k", json("1"), 0), write));
+		assertThat(write).isNotDone();
+		// the member's process died: nobody else can have the write, the master is alone
+		group.othersAlive = false;
+		run(new Sequencer.ExpireUnconfirmed(this.runtime.nanoTime()));
+		assertThat(write).isCompletedWithValue(1L);
+	}
+
+	@Test
+	void mastersOwnWriteNoWorkerConfirmsFailsAfterTheWriteTimeout() {
+		master(settings().writeTimeout(java.time.Duration.ofSeconds(1)).build(), null);
+		join("a", 11);
+		CompletableFuture<Object> write = new CompletableFuture<>();
+		run(new Sequencer.Write(null, new SetValue(1, "k", json("1"), 0), write));
+		run(new Sequencer.ExpireUnconfirmed(this.runtime.nanoTime() + 999_000_000L));
+		assertThat(write).isNotDone();
+		run(new Sequencer.ExpireUnconfirmed(this.runtime.nanoTime() + 1_001_000_000L));
+		assertThatExceptionOfType(CompletionException.class).isThrownBy(write::join)
+			.withCauseInstanceOf(io.globalval.GlobalValTimeoutException.class)
+			.withMessageContaining("no worker confirmed it");
+	}
+
+	@Test
 	void withFsyncAlwaysFramesAndAnswersWaitForTheForceAtTheEndOfTheBatch() throws Exception {
 		ManualRuntime.MemoryDisk disk = new ManualRuntime.MemoryDisk();
 		Persistence persistence = Persistence.in(Path.of("changes"), Persistence.Fsync.ALWAYS);
 		NodeSettings settings = settings().persistence(persistence).build();
-		master(settings, false, new ChangeStore(disk, persistence, settings.maxFrameSize()));
+		master(settings, new ChangeStore(disk, persistence, settings.maxFrameSize()));
 		Worker a = join("a", 11);
 		CompletableFuture<Object> localWrite = new CompletableFuture<>();
 		this.sequencer.process(a.write(new SetValue(1, "k", json("1"), 0)));
@@ -264,7 +410,7 @@ class SequencerTests {
 		Persistence persistence = Persistence.in(directory, Persistence.Fsync.ALWAYS);
 		NodeSettings settings = settings().persistence(persistence).build();
 		try (ChangeStore store = new ChangeStore(disk, persistence, settings.maxFrameSize())) {
-			master(settings, false, store);
+			master(settings, store);
 			CompletableFuture<Object> localWrite = new CompletableFuture<>();
 			this.sequencer.process(new Sequencer.Write(null, new SetValue(1, "k", json("1"), 0), localWrite));
 			assertThat(localWrite).isNotDone();
@@ -282,7 +428,7 @@ class SequencerTests {
 		ManualRuntime.MemoryDisk disk = new ManualRuntime.MemoryDisk();
 		Persistence persistence = Persistence.in(Path.of("changes"), Persistence.Fsync.ALWAYS);
 		NodeSettings settings = settings().persistence(persistence).build();
-		master(settings, false, new ChangeStore(disk, persistence, settings.maxFrameSize()));
+		master(settings, new ChangeStore(disk, persistence, settings.maxFrameSize()));
 		Worker a = join("a", 11);
 		CompletableFuture<Object> localWrite = new CompletableFuture<>();
 		disk.failForce(true);
@@ -306,9 +452,17 @@ class SequencerTests {
 		this.state.replica.markReady();
 	}
 
-	private void master(NodeSettings settings, boolean takeOver, ChangeStore store) {
+	/** A master with no members to wait for: it takes writes at once. */
+	private void master(NodeSettings settings, ChangeStore store) {
 		newState(settings);
-		this.sequencer = new Sequencer(this.state, EPOCH, takeOver, store);
+		this.sequencer = new Sequencer(this.state, EPOCH, Set.of(), store, new TestGroup());
+		run(new Sequencer.CheckHolding());
+	}
+
+	/** A master that waits for the members of the last group with these process ids. */
+	private void takeOver(Long... members) {
+		this.sequencer = new Sequencer(this.state, EPOCH, Set.of(members), null, new TestGroup());
+		run(new Sequencer.CheckHolding());
 	}
 
 	/** Process commands as one batch. */
@@ -337,9 +491,15 @@ class SequencerTests {
 		return new WorkerLink(peer, nodeId, peer.describe(), nodeId);
 	}
 
+	/** The hello of a worker whose whole log was sequenced in one epoch. */
 	private static Message.Hello hello(int nodeId, long epoch, long lastRevision) {
+		return hello(nodeId, epoch, lastRevision,
+				(lastRevision > 0) ? EpochHistory.of(new long[] { epoch }, new long[] { 1 }) : EpochHistory.EMPTY);
+	}
+
+	private static Message.Hello hello(int nodeId, long epoch, long lastRevision, EpochHistory history) {
 		return new Message.Hello(Frame.PROTOCOL_VERSION, "test", lastRevision, epoch, nodeId, "worker-" + nodeId,
-				nodeId);
+				nodeId, history);
 	}
 
 	private static Sequencer.Write local(WriteCommand command) {
@@ -347,7 +507,11 @@ class SequencerTests {
 	}
 
 	private static Message.Applied applied(long revision, String key, String json, int origin, long seq) {
-		return new Message.Applied(revision, key, json(json), origin, seq, 0);
+		return applied(revision, EPOCH, key, json, origin, seq);
+	}
+
+	private static Message.Applied applied(long revision, long epoch, String key, String json, int origin, long seq) {
+		return new Message.Applied(revision, epoch, key, json(json), origin, seq, 0);
 	}
 
 	private static byte[] json(String json) {
@@ -358,6 +522,22 @@ class SequencerTests {
 
 		Sequencer.Write write(WriteCommand command) {
 			return new Sequencer.Write(this.link, command, null);
+		}
+
+	}
+
+	/** The group as a test sets it: members elsewhere alive or not. */
+	private static final class TestGroup implements Sequencer.Group {
+
+		boolean othersAlive;
+
+		@Override
+		public void membersSettled() {
+		}
+
+		@Override
+		public boolean othersAlive() {
+			return this.othersAlive;
 		}
 
 	}

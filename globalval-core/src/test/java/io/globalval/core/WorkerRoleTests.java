@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 import io.globalval.GlobalValTimeoutException;
+import io.globalval.protocol.EpochHistory;
 import io.globalval.protocol.Message;
 import io.globalval.protocol.WriteCommand;
 import io.globalval.protocol.WriteCommand.SetValue;
@@ -31,6 +32,8 @@ class WorkerRoleTests {
 	private static final int MASTER_ID = 500;
 
 	private static final long EPOCH = 3;
+
+	private static final EpochHistory HISTORY = EpochHistory.of(new long[] { EPOCH }, new long[] { 1 });
 
 	private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(1);
 
@@ -69,9 +72,9 @@ class WorkerRoleTests {
 	@Test
 	void firstSnapshotMakesTheWorkerReady() {
 		this.worker.connected(this.master);
-		this.worker.received(new Message.Welcome(EPOCH, MASTER_ID, 1, true));
+		this.worker.received(new Message.Welcome(EPOCH, MASTER_ID, 1, true, 0));
 		assertThat(this.ready).isNotDone();
-		this.worker.received(new Message.Snapshot(1, 0, true, List.of(new Message.Entry("a", 1, json("1")))));
+		this.worker.received(new Message.Snapshot(1, 0, true, List.of(new Message.Entry("a", 1, json("1"))), HISTORY));
 		assertThat(this.ready).isDone();
 		assertThat(this.state.replica.revision()).isEqualTo(1);
 		assertThat(this.worker.isConnected()).isTrue();
@@ -128,7 +131,7 @@ class WorkerRoleTests {
 		set("a", json("1"));
 		set("b", json("2"));
 		assertThat(this.master.written()).isEmpty();
-		this.worker.received(new Message.Welcome(EPOCH, MASTER_ID, 0, true));
+		this.worker.received(new Message.Welcome(EPOCH, MASTER_ID, 0, true, 0));
 		assertThat(seqs(this.master.take())).containsExactly(1L, 2L);
 		assertThat(this.master.flushes()).isEqualTo(1);
 	}
@@ -146,7 +149,7 @@ class WorkerRoleTests {
 		CompletableFuture<Long> fourth = set("d", json("4"));
 		RecordingPeer next = new RecordingPeer("next master");
 		this.worker.connected(next);
-		this.worker.received(new Message.Welcome(EPOCH, MASTER_ID, 1, false));
+		this.worker.received(new Message.Welcome(EPOCH, MASTER_ID, 1, false, 1));
 		assertThat(seqs(next.take())).containsExactly(1L, 3L, 4L);
 		assertThat(first).isNotDone();
 		assertThat(third).isNotDone();
@@ -174,7 +177,7 @@ class WorkerRoleTests {
 			.withMessageContaining("set('k') was not sent");
 		// and it is not sent once a master welcomes the worker
 		this.worker.connected(this.master);
-		this.worker.received(new Message.Welcome(EPOCH, MASTER_ID, 0, true));
+		this.worker.received(new Message.Welcome(EPOCH, MASTER_ID, 0, true, 0));
 		assertThat(this.master.written()).isEmpty();
 	}
 
@@ -195,8 +198,8 @@ class WorkerRoleTests {
 		welcomedWithEmptySnapshot();
 		this.worker.received(applied(1, "a", "1", MASTER_ID, 1));
 		this.worker.received(applied(2, "b", "2", MASTER_ID, 2));
-		this.worker.received(new Message.Fetch(1));
-		assertThat(this.master.take()).containsExactly(applied(2, "b", "2", MASTER_ID, 2));
+		this.worker.received(new Message.Fetch(1, false));
+		assertThat(this.master.take()).containsExactly(applied(2, "b", "2", MASTER_ID, 2), new Message.Confirm(2));
 	}
 
 	@Test
@@ -219,7 +222,7 @@ class WorkerRoleTests {
 		this.worker.received(new Message.Ack(3, 1));
 		// the master answers the RESYNC with a snapshot: its log no longer reaches revision 0
 		this.worker.received(new Message.Snapshot(3, 0, true,
-				List.of(new Message.Entry("a", 2, json("2")), new Message.Entry("k", 3, json("1")))));
+				List.of(new Message.Entry("a", 2, json("2")), new Message.Entry("k", 3, json("1"))), HISTORY));
 		assertThat(this.state.replica.revision()).isEqualTo(3);
 		assertThat(write).isCompletedWithValue(3L);
 	}
@@ -244,8 +247,8 @@ class WorkerRoleTests {
 
 	private void welcomedWithEmptySnapshot() {
 		this.worker.connected(this.master);
-		this.worker.received(new Message.Welcome(EPOCH, MASTER_ID, 0, true));
-		this.worker.received(new Message.Snapshot(0, 0, true, List.of()));
+		this.worker.received(new Message.Welcome(EPOCH, MASTER_ID, 0, true, 0));
+		this.worker.received(new Message.Snapshot(0, 0, true, List.of(), EpochHistory.EMPTY));
 		this.master.take();
 	}
 
@@ -254,7 +257,7 @@ class WorkerRoleTests {
 	}
 
 	private static Message.Applied applied(long revision, String key, String json, int origin, long seq) {
-		return new Message.Applied(revision, key, json(json), origin, seq, 0);
+		return new Message.Applied(revision, EPOCH, key, json(json), origin, seq, 0);
 	}
 
 	private static byte[] json(String json) {

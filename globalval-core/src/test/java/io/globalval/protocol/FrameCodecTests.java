@@ -30,18 +30,22 @@ class FrameCodecTests {
 
 	static List<Message> messages() {
 		List<Message> messages = new ArrayList<>();
-		messages.add(new Message.Hello(Frame.PROTOCOL_VERSION, "orders", 0, 0, 0, "worker-1", 4242));
+		messages.add(new Message.Hello(Frame.PROTOCOL_VERSION, "orders", 0, 0, 0, "worker-1", 4242, EpochHistory.EMPTY));
 		messages.add(new Message.Hello(Integer.MAX_VALUE, NON_ASCII, Long.MAX_VALUE, Long.MAX_VALUE,
-				Integer.MAX_VALUE, "узел-노드-🙂", Long.MAX_VALUE));
-		messages.add(new Message.Hello(0, "", 0, 0, 0, "", 0));
-		messages.add(new Message.Welcome(0, 0, 0, false));
-		messages.add(new Message.Welcome(Long.MAX_VALUE, Integer.MAX_VALUE, Long.MAX_VALUE, true));
-		messages.add(new Message.Snapshot(0, 0, true, List.of()));
+				Integer.MAX_VALUE, "узел-노드-🙂", Long.MAX_VALUE,
+				EpochHistory.of(new long[] { 1, 4, Long.MAX_VALUE }, new long[] { 1, 300, Long.MAX_VALUE })));
+		messages.add(new Message.Hello(0, "", 0, 0, 0, "", 0, EpochHistory.EMPTY));
+		messages.add(new Message.Welcome(0, 0, 0, false, 0));
+		messages.add(new Message.Welcome(Long.MAX_VALUE, Integer.MAX_VALUE, Long.MAX_VALUE, true, Long.MAX_VALUE));
+		messages.add(new Message.Snapshot(0, 0, true, List.of(), EpochHistory.EMPTY));
 		messages.add(new Message.Snapshot(Long.MAX_VALUE, 7, false,
 				List.of(new Message.Entry("config", 3, json("{\"a\":1}")), new Message.Entry(NON_ASCII, 0, json("\"значение\"")),
-						new Message.Entry("", Long.MAX_VALUE, new byte[0]))));
-		messages.add(new Message.Fetch(0));
-		messages.add(new Message.Fetch(Long.MAX_VALUE));
+						new Message.Entry("", Long.MAX_VALUE, new byte[0])),
+				EpochHistory.of(new long[] { 2 }, new long[] { 1 }), java.util.Map.of(7, 3L, Integer.MAX_VALUE, Long.MAX_VALUE)));
+		messages.add(new Message.Fetch(0, true));
+		messages.add(new Message.Fetch(Long.MAX_VALUE, false));
+		messages.add(new Message.Confirm(0));
+		messages.add(new Message.Confirm(Long.MAX_VALUE));
 		messages.add(new Message.Resync(0));
 		messages.add(new Message.Resync(Long.MAX_VALUE));
 		messages.add(new WriteCommand.SetValue(0, "", new byte[0], 0));
@@ -60,9 +64,9 @@ class FrameCodecTests {
 		messages.add(new WriteCommand.IncrementValue(3, "counter", Long.MIN_VALUE, Long.MIN_VALUE));
 		messages.add(new WriteCommand.BroadcastAll(0));
 		messages.add(new WriteCommand.BroadcastAll(Long.MAX_VALUE));
-		messages.add(new Message.Applied(1, "config", null, 0, 0, 0));
-		messages.add(new Message.Applied(2, "config", new byte[0], 1, 1, 1));
-		messages.add(new Message.Applied(Long.MAX_VALUE, NON_ASCII, json("{\"ключ\":\"키\"}"), Integer.MAX_VALUE,
+		messages.add(new Message.Applied(1, 1, "config", null, 0, 0, 0));
+		messages.add(new Message.Applied(2, 0, "config", new byte[0], 1, 1, 1));
+		messages.add(new Message.Applied(Long.MAX_VALUE, Long.MAX_VALUE, NON_ASCII, json("{\"ключ\":\"키\"}"), Integer.MAX_VALUE,
 				Long.MAX_VALUE, Long.MIN_VALUE));
 		messages.add(new Message.Ack(0, 0));
 		messages.add(new Message.Ack(Long.MAX_VALUE, Long.MAX_VALUE));
@@ -179,10 +183,10 @@ class FrameCodecTests {
 
 	@Test
 	void absentValueIsWrittenAsZeroAndEmptyValueAsOne() {
-		byte[] deleted = payloadOf(FrameCodec.encode(new Message.Applied(1, "k", null, 0, 0, 0)));
-		byte[] empty = payloadOf(FrameCodec.encode(new Message.Applied(1, "k", new byte[0], 0, 0, 0)));
-		assertThat(deleted).startsWith(0x01, 0x01, 'k', 0x00);
-		assertThat(empty).startsWith(0x01, 0x01, 'k', 0x01);
+		byte[] deleted = payloadOf(FrameCodec.encode(new Message.Applied(1, 5, "k", null, 0, 0, 0)));
+		byte[] empty = payloadOf(FrameCodec.encode(new Message.Applied(1, 5, "k", new byte[0], 0, 0, 0)));
+		assertThat(deleted).startsWith(0x01, 0x05, 0x01, 'k', 0x00);
+		assertThat(empty).startsWith(0x01, 0x05, 0x01, 'k', 0x01);
 		assertThat(((Message.Applied) decode(FrameType.APPLIED, deleted)).value()).isNull();
 		assertThat(((Message.Applied) decode(FrameType.APPLIED, empty)).value()).isEmpty();
 	}
@@ -269,13 +273,13 @@ class FrameCodecTests {
 
 	@Test
 	void snapshotCountIsCheckedAgainstTheSmallestPossibleEntry() {
-		// three minimal entries (empty key, revision 0, empty value) take 9 bytes
-		byte[] nine = bytes(0x01, 0x00, 0x01, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+		// three minimal entries (empty key, revision 0, empty value) take 9 bytes, then an empty history and no applied sequences
+		byte[] nine = bytes(0x01, 0x00, 0x01, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 		assertThat(((Message.Snapshot) decode(FrameType.SNAPSHOT, nine)).entries()).hasSize(3);
-		byte[] fourAnnounced = bytes(0x01, 0x00, 0x01, 0x04, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+		byte[] fourAnnounced = bytes(0x01, 0x00, 0x01, 0x04, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 		assertThatExceptionOfType(ProtocolException.class)
 			.isThrownBy(() -> decode(FrameType.SNAPSHOT, fourAnnounced))
-			.withMessage("Malformed SNAPSHOT frame: count 4 cannot fit in the 9 bytes left");
+			.withMessage("Malformed SNAPSHOT frame: count 4 cannot fit in the 11 bytes left");
 	}
 
 	@Test
@@ -318,24 +322,24 @@ class FrameCodecTests {
 
 	@Test
 	void nullableBytesLengthBeyondThePayloadIsRejectedBeforeAllocation() {
-		// revision 1, key "k", value marker Integer.MAX_VALUE + 1 (a length of Integer.MAX_VALUE)
-		byte[] payload = bytes(0x01, 0x01, 'k', 0x80, 0x80, 0x80, 0x80, 0x08, 0x00);
+		// revision 1, epoch 1, key "k", value marker Integer.MAX_VALUE + 1 (a length of Integer.MAX_VALUE)
+		byte[] payload = bytes(0x01, 0x01, 0x01, 'k', 0x80, 0x80, 0x80, 0x80, 0x08, 0x00);
 		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> decode(FrameType.APPLIED, payload))
 			.withMessage("Malformed APPLIED frame: truncated: needs 2147483647 more bytes, 1 left");
 	}
 
 	@Test
 	void nullableBytesLengthOverIntegerRangeIsRejected() {
-		// revision 1, key "k", value marker Integer.MAX_VALUE + 2
-		byte[] payload = bytes(0x01, 0x01, 'k', 0x81, 0x80, 0x80, 0x80, 0x08, 0x00);
+		// revision 1, epoch 1, key "k", value marker Integer.MAX_VALUE + 2
+		byte[] payload = bytes(0x01, 0x01, 0x01, 'k', 0x81, 0x80, 0x80, 0x80, 0x08, 0x00);
 		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> decode(FrameType.APPLIED, payload))
 			.withMessage("Malformed APPLIED frame: length 2147483648 out of range");
 	}
 
 	@Test
 	void negativeNullableBytesMarkerIsRejected() {
-		// revision 1, key "k", value marker -1 as a 10-byte varint
-		byte[] payload = bytes(0x01, 0x01, 'k', 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x00);
+		// revision 1, epoch 1, key "k", value marker -1 as a 10-byte varint
+		byte[] payload = bytes(0x01, 0x01, 0x01, 'k', 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x00);
 		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> decode(FrameType.APPLIED, payload))
 			.withMessage("Malformed APPLIED frame: length 18446744073709551614 out of range");
 		byte[] expected = bytes(0x01, 0x01, 'k', 0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x00);

@@ -25,7 +25,7 @@ class FrameReaderTests {
 
 	private static final List<Message> MESSAGES = List.of(new Message.Ping(-5, 42),
 			new WriteCommand.SetValue(7, "ключ-키", "{\"a\":[1,2,3]}".getBytes(), 123),
-			new Message.Applied(9, "gone", null, 2, 8, 0));
+			new Message.Applied(9, 1, "gone", null, 2, 8, 0));
 
 	@Test
 	void framesSplitAtEveryByteBoundaryAreReassembled() throws IOException {
@@ -53,7 +53,7 @@ class FrameReaderTests {
 	void manyFramesCoalescedInOneReadAreReturnedOneByOne() throws IOException {
 		List<Message> messages = new ArrayList<>();
 		for (int i = 0; i < 10_000; i++) {
-			messages.add(new Message.Applied(i, "key-" + i, ("value-" + i).getBytes(), i % 7, i, -i));
+			messages.add(new Message.Applied(i, 1, "key-" + i, ("value-" + i).getBytes(), i % 7, i, -i));
 		}
 		byte[] stream = concat(messages);
 		assertThat(stream.length).as("more than one buffer").isGreaterThan(3 * FrameReader.BUFFER_BYTES);

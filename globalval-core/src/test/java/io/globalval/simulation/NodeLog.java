@@ -24,6 +24,19 @@ final class NodeLog {
 
 	boolean started;
 
+	/**
+	 * The first revision this (dead) incarnation applied that no live process had once it
+	 * died (forgotten by the group, which sequences it again).
+	 */
+	long forgottenFrom = Long.MAX_VALUE;
+
+	/**
+	 * The first revision at which this dead incarnation's log holds another change than
+	 * the group kept: from there on its log is a tail the group never had (a master's last
+	 * changes), left out of the history.
+	 */
+	long lostFrom = Long.MAX_VALUE;
+
 	NodeLog(String name) {
 		this.name = name;
 	}
@@ -63,6 +76,9 @@ final class NodeLog {
 	io.globalval.history.NodeLog toHistory(boolean withFinalState) {
 		io.globalval.history.NodeLog.Builder log = io.globalval.history.NodeLog.builder(this.name);
 		for (Item item : this.items) {
+			if (item.revision() >= this.lostFrom) {
+				break;
+			}
 			if (item instanceof Change change) {
 				io.globalval.history.WriteId id = (change.origin() > 0)
 						? io.globalval.history.WriteId.of(change.origin(), change.seq()) : null;

@@ -237,6 +237,8 @@ final class SimNetwork {
 			try {
 				if (this.client) {
 					this.worker.received(message);
+					// each frame arrives alone here: the end of a batch of one
+					this.worker.endOfBatch();
 				}
 				else {
 					this.master.received(this, message);

@@ -301,12 +301,32 @@ final class Simulation {
 		if (this.fsyncAlways) {
 			return live().size() >= 2;
 		}
+		boolean anotherHasState = false;
+		long others = 0;
 		for (Incarnation other : live()) {
 			if (other != victim && other.node != null && other.node.replica().isReady()) {
-				return true;
+				anotherHasState = true;
+				others = Math.max(others, revisionOf(other));
 			}
 		}
-		return false;
+		if (!anotherHasState) {
+			return false;
+		}
+		// one failure at a time: the victim must not be the last live holder of changes that a
+		// process already dead also had (those could have been acknowledged; losing them takes two failures)
+		if (revisionOf(victim) > others) {
+			for (Incarnation dead : this.incarnations) {
+				if (!dead.alive && Math.min(dead.log.revision, dead.log.forgottenFrom - 1) > others) {
+					return false;
+				}
+			}
+		}
+		return true;
+	}
+
+	private static long revisionOf(Incarnation incarnation) {
+		long revision = incarnation.log.revision;
+		return (incarnation.node != null) ? Math.max(revision, incarnation.node.replica().revision()) : revision;
 	}
 
 	private void crash(Incarnation incarnation) {
@@ -314,9 +334,35 @@ final class Simulation {
 		trace("CRASH " + incarnation + describeRole(incarnation));
 		incarnation.alive = false;
 		this.network.crashed(incarnation);
+		forgetWhatOnlyTheDeadApplied();
 		SimProcess process = incarnation.process;
 		this.scheduler.after(millis(100 + this.random.nextInt(1900)), null, "restart " + process.name,
 				() -> restart(process));
+	}
+
+	/**
+	 * Forget the revisions above every live process's: only dead processes applied them (a
+	 * master's last changes, applied before any other process had them), so the group
+	 * sequences those revisions again, which is no divergence; the history checker still
+	 * finds an acknowledged write among them that the group lost. The dead processes' logs
+	 * are left out of the history from there on.
+	 */
+	private void forgetWhatOnlyTheDeadApplied() {
+		long live = 0;
+		for (Incarnation incarnation : live()) {
+			live = Math.max(live, incarnation.log.revision);
+			if (incarnation.node != null) {
+				live = Math.max(live, incarnation.node.replica().revision());
+			}
+		}
+		long highestLive = live;
+		for (Incarnation incarnation : this.incarnations) {
+			if (!incarnation.alive && incarnation.log.revision > highestLive) {
+				incarnation.log.forgottenFrom = Math.min(incarnation.log.forgottenFrom, highestLive + 1);
+			}
+		}
+		this.reference.keySet().removeIf((revision) -> revision > highestLive);
+		this.fingerprints.keySet().removeIf((revision) -> revision > highestLive);
 	}
 
 	private void restart(SimProcess process) {
@@ -390,6 +436,7 @@ final class Simulation {
 			incarnation.alive = false;
 			this.network.crashed(incarnation);
 		}
+		// not forgotten: with fsync always nothing leaves a master before its disk has it
 		this.disks.values().forEach(SimDisk::powerLoss);
 		long restartAt = millis(100 + this.random.nextInt(900));
 		for (SimProcess process : this.processes) {
@@ -460,6 +507,12 @@ final class Simulation {
 				.rawEntries()
 				.forEach((key, entry) -> entries.put(key, new String(entry.json(), StandardCharsets.UTF_8)));
 			snapshotApplied(this.incarnation, revision, entries);
+		}
+
+		@Override
+		public void onDiscarded(io.globalval.core.DiscardedChanges discarded) {
+			// every live member is waited for past the longest pause here: nothing should be discarded
+			fail("DISCARDED on " + this.incarnation + ": " + discarded, null);
 		}
 
 		@Override
@@ -552,10 +605,28 @@ final class Simulation {
 				return;
 			}
 		}
+		for (Incarnation incarnation : this.incarnations) {
+			if (!incarnation.alive) {
+				incarnation.log.lostFrom = firstDifference(incarnation.log);
+			}
+		}
 		List<Anomaly> anomalies = this.history.check(this.incarnations);
 		if (!anomalies.isEmpty()) {
 			fail(anomalies.size() + " anomalies in the history; the first: " + anomalies.get(0), null);
 		}
+	}
+
+	/** The first revision at which a log holds another change than the group kept. */
+	private long firstDifference(NodeLog log) {
+		for (NodeLog.Item item : log.items) {
+			if (item instanceof NodeLog.Change change) {
+				NodeLog.Change kept = this.reference.get(change.revision());
+				if (kept != null && !kept.equals(change)) {
+					return change.revision();
+				}
+			}
+		}
+		return Long.MAX_VALUE;
 	}
 
 	// helpers for the pieces

@@ -394,13 +394,27 @@ public final class ChannelConnection implements Peer {
 	 * @throws io.globalval.protocol.ProtocolException if the peer sends an invalid frame
 	 */
 	public void readFrames(int maxFrameBytes, NodeMetrics metrics, Consumer<Message> handler) throws IOException {
+		readFrames(maxFrameBytes, metrics, handler, null);
+	}
+
+	/**
+	 * Read frames until the connection ends, as {@link #readFrames(int, NodeMetrics, Consumer)},
+	 * and run a task whenever the frames read so far are all handled.
+	 * @param maxFrameBytes the frame limit
+	 * @param metrics counts the bytes read
+	 * @param handler receives each message
+	 * @param endOfBatch run before a read that may wait, or {@code null}
+	 * @throws IOException if reading fails
+	 */
+	public void readFrames(int maxFrameBytes, NodeMetrics metrics, Consumer<Message> handler, Runnable endOfBatch)
+			throws IOException {
 		try (Selector selector = Selector.open()) {
 			this.readable = selector;
 			if (this.closed) {
 				throw new IOException("closed");
 			}
 			this.channel.register(selector, SelectionKey.OP_READ);
-			FrameLoop.run(new WaitingReadChannel(this.channel, selector), maxFrameBytes, metrics, handler);
+			FrameLoop.run(new WaitingReadChannel(this.channel, selector), maxFrameBytes, metrics, handler, endOfBatch);
 		}
 		finally {
 			this.readable = null;

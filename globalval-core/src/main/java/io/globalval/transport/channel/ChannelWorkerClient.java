@@ -113,7 +113,8 @@ public final class ChannelWorkerClient implements AutoCloseable {
 			current.send(FrameCodec.encode(this.handler.hello()));
 			this.handler.connected(current);
 			logger.info("Connected to the master of '{}' on {}", this.settings.name(), this.connector.describe());
-			current.readFrames(this.settings.maxFrameSize(), this.handler.metrics(), this.handler::received);
+			current.readFrames(this.settings.maxFrameSize(), this.handler.metrics(), this.handler::received,
+					this.handler::endOfBatch);
 		}
 		catch (ProtocolException ex) {
 			reason = ex.getMessage();

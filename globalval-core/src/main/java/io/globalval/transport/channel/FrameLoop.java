@@ -29,6 +29,22 @@ public final class FrameLoop {
 	 */
 	public static void run(ReadableByteChannel channel, int maxFrameBytes, NodeMetrics metrics, Consumer<Message> handler)
 			throws IOException {
+		run(channel, maxFrameBytes, metrics, handler, null);
+	}
+
+	/**
+	 * Read until the peer closes the connection, and say when the frames read so far are
+	 * all handled (before a read that may wait).
+	 * @param channel the channel
+	 * @param maxFrameBytes the frame limit
+	 * @param metrics counts the bytes read
+	 * @param handler receives each message
+	 * @param endOfBatch run when no complete frame is left buffered, or {@code null}
+	 * @throws IOException if reading fails
+	 * @throws io.globalval.protocol.ProtocolException if the peer sends an invalid frame
+	 */
+	public static void run(ReadableByteChannel channel, int maxFrameBytes, NodeMetrics metrics, Consumer<Message> handler,
+			Runnable endOfBatch) throws IOException {
 		FrameReader reader = new FrameReader(channel, maxFrameBytes);
 		long counted = 0;
 		Frame frame;
@@ -38,6 +54,9 @@ public final class FrameLoop {
 			metrics.addBytesReceived(read - counted);
 			counted = read;
 			handler.accept(message);
+			if (endOfBatch != null && !reader.hasCompleteFrame()) {
+				endOfBatch.run();
+			}
 		}
 	}
 

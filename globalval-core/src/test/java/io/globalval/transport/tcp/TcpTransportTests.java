@@ -38,6 +38,7 @@ import io.globalval.core.NodeMetrics;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.Peer;
 import io.globalval.core.RolePreference;
+import io.globalval.protocol.EpochHistory;
 import io.globalval.protocol.Frame;
 import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.Message;
@@ -151,7 +152,7 @@ class TcpTransportTests {
 	}
 
 	private static byte[] hello(int nodeId) {
-		return FrameCodec.encode(new Message.Hello(Frame.PROTOCOL_VERSION, APP, 0, 0, nodeId, "raw", 1));
+		return FrameCodec.encode(new Message.Hello(Frame.PROTOCOL_VERSION, APP, 0, 0, nodeId, "raw", 1, EpochHistory.EMPTY));
 	}
 
 	private static void assertClosedByPeer(Socket socket) throws IOException {

@@ -23,6 +23,7 @@ import io.globalval.GlobalValNodes;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.RolePreference;
+import io.globalval.protocol.EpochHistory;
 import io.globalval.protocol.ErrorCode;
 import io.globalval.protocol.Frame;
 import io.globalval.protocol.FrameCodec;
@@ -106,7 +107,7 @@ class ForeignUserTests {
 				"-Xmx32m", "-cp", this.clientClasses.toString(), RawSocketClient.class.getName(),
 				UdsTransport.socketFile(this.master.settings()).toString(),
 				HexFormat.of().formatHex(FrameCodec.encode(new Message.Hello(Frame.PROTOCOL_VERSION, "private", 0, 0,
-						777, "foreign", 1)))));
+						777, "foreign", 1, EpochHistory.EMPTY)))));
 		if (frames > 0) {
 			command.add(String.valueOf(frames));
 		}

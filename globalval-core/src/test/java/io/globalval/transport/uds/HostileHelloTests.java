@@ -19,6 +19,7 @@ import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.RolePreference;
 import io.globalval.protocol.ErrorCode;
+import io.globalval.protocol.EpochHistory;
 import io.globalval.protocol.Frame;
 import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.Message;
@@ -88,7 +89,7 @@ class HostileHelloTests {
 	@Test
 	void helloWithAForgedLogLineInItsNodeNameIsRefused() throws Exception {
 		Message answer = answerTo(new Message.Hello(Frame.PROTOCOL_VERSION, "names", 0, 0, 99,
-				"w\n12:00:00.000 [main] INFO forged", 1));
+				"w\n12:00:00.000 [main] INFO forged", 1, EpochHistory.EMPTY));
 		assertThat(answer).isEqualTo(new Message.Failure(0, ErrorCode.BAD_REQUEST,
 				"HELLO refused: node name 'w\\u000a12:00:00.000 [main] INFO forge' holds control characters; "
 						+ "use printable ones only"));
@@ -99,7 +100,7 @@ class HostileHelloTests {
 	@Test
 	void helloWithAHugeApplicationNameIsRefusedWithoutQuotingAllOfIt() throws Exception {
 		Message answer = answerTo(
-				new Message.Hello(Frame.PROTOCOL_VERSION, "n".repeat(1_000_000), 0, 0, 99, "worker", 1));
+				new Message.Hello(Frame.PROTOCOL_VERSION, "n".repeat(1_000_000), 0, 0, 99, "worker", 1, EpochHistory.EMPTY));
 		assertThat(answer).isEqualTo(new Message.Failure(0, ErrorCode.BAD_REQUEST, "HELLO refused: application name '"
 				+ "n".repeat(32) + "...' is 1000000 characters, over the limit of 256; use a shorter one"));
 		assertThat(this.master.metrics().framesRejected()).isEqualTo(1);

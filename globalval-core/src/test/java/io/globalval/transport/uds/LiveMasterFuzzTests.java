@@ -34,6 +34,7 @@ import io.globalval.GlobalValTemplate;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.RolePreference;
+import io.globalval.protocol.EpochHistory;
 import io.globalval.protocol.Frame;
 import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.FrameType;
@@ -308,9 +309,9 @@ class LiveMasterFuzzTests {
 				}
 				case BEFORE_HELLO -> send(channel, FrameCodec.encode(hostileRequest()));
 				case WRONG_HELLO -> send(channel, FrameCodec.encode(this.random.nextBoolean()
-						? new Message.Hello(Frame.PROTOCOL_VERSION, "not-" + APP, 0, 0, nodeId(), "fuzzer", 1)
+						? new Message.Hello(Frame.PROTOCOL_VERSION, "not-" + APP, 0, 0, nodeId(), "fuzzer", 1, EpochHistory.EMPTY)
 						: new Message.Hello(Frame.PROTOCOL_VERSION + 1 + this.random.nextInt(100), APP, 0, 0, nodeId(),
-								"fuzzer", 1)));
+								"fuzzer", 1, EpochHistory.EMPTY)));
 				case HELLO_THEN_CUT -> {
 					send(channel, hello());
 					byte[] frame = FrameCodec.encode(hostileRequest());
@@ -356,7 +357,7 @@ class LiveMasterFuzzTests {
 		}
 
 		private byte[] hello() {
-			return FrameCodec.encode(new Message.Hello(Frame.PROTOCOL_VERSION, APP, 0, 0, nodeId(), "fuzzer", 1));
+			return FrameCodec.encode(new Message.Hello(Frame.PROTOCOL_VERSION, APP, 0, 0, nodeId(), "fuzzer", 1, EpochHistory.EMPTY));
 		}
 
 		/** A well-framed request whose contents are hostile: keys, values, numbers. */
