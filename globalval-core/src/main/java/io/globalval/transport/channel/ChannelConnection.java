@@ -394,13 +394,43 @@ public final class ChannelConnection implements Peer {
 	 * @throws io.globalval.protocol.ProtocolException if the peer sends an invalid frame
 	 */
 	public void readFrames(int maxFrameBytes, NodeMetrics metrics, Consumer<Message> handler) throws IOException {
+		readFrames(maxFrameBytes, metrics, 0, handler);
+	}
+
+	/**
+	 * Read frames on this thread until the peer closes the connection or it is closed,
+	 * waiting for data on a selector; the peer's first HELLO must arrive within a total
+	 * time from now, however it spreads its bytes.
+	 * @param maxFrameBytes the frame limit
+	 * @param metrics counts the bytes read
+	 * @param helloTimeoutNanos how long the peer has to send a complete HELLO, or 0 for
+	 * no limit
+	 * @param handler receives each message
+	 * @throws java.net.SocketTimeoutException if no HELLO arrived in time
+	 * @throws IOException if reading fails, or the connection was closed
+	 * @throws io.globalval.protocol.ProtocolException if the peer sends an invalid frame
+	 */
+	public void readFrames(int maxFrameBytes, NodeMetrics metrics, long helloTimeoutNanos, Consumer<Message> handler)
+			throws IOException {
 		try (Selector selector = Selector.open()) {
 			this.readable = selector;
 			if (this.closed) {
 				throw new IOException("closed");
 			}
 			this.channel.register(selector, SelectionKey.OP_READ);
-			FrameLoop.run(new WaitingReadChannel(this.channel, selector), maxFrameBytes, metrics, handler);
+			WaitingReadChannel reading = new WaitingReadChannel(this.channel, selector);
+			Consumer<Message> receiver = handler;
+			if (helloTimeoutNanos > 0) {
+				reading.setDeadline(System.nanoTime() + helloTimeoutNanos, "sent no HELLO within %d ms of being admitted"
+					.formatted(TimeUnit.NANOSECONDS.toMillis(helloTimeoutNanos)));
+				receiver = (message) -> {
+					if (message instanceof Message.Hello) {
+						reading.clearDeadline();
+					}
+					handler.accept(message);
+				};
+			}
+			FrameLoop.run(reading, maxFrameBytes, metrics, receiver);
 		}
 		finally {
 			this.readable = null;
