@@ -193,7 +193,7 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 			throw ex;
 		}
 		try {
-			master.attachTransport(this.transport.serve(this.state.settings, master));
+			master.attachTransport(this.transport.serve(this.state.settings, master, lock));
 		}
 		catch (IOException | RuntimeException ex) {
 			master.close();

@@ -57,13 +57,28 @@ public interface EngineRuntime {
 
 	/**
 	 * Create a runner that feeds commands to a state machine one at a time, in the order
-	 * they were submitted, in batches.
+	 * they were submitted, in batches. It may be bounded: a submitter then waits while
+	 * its queue is full (never the runner's own thread).
 	 * @param <C> the command type
 	 * @param name what the runner drives, for thread names and traces
 	 * @param handler the state machine
 	 * @return the runner, started
 	 */
 	<C> CommandRunner<C> runner(String name, CommandHandler<C> handler);
+
+	/**
+	 * Create a runner like {@link #runner}, whose submitters never wait: for a queue
+	 * whose consumer may wait for its producer (listeners that wait for a write, which
+	 * the applying thread that feeds them must apply first). By default the same as
+	 * {@link #runner}.
+	 * @param <C> the command type
+	 * @param name what the runner drives, for thread names and traces
+	 * @param handler the state machine
+	 * @return the runner, started
+	 */
+	default <C> CommandRunner<C> unboundedRunner(String name, CommandHandler<C> handler) {
+		return runner(name, handler);
+	}
 
 	/**
 	 * Create the directory of an application's lock file and socket, owner-only.

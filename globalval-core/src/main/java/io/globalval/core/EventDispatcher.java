@@ -12,6 +12,13 @@ import org.slf4j.LoggerFactory;
  * only the applying thread submits), on a runner of the node's runtime: a dedicated
  * thread in production, never the replication thread. Nothing is queued while there are
  * no listeners.
+ * <p>
+ * The queue is unbounded on purpose, and its depth is a gauge
+ * ({@link NodeMetrics#eventsQueued()}) instead: a listener may write and wait for the
+ * write ({@code set(...).join()}) on the event thread, and the write is applied by the
+ * thread that feeds this queue (the worker's reader, the master's sequencer). Were that
+ * thread to wait for room here, neither could go on. A slow listener therefore costs
+ * memory, which the gauge shows, never replication.
  */
 final class EventDispatcher implements AutoCloseable, CommandHandler<Consumer<ChangeListener>> {
 
@@ -24,7 +31,26 @@ final class EventDispatcher implements AutoCloseable, CommandHandler<Consumer<Ch
 	private volatile boolean closed;
 
 	EventDispatcher(EngineRuntime runtime, String name) {
-		this.runner = runtime.runner("events-" + name, this);
+		this.runner = runtime.unboundedRunner("events-" + name, this);
+	}
+
+	/**
+	 * Create a dispatcher whose queue depth the node's metrics show.
+	 * @param runtime the runtime that runs the listeners
+	 * @param name the node's name, for the thread's name
+	 * @param metrics the metrics that read the queue depth
+	 */
+	EventDispatcher(EngineRuntime runtime, String name, NodeMetrics metrics) {
+		this(runtime, name);
+		metrics.trackEventQueue(this::queued);
+	}
+
+	/**
+	 * Return how many events wait to be delivered.
+	 * @return the events queued
+	 */
+	int queued() {
+		return this.runner.queued();
 	}
 
 	void addListener(ChangeListener listener) {

@@ -56,6 +56,11 @@ final class InProcessRuntime implements EngineRuntime {
 		return this.system.runner(name, handler);
 	}
 
+	@Override
+	public <C> CommandRunner<C> unboundedRunner(String name, CommandHandler<C> handler) {
+		return this.system.unboundedRunner(name, handler);
+	}
+
 	/**
 	 * Do nothing: a node of this runtime has no lock file or socket to keep.
 	 * @param directory the directory, left alone

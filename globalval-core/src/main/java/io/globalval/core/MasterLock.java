@@ -8,17 +8,31 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The exclusive lock whose holder is an application's master. The operating system
  * releases it when the holder dies, even on SIGKILL, so a stale lock never blocks a new
  * master.
+ * <p>
+ * The lock is on the file, not on its path: should the file be deleted or replaced while
+ * held (a tmp cleaner, a careless {@code rm}), another process creates and locks a fresh
+ * file at the path and becomes master too. {@link #isStillAtPath()} tells, by comparing
+ * the file key (device and inode) recorded when the lock was taken with the one at the
+ * path now; a holder checks it before acting on the lock, such as removing a socket file
+ * it believes stale. The file is never opened a second time: on POSIX systems closing any
+ * channel to it would release this process's lock.
  */
 public final class MasterLock implements GroupLock {
 
@@ -29,9 +43,18 @@ public final class MasterLock implements GroupLock {
 	/** Far more than an epoch and the pids of any group take. */
 	private static final long MAX_FILE_BYTES = 1024 * 1024;
 
+	private static final Logger logger = LoggerFactory.getLogger(MasterLock.class);
+
+	private final Path file;
+
 	private final FileChannel channel;
 
 	private final FileLock lock;
+
+	/** The file's key when the lock was taken, or {@code null} where the platform has none. */
+	private final Object fileKey;
+
+	private volatile boolean reportedLost;
 
 	/** The epoch this holder wrote; guarded by this. */
 	private long epoch;
@@ -41,9 +64,11 @@ public final class MasterLock implements GroupLock {
 
 	private boolean membersWritten;
 
-	private MasterLock(FileChannel channel, FileLock lock) {
+	private MasterLock(Path file, FileChannel channel, FileLock lock, Object fileKey) {
+		this.file = file;
 		this.channel = channel;
 		this.lock = lock;
+		this.fileKey = fileKey;
 	}
 
 	/**
@@ -65,7 +90,8 @@ public final class MasterLock implements GroupLock {
 				channel.close();
 				return null;
 			}
-			return new MasterLock(channel, lock);
+			// read just after locking: a replacement between the open and here goes unnoticed, one later does not
+			return new MasterLock(file, channel, lock, fileKey(file));
 		}
 		catch (OverlappingFileLockException ex) {
 			channel.close();
@@ -75,6 +101,53 @@ public final class MasterLock implements GroupLock {
 			channel.close();
 			throw ex;
 		}
+	}
+
+	private static Object fileKey(Path file) throws IOException {
+		return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+	}
+
+	/**
+	 * Return the lock file.
+	 * @return the path of the lock file
+	 */
+	public Path file() {
+		return this.file;
+	}
+
+	/**
+	 * Return whether the file this lock holds is still the one at its path. If it was
+	 * deleted or replaced, another process may have locked a fresh file there and be
+	 * master too: this lock is lost, and is logged once at ERROR. Where the platform gives
+	 * files no key, the answer is always {@code true}.
+	 * @return whether the lock still guards the application
+	 */
+	public boolean isStillAtPath() {
+		if (this.fileKey == null) {
+			return true;
+		}
+		String problem;
+		try {
+			Object now = fileKey(this.file);
+			if (this.fileKey.equals(now)) {
+				return true;
+			}
+			problem = "was replaced by another file";
+		}
+		catch (NoSuchFileException ex) {
+			problem = "was deleted";
+		}
+		catch (IOException ex) {
+			problem = "cannot be checked (" + ex + ")";
+		}
+		if (!this.reportedLost) {
+			this.reportedLost = true;
+			logger.error("The master lock {} {} while this process held it: another process may have locked a new "
+					+ "file there and become master too. This master no longer trusts its lock; restart the "
+					+ "application's processes, and keep cleaners away from {}", this.file, problem,
+					this.file.getParent());
+		}
+		return false;
 	}
 
 	/**

@@ -98,6 +98,7 @@ final class MasterRole implements RoleEngine, MasterHandler {
 					}
 
 				}));
+		state.metrics.trackCommandQueue(this.sequencer::queued);
 		EngineRuntime runtime = state.runtime;
 		this.timers.add(runtime.schedule("master-timer-" + name, state.settings.pingInterval(),
 				state.settings.pingInterval(), this::ping));
@@ -373,6 +374,7 @@ final class MasterRole implements RoleEngine, MasterHandler {
 		// writes held for a takeover are sequenced rather than failed
 		this.sequencer.submit(new Sequencer.EndHolding());
 		this.sequencer.close();
+		this.state.metrics.trackCommandQueue(null);
 		closeQuietly(this.transport);
 		closeQuietly(this.store);
 		closeQuietly(this.lock);

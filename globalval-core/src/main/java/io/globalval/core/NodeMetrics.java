@@ -1,11 +1,13 @@
 package io.globalval.core;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 import java.util.function.LongConsumer;
 
 /**
  * Counters of one node, kept by the core and its transport whatever the metrics library.
- * All counters are cumulative since the node started.
+ * All counters are cumulative since the node started; the queue depths are gauges, read
+ * when asked.
  */
 public final class NodeMetrics {
 
@@ -24,6 +26,10 @@ public final class NodeMetrics {
 	final LongAdder snapshotsApplied = new LongAdder();
 
 	final LongAdder changesDiscarded = new LongAdder();
+
+	private volatile IntSupplier commandQueue = () -> 0;
+
+	private volatile IntSupplier eventQueue = () -> 0;
 
 	private volatile LongConsumer propagationNanos = (nanos) -> {
 	};
@@ -61,6 +67,32 @@ public final class NodeMetrics {
 	/** @return snapshots applied */
 	public long snapshotsApplied() {
 		return this.snapshotsApplied.sum();
+	}
+
+	/** @return commands waiting for this node's sequencer (0 unless it is master) */
+	public int commandsQueued() {
+		return this.commandQueue.getAsInt();
+	}
+
+	/** @return change events waiting to be delivered to this node's listeners */
+	public int eventsQueued() {
+		return this.eventQueue.getAsInt();
+	}
+
+	/**
+	 * Read the depth of the sequencer's command queue from now on.
+	 * @param depth the depth, or {@code null} when there is no sequencer any more
+	 */
+	void trackCommandQueue(IntSupplier depth) {
+		this.commandQueue = (depth != null) ? depth : () -> 0;
+	}
+
+	/**
+	 * Read the depth of the listeners' event queue from now on.
+	 * @param depth the depth
+	 */
+	void trackEventQueue(IntSupplier depth) {
+		this.eventQueue = depth;
 	}
 
 	/**

@@ -79,7 +79,7 @@ final class NodeState {
 		this.replica = new Replica(codec, settings.name());
 		this.nodeId = runtime.newNodeId();
 		this.log = new ChangeLog(settings.changeLogCapacity(), settings.changeLogMaxBytes());
-		this.events = new EventDispatcher(runtime, settings.name());
+		this.events = new EventDispatcher(runtime, settings.name(), this.metrics);
 	}
 
 	/**

@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The production {@link EngineRuntime}: {@link System#nanoTime()}, a daemon thread per
- * timer and per runner, {@link MasterLock file locks} and the file system.
+ * timer and per runner (bounded at {@link ThreadedCommandRunner#DEFAULT_CAPACITY}
+ * commands, unless asked for an unbounded one), {@link MasterLock file locks} and the file
+ * system.
  */
 final class SystemRuntime implements EngineRuntime {
 
@@ -65,7 +67,12 @@ final class SystemRuntime implements EngineRuntime {
 
 	@Override
 	public <C> CommandRunner<C> runner(String name, CommandHandler<C> handler) {
-		return new ThreadedCommandRunner<>("globalval-" + name, handler);
+		return new ThreadedCommandRunner<>("globalval-" + name, handler, ThreadedCommandRunner.DEFAULT_CAPACITY);
+	}
+
+	@Override
+	public <C> CommandRunner<C> unboundedRunner(String name, CommandHandler<C> handler) {
+		return new ThreadedCommandRunner<>("globalval-" + name, handler, ThreadedCommandRunner.UNBOUNDED);
 	}
 
 	@Override

@@ -21,6 +21,20 @@ public interface Transport {
 	AutoCloseable serve(NodeSettings settings, MasterHandler master) throws IOException;
 
 	/**
+	 * Start serving workers, given the master lock the caller holds, so that a transport
+	 * can check it is still held before it acts on it (the Unix-socket transport does
+	 * before it removes a socket file it believes stale). By default the lock is not used.
+	 * @param settings the settings
+	 * @param master receives what workers send
+	 * @param lock the lock the caller holds
+	 * @return what stops serving when closed
+	 * @throws IOException if the transport cannot listen, or the lock was lost
+	 */
+	default AutoCloseable serve(NodeSettings settings, MasterHandler master, GroupLock lock) throws IOException {
+		return serve(settings, master);
+	}
+
+	/**
 	 * Start connecting to the master, reconnecting until told to stop.
 	 * @param settings the settings
 	 * @param worker receives what the master sends

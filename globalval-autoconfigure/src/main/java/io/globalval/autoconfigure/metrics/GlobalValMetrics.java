@@ -34,6 +34,9 @@ import io.globalval.core.WorkerStatus;
  * registry asks, so they cost replication nothing; the propagation timer records each
  * change a node applies that was written on this host.
  * <p>
+ * The queue gauges ({@code globalval.queue.commands}, {@code globalval.queue.events})
+ * show what waits for the master's sequencer and for the process's listeners.
+ * <p>
  * The per-worker gauges ({@code globalval.worker.revisions.behind} and
  * {@code globalval.worker.lag}, tagged by {@code worker} name) exist on the master for
  * each connected worker; they show the worker's last report and are added and removed
@@ -94,6 +97,14 @@ public class GlobalValMetrics implements MeterBinder, AutoCloseable {
 		gauge(registry, "globalval.revision", "Last revision applied in this process",
 				(node) -> node.replica().revision());
 		gauge(registry, "globalval.workers", "Workers connected to this master", (node) -> node.workers().size());
+		Gauge.builder("globalval.queue.commands", metrics, NodeMetrics::commandsQueued)
+			.description("Commands waiting for this master's sequencer (bounded: submitters wait when it is full)")
+			.tags(this.tags)
+			.register(registry);
+		Gauge.builder("globalval.queue.events", metrics, NodeMetrics::eventsQueued)
+			.description("Change events waiting for this process's listeners (unbounded: a slow listener shows here)")
+			.tags(this.tags)
+			.register(registry);
 		Timer propagation = Timer.builder("globalval.propagation")
 			.description("Time from a write at its origin to its application in this process (same host only)")
 			.tags(this.tags)

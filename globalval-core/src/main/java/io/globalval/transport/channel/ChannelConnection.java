@@ -394,19 +394,26 @@ public final class ChannelConnection implements Peer {
 	 * @throws io.globalval.protocol.ProtocolException if the peer sends an invalid frame
 	 */
 	public void readFrames(int maxFrameBytes, NodeMetrics metrics, Consumer<Message> handler) throws IOException {
-		readFrames(maxFrameBytes, metrics, handler, null);
+		readFrames(maxFrameBytes, metrics, 0, handler, null);
 	}
 
 	/**
-	 * Read frames until the connection ends, as {@link #readFrames(int, NodeMetrics, Consumer)},
-	 * and run a task whenever the frames read so far are all handled.
+	 * Read frames on this thread until the peer closes the connection or it is closed,
+	 * waiting for data on a selector; the peer's first HELLO must arrive within a total
+	 * time from now, however it spreads its bytes; a task runs whenever the frames read so
+	 * far are all handled.
 	 * @param maxFrameBytes the frame limit
 	 * @param metrics counts the bytes read
+	 * @param helloTimeoutNanos how long the peer has to send a complete HELLO, or 0 for
+	 * no limit
 	 * @param handler receives each message
 	 * @param endOfBatch run before a read that may wait, or {@code null}
-	 * @throws IOException if reading fails
+	 * @throws java.net.SocketTimeoutException if no HELLO arrived in time
+	 * @throws IOException if reading fails, or the connection was closed
+	 * @throws io.globalval.protocol.ProtocolException if the peer sends an invalid frame
 	 */
-	public void readFrames(int maxFrameBytes, NodeMetrics metrics, Consumer<Message> handler, Runnable endOfBatch)
+	public void readFrames(int maxFrameBytes, NodeMetrics metrics, long helloTimeoutNanos, Consumer<Message> handler,
+			Runnable endOfBatch)
 			throws IOException {
 		try (Selector selector = Selector.open()) {
 			this.readable = selector;
@@ -414,7 +421,19 @@ public final class ChannelConnection implements Peer {
 				throw new IOException("closed");
 			}
 			this.channel.register(selector, SelectionKey.OP_READ);
-			FrameLoop.run(new WaitingReadChannel(this.channel, selector), maxFrameBytes, metrics, handler, endOfBatch);
+			WaitingReadChannel reading = new WaitingReadChannel(this.channel, selector);
+			Consumer<Message> receiver = handler;
+			if (helloTimeoutNanos > 0) {
+				reading.setDeadline(System.nanoTime() + helloTimeoutNanos, "sent no HELLO within %d ms of being admitted"
+					.formatted(TimeUnit.NANOSECONDS.toMillis(helloTimeoutNanos)));
+				receiver = (message) -> {
+					if (message instanceof Message.Hello) {
+						reading.clearDeadline();
+					}
+					handler.accept(message);
+				};
+			}
+			FrameLoop.run(reading, maxFrameBytes, metrics, receiver, endOfBatch);
 		}
 		finally {
 			this.readable = null;

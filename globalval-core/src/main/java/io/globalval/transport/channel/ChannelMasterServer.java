@@ -1,6 +1,7 @@
 package io.globalval.transport.channel;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
@@ -27,12 +28,17 @@ import io.globalval.protocol.ProtocolException;
  * middle of a frame is closed, logged once at WARN and counted in
  * {@link io.globalval.core.NodeMetrics#framesRejected()}; nobody else is affected. At
  * most {@link #MAX_PENDING_ADMISSIONS} peers may be in admission at a time, so a flood
- * of connections that never finish a handshake cannot exhaust the master's threads.
+ * of connections that never finish a handshake cannot exhaust the master's threads, and
+ * an admitted peer must send its HELLO within {@link #HELLO_TIMEOUT_NANOS} of admission
+ * (in total, however it spreads its bytes) or is closed, logged and counted the same way.
  */
 public final class ChannelMasterServer implements AutoCloseable {
 
 	/** Peers that may wait in admission (handshake) at once; more are refused at once. */
 	public static final int MAX_PENDING_ADMISSIONS = 64;
+
+	/** How long an admitted peer has to send a complete HELLO. */
+	public static final long HELLO_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
 	/** How long a refused peer is given to read its farewell and close. */
 	private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -54,6 +60,8 @@ public final class ChannelMasterServer implements AutoCloseable {
 
 	private final PeerAdmission admission;
 
+	private final long helloTimeoutNanos;
+
 	private final Set<ChannelConnection> connections = ConcurrentHashMap.newKeySet();
 
 	private final Set<SocketChannel> admitting = ConcurrentHashMap.newKeySet();
@@ -67,12 +75,13 @@ public final class ChannelMasterServer implements AutoCloseable {
 	private volatile boolean closed;
 
 	private ChannelMasterServer(NodeSettings settings, MasterHandler handler, ServerSocketChannel server,
-			String address, PeerAdmission admission) {
+			String address, PeerAdmission admission, long helloTimeoutNanos) {
 		this.settings = settings;
 		this.handler = handler;
 		this.server = server;
 		this.address = address;
 		this.admission = admission;
+		this.helloTimeoutNanos = helloTimeoutNanos;
 		this.acceptor = new Thread(this::acceptLoop, "globalval-accept-" + settings.name());
 		this.acceptor.setDaemon(true);
 	}
@@ -88,7 +97,13 @@ public final class ChannelMasterServer implements AutoCloseable {
 	 */
 	public static ChannelMasterServer start(NodeSettings settings, MasterHandler handler, ServerSocketChannel server,
 			String address, PeerAdmission admission) {
-		ChannelMasterServer master = new ChannelMasterServer(settings, handler, server, address, admission);
+		return start(settings, handler, server, address, admission, HELLO_TIMEOUT_NANOS);
+	}
+
+	static ChannelMasterServer start(NodeSettings settings, MasterHandler handler, ServerSocketChannel server,
+			String address, PeerAdmission admission, long helloTimeoutNanos) {
+		ChannelMasterServer master = new ChannelMasterServer(settings, handler, server, address, admission,
+				helloTimeoutNanos);
 		master.acceptor.start();
 		return master;
 	}
@@ -205,8 +220,13 @@ public final class ChannelMasterServer implements AutoCloseable {
 	private void readLoop(ChannelConnection connection) {
 		String reason = "closed by the worker";
 		try {
-			connection.readFrames(this.settings.maxFrameSize(), this.handler.metrics(),
-					(message) -> this.handler.received(connection, message));
+			connection.readFrames(this.settings.maxFrameSize(), this.handler.metrics(), this.helloTimeoutNanos,
+					(message) -> this.handler.received(connection, message), null);
+		}
+		catch (SocketTimeoutException ex) {
+			reason = ex.getMessage();
+			logger.warn("{} {}; closing it", connection.describe(), ex.getMessage());
+			this.handler.metrics().frameRejected();
 		}
 		catch (ProtocolException ex) {
 			reason = ex.getMessage();

@@ -11,21 +11,36 @@ import org.slf4j.LoggerFactory;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.WorkerHandler;
 import io.globalval.protocol.FrameCodec;
+import io.globalval.protocol.Message;
 import io.globalval.protocol.ProtocolException;
 
 /**
  * The worker's side of a socket transport: one thread that connects to the master
  * (through a {@link Connector}, which also runs the transport's handshake), says hello,
- * reads and hands on every frame, and when the connection ends connects again with a
- * growing backoff, until the worker is closed or refused.
+ * reads and hands on every frame, and when the connection ends connects again, until the
+ * worker is closed or refused.
+ * <p>
+ * Backoff: an attempt that fails (no master listening, a handshake refused) or a
+ * connection that ends before it was healthy (the master closed it before its WELCOME,
+ * say for an older epoch or a node id in use) is followed by a pause that doubles from
+ * {@link #MIN_BACKOFF_NANOS} to {@link #MAX_BACKOFF_NANOS}, so a master that turns the
+ * worker away at once is not hammered in a tight loop. A connection is healthy once it
+ * was welcomed or has lasted {@link #HEALTHY_NANOS}; after a healthy connection ends (the
+ * master died) the first attempt follows at once and the backoff starts again from the
+ * bottom, so a worker finds a new master promptly.
  */
 public final class ChannelWorkerClient implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(ChannelWorkerClient.class);
 
-	private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+	/** The first pause after a failed attempt or an unhealthy connection. */
+	static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-	private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+	/** The longest pause between attempts. */
+	static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	/** How long a connection that was never welcomed must last to count as healthy. */
+	static final long HEALTHY_NANOS = MAX_BACKOFF_NANOS;
 
 	private final NodeSettings settings;
 
@@ -38,6 +53,9 @@ public final class ChannelWorkerClient implements AutoCloseable {
 	private volatile ChannelConnection connection;
 
 	private volatile boolean closed;
+
+	/** Whether the master welcomed the current connection; the client's thread only. */
+	private boolean welcomed;
 
 	private ChannelWorkerClient(NodeSettings settings, WorkerHandler handler, Connector connector) {
 		this.settings = settings;
@@ -90,13 +108,27 @@ public final class ChannelWorkerClient implements AutoCloseable {
 				backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
 				continue;
 			}
-			backoff = MIN_BACKOFF_NANOS;
 			loggedWaiting = false;
-			serve(channel);
+			if (serve(channel)) {
+				backoff = MIN_BACKOFF_NANOS;
+			}
+			else if (!this.closed) {
+				logger.debug("The connection to the master of '{}' ended before it was welcomed; next attempt in {} ms",
+						this.settings.name(), TimeUnit.NANOSECONDS.toMillis(backoff));
+				LockSupport.parkNanos(backoff);
+				backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+			}
 		}
 	}
 
-	private void serve(SocketChannel channel) {
+	/**
+	 * Serve one connection until it ends.
+	 * @return whether it was healthy: welcomed by the master, or open for at least
+	 * {@link #HEALTHY_NANOS}
+	 */
+	private boolean serve(SocketChannel channel) {
+		long openedNanos = System.nanoTime();
+		this.welcomed = false;
 		ChannelConnection current;
 		try {
 			current = new ChannelConnection(channel, "master of " + this.settings.name(), this.handler.metrics(),
@@ -105,7 +137,7 @@ public final class ChannelWorkerClient implements AutoCloseable {
 		catch (IOException ex) {
 			logger.warn("Could not set up the connection to the master of '{}'", this.settings.name(), ex);
 			closeQuietly(channel);
-			return;
+			return false;
 		}
 		this.connection = current;
 		String reason = "closed by the master";
@@ -113,8 +145,12 @@ public final class ChannelWorkerClient implements AutoCloseable {
 			current.send(FrameCodec.encode(this.handler.hello()));
 			this.handler.connected(current);
 			logger.info("Connected to the master of '{}' on {}", this.settings.name(), this.connector.describe());
-			current.readFrames(this.settings.maxFrameSize(), this.handler.metrics(), this.handler::received,
-					this.handler::endOfBatch);
+			current.readFrames(this.settings.maxFrameSize(), this.handler.metrics(), 0, (message) -> {
+				if (message instanceof Message.Welcome) {
+					this.welcomed = true;
+				}
+				this.handler.received(message);
+			}, this.handler::endOfBatch);
 		}
 		catch (ProtocolException ex) {
 			reason = ex.getMessage();
@@ -133,6 +169,7 @@ public final class ChannelWorkerClient implements AutoCloseable {
 			this.connection = null;
 			this.handler.disconnected(reason);
 		}
+		return this.welcomed || System.nanoTime() - openedNanos >= HEALTHY_NANOS;
 	}
 
 	private static void closeQuietly(SocketChannel channel) {

@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -33,8 +34,9 @@ import io.globalval.transport.channel.PeerRefusedException;
  * nonce), nor in the other direction (label), nor to another application sharing the
  * secret. The worker checks the master's answer too: a process that took the master's
  * port after it died learns nothing and gets no writes. MACs are compared in constant
- * time. Every read is bounded in size and time, so a peer that stalls is refused after
- * {@link #TIMEOUT_MILLIS}.
+ * time. Every read is bounded in size, and each side's part of the handshake is bounded in
+ * total time ({@link #TIMEOUT_MILLIS} from its start, not per read), so a peer that stalls,
+ * or trickles a byte now and then, holds one of the master's admission slots no longer.
  * <p>
  * The handshake authenticates the two ends; it does not encrypt or sign the frames that
  * follow, which is why the master binds loopback unless told otherwise.
@@ -56,7 +58,7 @@ final class TcpHandshake implements PeerAdmission {
 
 	static final byte REFUSED = 0x01;
 
-	/** How long either side waits for the other's part of the handshake. */
+	/** How long either side's part of the handshake may take in all, from its start. */
 	static final int TIMEOUT_MILLIS = 5000;
 
 	private static final String ALGORITHM = "HmacSHA256";
@@ -94,11 +96,12 @@ final class TcpHandshake implements PeerAdmission {
 	 */
 	@Override
 	public void admit(SocketChannel channel) throws IOException {
+		long deadlineNanos = deadline();
 		byte[] masterNonce = nonce();
 		write(channel, concat(MAGIC, masterNonce));
 		byte[] response;
 		try {
-			response = readFully(channel, RESPONSE_BYTES, "the answer to the challenge");
+			response = readFully(channel, RESPONSE_BYTES, "the answer to the challenge", deadlineNanos);
 		}
 		catch (EOFException | SocketTimeoutException ex) {
 			throw new PeerRefusedException(ex.getMessage());
@@ -129,7 +132,8 @@ final class TcpHandshake implements PeerAdmission {
 	 * @throws IOException if the connection failed or timed out
 	 */
 	void connect(SocketChannel channel, String address) throws IOException {
-		byte[] challenge = readFully(channel, CHALLENGE_BYTES, "the master's challenge");
+		long deadlineNanos = deadline();
+		byte[] challenge = readFully(channel, CHALLENGE_BYTES, "the master's challenge", deadlineNanos);
 		if (!MessageDigest.isEqual(Arrays.copyOf(challenge, MAGIC.length), MAGIC)) {
 			throw new PeerRefusedException(("The process at %s is not a globalval TCP master (it sent %s, not a "
 					+ "challenge); check globalval.tcp.host and globalval.tcp.port")
@@ -138,7 +142,7 @@ final class TcpHandshake implements PeerAdmission {
 		byte[] masterNonce = Arrays.copyOfRange(challenge, MAGIC.length, CHALLENGE_BYTES);
 		byte[] workerNonce = nonce();
 		write(channel, concat(MAGIC, workerNonce, mac(WORKER_LABEL, masterNonce, workerNonce)));
-		byte[] status = readFully(channel, 1, "the master's verdict");
+		byte[] status = readFully(channel, 1, "the master's verdict", deadlineNanos);
 		if (status[0] == REFUSED) {
 			throw new PeerRefusedException(("The master of '%s' at %s refused this worker's secret; set the same "
 					+ "globalval.tcp.secret in every process").formatted(this.appName, address));
@@ -147,7 +151,7 @@ final class TcpHandshake implements PeerAdmission {
 			throw new PeerRefusedException("The process at %s answered the handshake with 0x%02x, not a verdict"
 				.formatted(address, status[0]));
 		}
-		byte[] proof = readFully(channel, MAC_BYTES, "the master's proof");
+		byte[] proof = readFully(channel, MAC_BYTES, "the master's proof", deadlineNanos);
 		if (!MessageDigest.isEqual(proof, mac(MASTER_LABEL, masterNonce, workerNonce))) {
 			throw new PeerRefusedException(("The process at %s did not prove that it knows globalval.tcp.secret, so "
 					+ "it is not the master of '%s' (or its secret differs); not sending it anything")
@@ -185,28 +189,42 @@ final class TcpHandshake implements PeerAdmission {
 		}
 	}
 
+	private long deadline() {
+		return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.timeoutMillis);
+	}
+
 	/**
-	 * Read exactly {@code length} bytes, waiting at most the timeout: through the channel's
-	 * socket adaptor, whose reads honour {@link Socket#setSoTimeout(int)}, unlike the
-	 * channel's own.
+	 * Read exactly {@code length} bytes by a deadline: through the channel's socket
+	 * adaptor, whose reads honour {@link Socket#setSoTimeout(int)}, unlike the channel's
+	 * own. Each read may wait only for what is left until the deadline, so a peer that
+	 * sends a byte now and then does not extend it.
 	 * @throws EOFException if the peer closed the connection first
-	 * @throws SocketTimeoutException if the peer took too long
+	 * @throws SocketTimeoutException if the deadline passed first
 	 */
-	private byte[] readFully(SocketChannel channel, int length, String what) throws IOException {
+	private byte[] readFully(SocketChannel channel, int length, String what, long deadlineNanos) throws IOException {
 		Socket socket = channel.socket();
-		socket.setSoTimeout(this.timeoutMillis);
 		byte[] bytes = new byte[length];
+		int read = 0;
 		try {
 			InputStream in = socket.getInputStream();
-			int read = in.readNBytes(bytes, 0, length);
-			if (read < length) {
-				throw new EOFException("closed the connection during the handshake (%d of %d bytes of %s)"
-					.formatted(read, length, what));
+			while (read < length) {
+				long leftNanos = deadlineNanos - System.nanoTime();
+				if (leftNanos <= 0) {
+					throw new SocketTimeoutException();
+				}
+				// at least 1: a timeout of 0 would mean no timeout at all
+				socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNanos)));
+				int count = in.read(bytes, read, length - read);
+				if (count < 0) {
+					throw new EOFException("closed the connection during the handshake (%d of %d bytes of %s)"
+						.formatted(read, length, what));
+				}
+				read += count;
 			}
 		}
 		catch (SocketTimeoutException ex) {
-			throw new SocketTimeoutException(
-					"did not complete the handshake within %d ms (waiting for %s)".formatted(this.timeoutMillis, what));
+			throw new SocketTimeoutException("did not complete the handshake within %d ms (had %d of %d bytes of %s)"
+				.formatted(this.timeoutMillis, read, length, what));
 		}
 		finally {
 			socket.setSoTimeout(0);

@@ -3,7 +3,9 @@ package io.globalval.transport.uds;
 import java.io.IOException;
 import java.nio.file.Path;
 
+import io.globalval.core.GroupLock;
 import io.globalval.core.MasterHandler;
+import io.globalval.core.MasterLock;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.Transport;
 import io.globalval.core.WorkerHandler;
@@ -29,7 +31,12 @@ public final class UdsTransport implements Transport {
 
 	@Override
 	public AutoCloseable serve(NodeSettings settings, MasterHandler master) throws IOException {
-		return UdsMasterServer.start(settings, master);
+		return UdsMasterServer.start(settings, master, null);
+	}
+
+	@Override
+	public AutoCloseable serve(NodeSettings settings, MasterHandler master, GroupLock lock) throws IOException {
+		return UdsMasterServer.start(settings, master, (lock instanceof MasterLock held) ? held : null);
 	}
 
 	@Override

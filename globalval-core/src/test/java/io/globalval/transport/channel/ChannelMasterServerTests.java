@@ -8,12 +8,16 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,13 +25,18 @@ import io.globalval.core.MasterHandler;
 import io.globalval.core.NodeMetrics;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.Peer;
+import io.globalval.protocol.EpochHistory;
+import io.globalval.protocol.Frame;
+import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.Message;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * How a master's server refuses a peer that its admission turns away: logged, counted,
- * told why, and given a moment to read that before the connection closes.
+ * How a master's server refuses a peer that its admission turns away (logged, counted,
+ * told why, and given a moment to read that before the connection closes), and closes an
+ * admitted peer that does not send its HELLO in time.
  */
 class ChannelMasterServerTests {
 
@@ -42,20 +51,24 @@ class ChannelMasterServerTests {
 
 	private Path socket;
 
-	@BeforeEach
-	void startRefusingServer() throws IOException {
-		this.socket = this.directory.resolve("refusing.sock");
+	private final List<Message> received = new CopyOnWriteArrayList<>();
+
+	private final List<String> disconnected = new CopyOnWriteArrayList<>();
+
+	private void startServer(PeerAdmission admission, long helloTimeoutNanos) throws IOException {
+		this.socket = this.directory.resolve("master.sock");
 		ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
 		channel.bind(UnixDomainSocketAddress.of(this.socket));
 		MasterHandler handler = new MasterHandler() {
 
 			@Override
 			public void received(Peer peer, Message message) {
-				throw new AssertionError("a refused peer's frame was handled: " + message);
+				ChannelMasterServerTests.this.received.add(message);
 			}
 
 			@Override
 			public void disconnected(Peer peer, String reason) {
+				ChannelMasterServerTests.this.disconnected.add(reason);
 			}
 
 			@Override
@@ -65,14 +78,20 @@ class ChannelMasterServerTests {
 
 		};
 		this.server = ChannelMasterServer.start(NodeSettings.builder().directory(this.directory).build(), handler,
-				channel, this.socket.toString(), (peer) -> {
-					throw new PeerRefusedException("not welcome", FAREWELL);
-				});
+				channel, this.socket.toString(), admission, helloTimeoutNanos);
+	}
+
+	private void startRefusingServer() throws IOException {
+		startServer((peer) -> {
+			throw new PeerRefusedException("not welcome", FAREWELL);
+		}, ChannelMasterServer.HELLO_TIMEOUT_NANOS);
 	}
 
 	@AfterEach
 	void stopServer() throws IOException {
-		this.server.close();
+		if (this.server != null) {
+			this.server.close();
+		}
 	}
 
 	private SocketChannel connect() throws IOException {
@@ -100,6 +119,7 @@ class ChannelMasterServerTests {
 
 	@Test
 	void refusedPeerThatWritesAfterTheRefusalStillReadsWhy() throws Exception {
+		startRefusingServer();
 		try (SocketChannel channel = connect()) {
 			ByteBuffer farewell = ByteBuffer.allocate(FAREWELL.length);
 			while (farewell.hasRemaining()) {
@@ -115,6 +135,7 @@ class ChannelMasterServerTests {
 
 	@Test
 	void refusedPeerThatNeverStopsWritingIsClosedAnyway() throws Exception {
+		startRefusingServer();
 		try (SocketChannel channel = connect()) {
 			CompletableFuture<IOException> failure = CompletableFuture.supplyAsync(() -> {
 				ByteBuffer junk = ByteBuffer.allocate(16 * 1024);
@@ -131,6 +152,61 @@ class ChannelMasterServerTests {
 			assertThat(failure.get(30, TimeUnit.SECONDS)).isNotNull();
 		}
 		assertThat(this.metrics.framesRejected()).isEqualTo(1);
+		assertThat(this.received).isEmpty();
+	}
+
+	@Test
+	void admittedPeerThatSendsNoHelloIsClosedAfterTheHelloTimeout() throws Exception {
+		startServer((peer) -> {
+		}, TimeUnit.MILLISECONDS.toNanos(300));
+		try (SocketChannel channel = connect()) {
+			assertThat(readToEnd(channel)).isEmpty();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.metrics.framesRejected() == 1);
+		assertThat(this.disconnected).singleElement().asString().contains("sent no HELLO within 300 ms");
+	}
+
+	@Test
+	void admittedPeerThatTricklesItsHelloIsClosedWhenTheWholeHelloTakesTooLong() throws Exception {
+		startServer((peer) -> {
+		}, TimeUnit.MILLISECONDS.toNanos(500));
+		ByteBuffer hello = ByteBuffer.wrap(hello());
+		ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+		try (SocketChannel channel = connect()) {
+			// one byte every 100 ms: each read waits far less than the timeout, the whole frame far more
+			trickle.scheduleAtFixedRate(() -> {
+				try {
+					channel.write(hello.slice(hello.position(), 1));
+					hello.position(hello.position() + 1);
+				}
+				catch (IOException ex) {
+					throw new IllegalStateException("closed by the master", ex);
+				}
+			}, 0, 100, TimeUnit.MILLISECONDS);
+			assertThat(readToEnd(channel)).isEmpty();
+			assertThat(hello.hasRemaining()).as("the master waited for the whole hello").isTrue();
+		}
+		finally {
+			trickle.shutdownNow();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.metrics.framesRejected() == 1);
+		assertThat(this.received).isEmpty();
+	}
+
+	@Test
+	void peerThatSendsItsHelloInTimeStaysConnectedPastTheHelloTimeout() throws Exception {
+		startServer((peer) -> {
+		}, TimeUnit.MILLISECONDS.toNanos(300));
+		try (SocketChannel channel = connect()) {
+			channel.write(ByteBuffer.wrap(hello()));
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.received.size() == 1);
+			await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(this.disconnected::isEmpty);
+		}
+		assertThat(this.metrics.framesRejected()).isZero();
+	}
+
+	private static byte[] hello() {
+		return FrameCodec.encode(new Message.Hello(Frame.PROTOCOL_VERSION, "app", 0, 0, 7, "worker", 1, EpochHistory.EMPTY));
 	}
 
 }

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import javax.crypto.Mac;
@@ -314,6 +316,43 @@ class TcpTransportTests {
 		Socket socket = connect(server.address().getPort());
 		read(socket, 40);
 		assertClosedByPeer(socket);
+		await().atMost(Duration.ofSeconds(10)).until(() -> handler.metrics().framesRejected() == 1);
+		assertThat(handler.messages).isEmpty();
+	}
+
+	@Test
+	void peerThatTricklesItsAnswerIsRefusedWhenTheWholeHandshakeTakesTooLong() throws Exception {
+		RecordingHandler handler = new RecordingHandler();
+		TcpMasterServer server = closeLater(TcpMasterServer.start(settings(RolePreference.MASTER), tcp(SECRET), handler,
+				new TcpHandshake(APP, SECRET, 1000)));
+		Socket socket = connect(server.address().getPort());
+		read(socket, 40);
+		ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+		try {
+			// one byte every 200 ms: each read waits far less than the timeout, the whole answer far more
+			OutputStream out = socket.getOutputStream();
+			trickle.scheduleAtFixedRate(() -> {
+				try {
+					out.write('g');
+					out.flush();
+				}
+				catch (IOException ex) {
+					throw new IllegalStateException("closed by the master", ex);
+				}
+			}, 0, 200, TimeUnit.MILLISECONDS);
+			CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> {
+				try {
+					assertClosedByPeer(socket);
+				}
+				catch (IOException ex) {
+					// a reset after the master closed ends the connection too
+				}
+			});
+			closed.get(5, TimeUnit.SECONDS);
+		}
+		finally {
+			trickle.shutdownNow();
+		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> handler.metrics().framesRejected() == 1);
 		assertThat(handler.messages).isEmpty();
 	}
