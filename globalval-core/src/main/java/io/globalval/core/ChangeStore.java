@@ -178,6 +178,17 @@ final class ChangeStore implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Force the log to disk whether or not this store appended to it: what a master
+	 * restores may have been written by a predecessor whose force failed, and must be on
+	 * disk before it is served as durable.
+	 * @throws IOException if the force fails
+	 */
+	void forceNow() throws IOException {
+		this.log.force();
+		this.dirty = false;
+	}
+
 	/** Whether the log has grown enough to be compacted. */
 	boolean needsCompaction() {
 		return this.logBytes > this.settings.compactAfterBytes();

@@ -52,6 +52,12 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 
 	private boolean deferredToMembers;
 
+	/** Whether this node stepped down as master for a disk failure. */
+	private boolean steppedDown;
+
+	/** After stepping down, this node does not take the lock again before this time. */
+	private long takeOverNotBefore;
+
 	private volatile RoleEngine role;
 
 	private boolean closed;
@@ -119,7 +125,10 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 				lock = null;
 			}
 			synchronized (node) {
-				if (lock != null) {
+				if (lock != null && settings.role() == RolePreference.AUTO) {
+					node.becomeMasterOrWorker(lock);
+				}
+				else if (lock != null) {
 					node.becomeMaster(lock);
 				}
 				else {
@@ -180,13 +189,32 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 				this.state.nodeId, this.transport.address(this.state.settings));
 	}
 
+	/**
+	 * With role auto, serve as master; if that fails (the persistence directory cannot be
+	 * read or forced), leave the lock to another process and follow it as a worker.
+	 */
+	private void becomeMasterOrWorker(GroupLock lock) {
+		try {
+			becomeMaster(lock);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.error("globalval '{}': could not serve as master ({}); this process goes on as a worker and does not "
+					+ "take the lock for globalval.failover.max-wait", this.state.settings.name(), ex.toString());
+			this.steppedDown = true;
+			this.takeOverNotBefore = this.state.runtime.nanoTime() + this.state.settings.failoverMaxWait().toNanos();
+			becomeWorker();
+		}
+	}
+
 	private MasterRole becomeMaster(GroupLock lock) throws IOException {
 		MasterRole master;
 		long epoch;
 		try {
 			epoch = Math.max(lock.readEpoch(), this.state.epoch) + 1;
 			lock.writeEpoch(epoch);
-			master = new MasterRole(this.state, lock, epoch);
+			MasterRole[] created = new MasterRole[1];
+			master = new MasterRole(this.state, lock, epoch, () -> stepDown(created[0]));
+			created[0] = master;
 		}
 		catch (IOException | RuntimeException ex) {
 			closeQuietly(lock);
@@ -217,7 +245,8 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 	 * @return whether this node is now master
 	 */
 	synchronized boolean tryTakeOver(WorkerRole worker) {
-		if (this.closed || this.role != worker || !this.state.settings.takeOver()) {
+		if (this.closed || this.role != worker || !this.state.settings.takeOver()
+				|| (this.steppedDown && this.state.runtime.nanoTime() - this.takeOverNotBefore < 0)) {
 			return false;
 		}
 		try {
@@ -241,6 +270,26 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 			logger.warn("Taking over as master of '{}' failed; staying a worker", this.state.settings.name(), ex);
 			return false;
 		}
+	}
+
+	/**
+	 * Fail-stop: this node's master role could not write its disk, so it stops being
+	 * master (releasing the lock, so that another process takes over) and follows the new
+	 * master as a worker; the changes it applied that no other process had are reported as
+	 * discarded when it is welcomed. It does not take the lock again for
+	 * {@code failover.max-wait}, so that a process with a working disk does.
+	 * @param master the master role that failed
+	 */
+	synchronized void stepDown(MasterRole master) {
+		if (this.closed || master == null || this.role != master) {
+			return;
+		}
+		master.close();
+		this.steppedDown = true;
+		this.takeOverNotBefore = this.state.runtime.nanoTime() + this.state.settings.failoverMaxWait().toNanos();
+		logger.error("globalval '{}': node {} stepped down as master (its disk failed); it goes on as a worker",
+				this.state.settings.name(), this.state.nodeId);
+		becomeWorker();
 	}
 
 	/** A write that reached a worker role after it handed over to the master role. */

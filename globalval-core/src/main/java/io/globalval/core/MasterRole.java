@@ -49,6 +49,8 @@ final class MasterRole implements RoleEngine, MasterHandler {
 
 	private volatile AutoCloseable transport;
 
+	private final Runnable stepDown;
+
 	private volatile boolean closed;
 
 	/**
@@ -68,7 +70,21 @@ final class MasterRole implements RoleEngine, MasterHandler {
 	 * @param epoch this master's epoch
 	 */
 	MasterRole(NodeState state, GroupLock lock, long epoch) throws IOException {
+		this(state, lock, epoch, () -> {
+		});
+	}
+
+	/**
+	 * Create a master and start its sequencer.
+	 * @param state the node's state
+	 * @param lock the held master lock, released on close
+	 * @param epoch this master's epoch
+	 * @param stepDown run (on a timer thread) when the master must step down because its
+	 * disk failed: the node closes this role, which releases the lock
+	 */
+	MasterRole(NodeState state, GroupLock lock, long epoch, Runnable stepDown) throws IOException {
 		this.state = state;
+		this.stepDown = stepDown;
 		this.lock = lock;
 		this.epoch = epoch;
 		this.limits = new RequestLimits(state.settings, state.codec);
@@ -77,6 +93,14 @@ final class MasterRole implements RoleEngine, MasterHandler {
 				state.settings.maxFrameSize()) : null;
 		if (this.store != null) {
 			restore(this.store);
+			// what was restored may come from a master whose force failed: on disk before it is served
+			try {
+				this.store.forceNow();
+			}
+			catch (IOException ex) {
+				closeQuietly(this.store);
+				throw ex;
+			}
 		}
 		state.epoch = epoch;
 		state.replica.markReady();
@@ -95,6 +119,12 @@ final class MasterRole implements RoleEngine, MasterHandler {
 					@Override
 					public boolean othersAlive() {
 						return MasterRole.this.othersAlive();
+					}
+
+					@Override
+					public void diskFailed(Exception cause) {
+						// not on the sequencer's thread: stepping down closes the sequencer and waits for it
+						state.runtime.schedule("step-down-" + name, Duration.ZERO, null, MasterRole.this.stepDown);
 					}
 
 				}));
@@ -145,6 +175,12 @@ final class MasterRole implements RoleEngine, MasterHandler {
 			if (change.revision() == replica.revision() + 1) {
 				this.state.applyChange(change.key(), change.value(), change.revision(), change.epoch(), change.origin(),
 						change.seq(), change.originNanos(), FrameCodec.encode(change));
+			}
+			else if (change.revision() > replica.revision() + 1) {
+				logger.error("The stored log of '{}' in {} has a gap after revision {} (next stored: {}); the stored changes "
+						+ "after it are not restored", this.state.settings.name(),
+						this.state.settings.persistence().directory(), replica.revision(), change.revision());
+				break;
 			}
 		}
 		logger.info("Restored {} keys at revision {} of '{}' from {} ({})", replica.size(), replica.revision(),

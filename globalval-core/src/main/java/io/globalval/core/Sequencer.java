@@ -1,5 +1,6 @@
 package io.globalval.core;
 
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -130,7 +131,13 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 
 	private final List<byte[]> deferredFrames = new ArrayList<>();
 
-	private final List<Runnable> deferredActions = new ArrayList<>();
+	/** Answers to this node's own writes that wait for the batch's fsync: futures and what they get. */
+	private final List<CompletableFuture<Object>> deferredFutures = new ArrayList<>();
+
+	private final List<Object> deferredResults = new ArrayList<>();
+
+	/** Why this sequencer stopped for good (its disk failed), or {@code null}. */
+	private String failure;
 
 	/** Links with frames appended in this batch and not flushed yet. */
 	private final List<WorkerLink> corked = new ArrayList<>();
@@ -192,10 +199,14 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 		}
 		this.held.clear();
 		// applied here and sent to the workers, which may or may not have them
+		failUnconfirmed("it stopped");
+	}
+
+	private void failUnconfirmed(String why) {
 		while (!this.unconfirmed.isEmpty()) {
 			Unconfirmed write = this.unconfirmed.pollFirst();
-			write.future().completeExceptionally(new GlobalValException(("The master of '%s' stopped before a worker "
-					+ "confirmed %s (revision %d); it may have been applied").formatted(this.state.settings.name(),
+			write.future().completeExceptionally(new GlobalValException(("The master of '%s' %s before a worker "
+					+ "confirmed %s (revision %d); it may have been applied").formatted(this.state.settings.name(), why,
 							write.request().describe(), write.revision())));
 		}
 	}
@@ -206,23 +217,75 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 	 */
 	@Override
 	public void endBatch() {
-		if (this.deferring) {
-			this.store.sync();
+		if (this.deferring && this.failure == null) {
+			try {
+				this.store.sync();
+			}
+			catch (UncheckedIOException ex) {
+				diskFailed(ex);
+				return;
+			}
 			for (int i = 0; i < this.deferredLinks.size(); i++) {
 				append(this.deferredLinks.get(i), this.deferredFrames.get(i));
 			}
 			flushLinks();
-			this.deferredActions.forEach(Runnable::run);
+			for (int i = 0; i < this.deferredFutures.size(); i++) {
+				complete(this.deferredFutures.get(i), this.deferredResults.get(i));
+			}
 			this.deferredLinks.clear();
 			this.deferredFrames.clear();
-			this.deferredActions.clear();
+			this.deferredFutures.clear();
+			this.deferredResults.clear();
 		}
 		else {
 			flushLinks();
 		}
-		if (this.store != null && this.store.needsCompaction()) {
+		if (this.store != null && this.failure == null && this.store.needsCompaction()) {
 			this.store.compact(this.state);
 		}
+	}
+
+	private static void complete(CompletableFuture<Object> future, Object result) {
+		if (result instanceof Throwable error) {
+			future.completeExceptionally(error);
+		}
+		else {
+			future.complete(result);
+		}
+	}
+
+	/**
+	 * Fail-stop: the disk failed (an append, or a force), so nothing more is sequenced;
+	 * what waited for the batch's force is failed as "may have been applied" (it may be on
+	 * the disk, but no other process has it), held and unconfirmed writes fail, and the
+	 * master is told to step down, releasing the lock so that another process takes over.
+	 */
+	private void diskFailed(UncheckedIOException ex) {
+		if (this.failure != null) {
+			return;
+		}
+		this.failure = "its disk failed (" + ex.getMessage() + "); it stepped down";
+		logger.error("Master of '{}' (epoch {}) stops sequencing at revision {}: the disk failed; it steps down so that "
+				+ "another process takes over", this.state.settings.name(), this.epoch, this.replica.revision(), ex);
+		String name = this.state.settings.name();
+		for (int i = 0; i < this.deferredFutures.size(); i++) {
+			Object result = this.deferredResults.get(i);
+			this.deferredFutures.get(i).completeExceptionally((result instanceof Throwable error) ? error
+					: new GlobalValException("The master of '" + name + "' could not force a write to disk; it may have "
+							+ "been applied"));
+		}
+		this.deferredLinks.clear();
+		this.deferredFrames.clear();
+		this.deferredFutures.clear();
+		this.deferredResults.clear();
+		this.corked.forEach((link) -> link.corked = false);
+		this.corked.clear();
+		failUnconfirmed("its disk failed");
+		for (Write write : this.held) {
+			write.reject("The master of '" + name + "' " + this.failure);
+		}
+		this.held.clear();
+		this.group.diskFailed(ex);
 	}
 
 	private void deliver(WorkerLink link, byte[] frame) {
@@ -253,17 +316,34 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 		this.corked.clear();
 	}
 
-	private void emit(Runnable action) {
+	/** Complete one of this node's own writes, after the batch's force when there is one. */
+	private void emit(CompletableFuture<Object> future, Object result) {
 		if (this.deferring) {
-			this.deferredActions.add(action);
+			this.deferredFutures.add(future);
+			this.deferredResults.add(result);
 		}
 		else {
-			action.run();
+			complete(future, result);
 		}
 	}
 
 	@Override
 	public void process(Command command) {
+		if (this.failure != null) {
+			command.reject("The master of '" + this.state.settings.name() + "' " + this.failure);
+			return;
+		}
+		try {
+			dispatch(command);
+		}
+		catch (UncheckedIOException ex) {
+			// appended before applied: a write whose append failed was not applied
+			diskFailed(ex);
+			command.reject("The master of '" + this.state.settings.name() + "' " + this.failure + "; not applied");
+		}
+	}
+
+	private void dispatch(Command command) {
 		if (command instanceof Write write) {
 			processWrite(write);
 		}
@@ -301,6 +381,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 		else if (command instanceof Sync && this.store != null) {
 			this.store.sync();
 		}
+
 	}
 
 	private void processWrite(Write write) {
@@ -326,7 +407,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 						FrameCodec.encode(new Message.Failure(seq, ErrorCode.OUTCOME_UNKNOWN, message)));
 			}
 			else {
-				emit(() -> write.local().completeExceptionally(new GlobalValException(message)));
+				emit(write.local(), new GlobalValException(message));
 			}
 			return;
 		}
@@ -403,7 +484,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 			deliver(write.origin(), FrameCodec.encode(new Message.Failure(seq, ErrorCode.CONFLICT, message)));
 		}
 		else {
-			emit(() -> write.local().completeExceptionally(new GlobalValRejectedException(message)));
+			emit(write.local(), new GlobalValRejectedException(message));
 		}
 	}
 
@@ -426,10 +507,11 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 			boolean ackOrigin) {
 		long revision = this.replica.revision() + 1;
 		byte[] frame = FrameCodec.encode(new Applied(revision, this.epoch, key, json, origin, seq, originNanos));
-		this.state.applyChange(key, json, revision, this.epoch, origin, seq, originNanos, frame);
 		if (this.store != null) {
+			// before it is applied: a change that cannot be stored is not applied (and the master steps down)
 			this.store.append(frame);
 		}
+		this.state.applyChange(key, json, revision, this.epoch, origin, seq, originNanos, frame);
 		for (WorkerLink link : this.subscribers) {
 			deliver(link, (link == originLink && ackOrigin) ? FrameCodec.encode(new Message.Ack(revision, seq)) : frame);
 		}
@@ -566,12 +648,12 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 				return;
 			}
 			byte[] frame = FrameCodec.encode(applied);
-			this.state.applyChange(applied.key(), applied.value(), applied.revision(), applied.epoch(), applied.origin(),
-					applied.seq(), applied.originNanos(), frame);
-			rememberAdopted(applied);
 			if (this.store != null) {
 				this.store.append(frame);
 			}
+			this.state.applyChange(applied.key(), applied.value(), applied.revision(), applied.epoch(), applied.origin(),
+					applied.seq(), applied.originNanos(), frame);
+			rememberAdopted(applied);
 		}
 		else if (adopt.changes() instanceof Message.Snapshot snapshot) {
 			if (this.adoptedSnapshot == null) {
@@ -627,7 +709,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 		Object result = write.request().result(outcome);
 		CompletableFuture<Object> future = write.local();
 		if (!outcome.success() || outcome.revision() <= this.confirmedRevision || this.deferring || isAlone()) {
-			emit(() -> future.complete(result));
+			emit(future, result);
 			return;
 		}
 		long deadline = this.state.runtime.nanoTime() + this.state.settings.writeTimeout().toNanos();
@@ -736,7 +818,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 			deliver(request.origin(), FrameCodec.encode(new Message.Reply(request.seq(), this.replica.revision(), true, 0)));
 		}
 		else {
-			emit(() -> request.local().complete(null));
+			emit(request.local(), null);
 		}
 	}
 
@@ -745,6 +827,13 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 
 		/** The members of the last group were waited for and the new group is welcomed. */
 		void membersSettled();
+
+		/**
+		 * The disk failed: this sequencer takes no more commands; the master must step down.
+		 * Called on the sequencer's thread.
+		 * @param cause the failure
+		 */
+		void diskFailed(Exception cause);
 
 		/**
 		 * Return whether a member whose connection broke (or that has not connected yet) is alive.

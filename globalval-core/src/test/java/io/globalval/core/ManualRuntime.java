@@ -296,6 +296,8 @@ final class ManualRuntime implements EngineRuntime {
 
 		private boolean failForce;
 
+		private boolean full;
+
 		/** How many times a file was forced. */
 		int forces() {
 			return this.forces;
@@ -304,6 +306,11 @@ final class ManualRuntime implements EngineRuntime {
 		/** Make every force from now on fail, or succeed again. */
 		void failForce(boolean fail) {
 			this.failForce = fail;
+		}
+
+		/** Make every append from now on fail as on a full disk, or succeed again. */
+		void full(boolean full) {
+			this.full = full;
 		}
 
 		byte[] content(String name) {
@@ -364,7 +371,10 @@ final class ManualRuntime implements EngineRuntime {
 			}
 
 			@Override
-			public void append(ByteBuffer source) {
+			public void append(ByteBuffer source) throws IOException {
+				if (MemoryDisk.this.full) {
+					throw new IOException("No space left on device (told to be full)");
+				}
 				byte[] bytes = bytes();
 				byte[] longer = Arrays.copyOf(bytes, bytes.length + source.remaining());
 				source.get(longer, bytes.length, source.remaining());

@@ -424,19 +424,59 @@ class SequencerTests {
 	}
 
 	@Test
-	void whenTheForceFailsNeitherFramesNorAnswersAreReleased() throws Exception {
+	void whenTheForceFailsNothingIsReleasedAndTheMasterStepsDown() throws Exception {
 		ManualRuntime.MemoryDisk disk = new ManualRuntime.MemoryDisk();
 		Persistence persistence = Persistence.in(Path.of("changes"), Persistence.Fsync.ALWAYS);
 		NodeSettings settings = settings().persistence(persistence).build();
-		master(settings, new ChangeStore(disk, persistence, settings.maxFrameSize()));
+		TestGroup group = new TestGroup();
+		newState(settings);
+		this.sequencer = new Sequencer(this.state, EPOCH, Set.of(), new ChangeStore(disk, persistence,
+				settings.maxFrameSize()), group);
+		run(new Sequencer.CheckHolding());
 		Worker a = join("a", 11);
 		CompletableFuture<Object> localWrite = new CompletableFuture<>();
 		disk.failForce(true);
 		this.sequencer.process(a.write(new SetValue(1, "k", json("1"), 0)));
 		this.sequencer.process(new Sequencer.Write(null, new SetValue(1, "m", json("2"), 0), localWrite));
-		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(this.sequencer::endBatch);
+		this.sequencer.endBatch();
 		assertThat(a.peer.written()).isEmpty();
-		assertThat(localWrite).isNotDone();
+		assertThat(group.diskFailures).hasSize(1);
+		// it was stored but not forced, and no other process has it: its outcome is unknown
+		assertThatExceptionOfType(CompletionException.class).isThrownBy(localWrite::join)
+			.withCauseExactlyInstanceOf(io.globalval.GlobalValException.class)
+			.withMessageContaining("may have been applied");
+		// nothing more is sequenced
+		CompletableFuture<Object> later = new CompletableFuture<>();
+		run(new Sequencer.Write(null, new SetValue(2, "n", json("3"), 0), later));
+		assertThatExceptionOfType(CompletionException.class).isThrownBy(later::join)
+			.withCauseInstanceOf(GlobalValRejectedException.class)
+			.withMessageContaining("disk failed");
+	}
+
+	@Test
+	void aChangeThatCannotBeStoredIsNotAppliedAndTheMasterStepsDown() throws Exception {
+		ManualRuntime.MemoryDisk disk = new ManualRuntime.MemoryDisk();
+		Persistence persistence = Persistence.in(Path.of("changes"), Persistence.Fsync.EVERY_SECOND);
+		NodeSettings settings = settings().persistence(persistence).build();
+		TestGroup group = new TestGroup();
+		newState(settings);
+		this.sequencer = new Sequencer(this.state, EPOCH, Set.of(), new ChangeStore(disk, persistence,
+				settings.maxFrameSize()), group);
+		run(new Sequencer.CheckHolding());
+		Worker a = join("a", 11);
+		run(a.write(new SetValue(1, "k", json("1"), 0)));
+		a.peer.take();
+		disk.full(true);
+		run(a.write(new SetValue(2, "k", json("2"), 0)));
+		// appended before applied: the append failed, so the change is nowhere, and the answer says so
+		assertThat(this.state.replica.revision()).isEqualTo(1);
+		assertThat(this.state.replica.entry("k").json()).isEqualTo(json("1"));
+		assertThat(a.peer.take()).singleElement().isInstanceOfSatisfying(Message.Failure.class, (failure) -> {
+			assertThat(failure.seq()).isEqualTo(2);
+			assertThat(failure.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+			assertThat(failure.message()).contains("disk failed", "not applied");
+		});
+		assertThat(group.diskFailures).hasSize(1);
 	}
 
 	// helpers
@@ -531,8 +571,15 @@ class SequencerTests {
 
 		boolean othersAlive;
 
+		final List<Exception> diskFailures = new ArrayList<>();
+
 		@Override
 		public void membersSettled() {
+		}
+
+		@Override
+		public void diskFailed(Exception cause) {
+			this.diskFailures.add(cause);
 		}
 
 		@Override

@@ -436,8 +436,9 @@ final class Simulation {
 			incarnation.alive = false;
 			this.network.crashed(incarnation);
 		}
-		// not forgotten: with fsync always nothing leaves a master before its disk has it
 		this.disks.values().forEach(SimDisk::powerLoss);
+		// what the disk kept comes back when they restart; what it lost is sequenced again
+		forgetWhatOnlyTheDeadApplied();
 		long restartAt = millis(100 + this.random.nextInt(900));
 		for (SimProcess process : this.processes) {
 			this.scheduler.after(restartAt + millis(this.random.nextInt(50)), null, "restart " + process.name,
