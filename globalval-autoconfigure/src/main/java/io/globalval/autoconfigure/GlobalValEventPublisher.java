@@ -11,8 +11,10 @@ import org.springframework.context.ApplicationEventPublisher;
 import io.globalval.Role;
 import io.globalval.core.ChangeEvent;
 import io.globalval.core.ChangeListener;
+import io.globalval.core.DiscardedChanges;
 import io.globalval.core.GlobalValNode;
 import io.globalval.event.GlobalValChangedEvent;
+import io.globalval.event.GlobalValChangesDiscardedEvent;
 import io.globalval.event.GlobalValRoleEvent;
 import io.globalval.event.GlobalValSnapshotEvent;
 
@@ -88,6 +90,13 @@ final class GlobalValEventPublisher implements ChangeListener {
 	public void onSnapshot(long revision, int keys) {
 		if (awaitOpen()) {
 			publish(new GlobalValSnapshotEvent(this.node, revision, keys));
+		}
+	}
+
+	@Override
+	public void onDiscarded(DiscardedChanges discarded) {
+		if (awaitOpen()) {
+			publish(new GlobalValChangesDiscardedEvent(this.node, discarded));
 		}
 	}
 

@@ -84,7 +84,7 @@ public class GlobalValChangedEvent extends ApplicationEvent {
 	 * {@code -1} when a worker learnt the change from a snapshot.
 	 * @return the origin node id
 	 */
-	public int getOrigin() {
+	public long getOrigin() {
 		return this.change.origin();
 	}
 

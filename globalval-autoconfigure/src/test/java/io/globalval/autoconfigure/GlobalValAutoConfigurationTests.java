@@ -278,7 +278,7 @@ class GlobalValAutoConfigurationTests {
 			assertThat(changes).extracting(GlobalValChangedEvent::getPreviousValue)
 				.containsExactly(null, null, 1, List.of("x", "y"));
 			assertThat(changes).extracting(GlobalValChangedEvent::isDeleted).containsExactly(false, false, false, true);
-			int nodeId = context.getBean(GlobalValNode.class).nodeId();
+			long nodeId = context.getBean(GlobalValNode.class).nodeId();
 			assertThat(changes).allMatch(GlobalValChangedEvent::isLocal).allMatch((event) -> event.getOrigin() == nodeId);
 			assertThat(changes.get(2).getValue(Long.class)).isEqualTo(2L);
 			assertThat(listener.changeThreads()).allMatch((thread) -> thread.startsWith("globalval-events-"));

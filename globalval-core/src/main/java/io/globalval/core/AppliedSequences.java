@@ -14,9 +14,9 @@ import java.util.Map;
  */
 final class AppliedSequences {
 
-	private final Map<Integer, Long> highest = new LinkedHashMap<>(16, 0.75f, true) {
+	private final Map<Long, Long> highest = new LinkedHashMap<>(16, 0.75f, true) {
 		@Override
-		protected boolean removeEldestEntry(Map.Entry<Integer, Long> eldest) {
+		protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
 			return size() > RecentWrites.ORIGINS;
 		}
 	};
@@ -26,7 +26,7 @@ final class AppliedSequences {
 	 * @param origin its origin's node id
 	 * @param seq its sequence number there
 	 */
-	void applied(int origin, long seq) {
+	void applied(long origin, long seq) {
 		Long known = this.highest.get(origin);
 		if (known == null || seq > known) {
 			this.highest.put(origin, seq);
@@ -37,7 +37,7 @@ final class AppliedSequences {
 	 * Replace the marks with a snapshot's.
 	 * @param marks the marks by origin
 	 */
-	void replace(Map<Integer, Long> marks) {
+	void replace(Map<Long, Long> marks) {
 		this.highest.clear();
 		this.highest.putAll(marks);
 	}
@@ -46,7 +46,7 @@ final class AppliedSequences {
 	 * Return a copy of the marks.
 	 * @return highest sequence number by origin
 	 */
-	Map<Integer, Long> copy() {
+	Map<Long, Long> copy() {
 		return new LinkedHashMap<>(this.highest);
 	}
 

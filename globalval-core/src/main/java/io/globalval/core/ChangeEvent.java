@@ -14,7 +14,7 @@ public final class ChangeEvent {
 
 	private final long revision;
 
-	private final int origin;
+	private final long origin;
 
 	private final long seq;
 
@@ -24,7 +24,7 @@ public final class ChangeEvent {
 
 	private final ValueCodec codec;
 
-	ChangeEvent(String key, ReplicaEntry current, ReplicaEntry previous, long revision, int origin, long seq,
+	ChangeEvent(String key, ReplicaEntry current, ReplicaEntry previous, long revision, long origin, long seq,
 			long originNanos, boolean local, ValueCodec codec) {
 		this.key = key;
 		this.current = current;
@@ -92,7 +92,7 @@ public final class ChangeEvent {
 	 * when the change comes from a snapshot.
 	 * @return the origin node id
 	 */
-	public int origin() {
+	public long origin() {
 		return this.origin;
 	}
 

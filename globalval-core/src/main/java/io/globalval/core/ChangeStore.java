@@ -72,7 +72,7 @@ final class ChangeStore implements AutoCloseable {
 		ConcurrentHashMap<String, ReplicaEntry> entries = new ConcurrentHashMap<>();
 		long revision = 0;
 		EpochHistory history = EpochHistory.EMPTY;
-		Map<Integer, Long> sequences = Map.of();
+		Map<Long, Long> sequences = Map.of();
 		if (this.disk.exists(SNAPSHOT_FILE)) {
 			try (DiskFile snapshotFile = this.disk.open(SNAPSHOT_FILE)) {
 				for (byte[] frame : readRecords(snapshotFile, SNAPSHOT_FILE, false)) {
@@ -257,7 +257,7 @@ final class ChangeStore implements AutoCloseable {
 	 * @param changes the changes after the snapshot, in order
 	 */
 	record Stored(ConcurrentHashMap<String, ReplicaEntry> snapshot, long snapshotRevision,
-			EpochHistory snapshotHistory, Map<Integer, Long> snapshotSequences, List<Message.Applied> changes) {
+			EpochHistory snapshotHistory, Map<Long, Long> snapshotSequences, List<Message.Applied> changes) {
 
 		long revision() {
 			return this.changes.isEmpty() ? this.snapshotRevision : this.changes.get(this.changes.size() - 1).revision();

@@ -361,7 +361,7 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 	}
 
 	@Override
-	public int nodeId() {
+	public long nodeId() {
 		return this.state.nodeId;
 	}
 

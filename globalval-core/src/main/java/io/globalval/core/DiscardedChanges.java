@@ -57,7 +57,7 @@ public record DiscardedChanges(long keptRevision, long lastRevision, List<Change
 	 * @param origin the node id of the process that wrote it
 	 * @param seq the write's sequence number at its origin
 	 */
-	public record Change(long revision, long epoch, String key, boolean deleted, int origin, long seq) {
+	public record Change(long revision, long epoch, String key, boolean deleted, long origin, long seq) {
 	}
 
 }

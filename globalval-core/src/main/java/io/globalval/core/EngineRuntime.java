@@ -29,7 +29,7 @@ public interface EngineRuntime {
 	 * Return a new random node id.
 	 * @return an id from 1 to {@code Integer.MAX_VALUE - 1}
 	 */
-	int newNodeId();
+	long newNodeId();
 
 	/**
 	 * Return the id of this process, as other processes see it.

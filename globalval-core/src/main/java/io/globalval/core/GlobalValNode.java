@@ -45,7 +45,7 @@ public interface GlobalValNode extends AutoCloseable {
 	 * a worker (-1 before the first connection).
 	 * @return the node id
 	 */
-	int nodeId();
+	long nodeId();
 
 	/**
 	 * Set a key.

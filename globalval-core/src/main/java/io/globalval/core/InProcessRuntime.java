@@ -32,7 +32,7 @@ final class InProcessRuntime implements EngineRuntime {
 	}
 
 	@Override
-	public int newNodeId() {
+	public long newNodeId() {
 		return this.system.newNodeId();
 	}
 

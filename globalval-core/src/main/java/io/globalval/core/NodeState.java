@@ -45,7 +45,7 @@ final class NodeState {
 	 * This node's id: random, so that it stays the same across reconnects and failovers
 	 * without coordination, and is never confused with a process that lived before.
 	 */
-	final int nodeId;
+	final long nodeId;
 
 	/** Recent changes as encoded frames: catch-up for others when master, adoption after a failover. */
 	final ChangeLog log;
@@ -118,7 +118,7 @@ final class NodeState {
 	 * Apply one change to the replica, log it, and tell listeners and waiters.
 	 * @param frame the change's encoded {@code APPLIED} frame, or {@code null} to encode it here
 	 */
-	void applyChange(String key, byte[] json, long revision, long epoch, int origin, long seq, long originNanos,
+	void applyChange(String key, byte[] json, long revision, long epoch, long origin, long seq, long originNanos,
 			byte[] frame) {
 		ReplicaEntry previous = this.replica.apply(key, json, revision);
 		this.history = this.history.extend(revision, epoch);
@@ -145,7 +145,7 @@ final class NodeState {
 	 * @param applied the highest sequence number applied per origin up to its revision
 	 */
 	void applySnapshot(ConcurrentHashMap<String, ReplicaEntry> snapshot, long revision, EpochHistory history,
-			Map<Integer, Long> applied) {
+			Map<Long, Long> applied) {
 		boolean first = !this.replica.isReady();
 		Map<String, ReplicaEntry> previous = this.replica.replace(snapshot, revision);
 		this.history = history.upTo(revision);

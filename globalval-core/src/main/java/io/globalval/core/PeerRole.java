@@ -160,7 +160,7 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 	// Follower: called by the sequencer's one applying thread
 
 	@Override
-	public int nodeId() {
+	public long nodeId() {
 		return this.state.nodeId;
 	}
 
@@ -175,7 +175,7 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 	}
 
 	@Override
-	public void applyChange(long revision, String key, byte[] json, int origin, long seq, long originNanos) {
+	public void applyChange(long revision, String key, byte[] json, long origin, long seq, long originNanos) {
 		long current = this.state.replica.revision();
 		if (revision != current + 1) {
 			throw new IllegalStateException(

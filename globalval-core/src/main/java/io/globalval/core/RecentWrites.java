@@ -30,9 +30,9 @@ final class RecentWrites {
 	/** What {@link #find} returns for a write processed before whose outcome is gone. */
 	static final WriteOutcome FORGOTTEN = new WriteOutcome(-1, false, 0);
 
-	private final Map<Integer, Origin> byOrigin = new LinkedHashMap<>(16, 0.75f, true) {
+	private final Map<Long, Origin> byOrigin = new LinkedHashMap<>(16, 0.75f, true) {
 		@Override
-		protected boolean removeEldestEntry(Map.Entry<Integer, Origin> eldest) {
+		protected boolean removeEldestEntry(Map.Entry<Long, Origin> eldest) {
 			return size() > ORIGINS;
 		}
 	};
@@ -43,7 +43,7 @@ final class RecentWrites {
 	 * @param seq the write's sequence number
 	 * @return its first outcome, {@link #FORGOTTEN}, or {@code null} for a write not seen before
 	 */
-	WriteOutcome find(int origin, long seq) {
+	WriteOutcome find(long origin, long seq) {
 		Origin known = this.byOrigin.get(origin);
 		if (known == null) {
 			return null;
@@ -60,14 +60,14 @@ final class RecentWrites {
 	 * writes processed by an earlier master are never applied again.
 	 * @param highest the highest sequence number applied, by origin
 	 */
-	void markProcessed(Map<Integer, Long> highest) {
+	void markProcessed(Map<Long, Long> highest) {
 		highest.forEach((origin, seq) -> {
 			Origin known = this.byOrigin.computeIfAbsent(origin, (key) -> new Origin());
 			known.highWater = Math.max(known.highWater, seq);
 		});
 	}
 
-	void record(int origin, long seq, WriteOutcome outcome) {
+	void record(long origin, long seq, WriteOutcome outcome) {
 		Origin known = this.byOrigin.computeIfAbsent(origin, (key) -> new Origin());
 		known.outcomes.put(seq, outcome);
 		known.highWater = Math.max(known.highWater, seq);

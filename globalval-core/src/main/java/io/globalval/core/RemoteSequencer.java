@@ -56,7 +56,7 @@ public interface RemoteSequencer extends AutoCloseable {
 	 * {@link GlobalValRejectedException} if the current value does not allow the write,
 	 * or another {@link GlobalValException} if it could not be sequenced in time
 	 */
-	CompletableFuture<WriteOutcome> submit(int origin, WriteCommand command, long deadlineNanos);
+	CompletableFuture<WriteOutcome> submit(long origin, WriteCommand command, long deadlineNanos);
 
 	/**
 	 * Return whether this process is connected to the sequencer.
@@ -95,7 +95,7 @@ public interface RemoteSequencer extends AutoCloseable {
 		 * Return the node id that identifies this process's writes.
 		 * @return the node id
 		 */
-		int nodeId();
+		long nodeId();
 
 		/**
 		 * Return the revision the replica has reached.
@@ -119,7 +119,7 @@ public interface RemoteSequencer extends AutoCloseable {
 		 * @param originNanos {@link System#nanoTime()} at the origin, or 0
 		 * @throws IllegalStateException if the revision is not the next one
 		 */
-		void applyChange(long revision, String key, byte[] json, int origin, long seq, long originNanos);
+		void applyChange(long revision, String key, byte[] json, long origin, long seq, long originNanos);
 
 		/**
 		 * Replace the replica with a snapshot (the first one makes the node ready).

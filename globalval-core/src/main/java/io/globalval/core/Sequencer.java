@@ -395,7 +395,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 			return;
 		}
 		WriteCommand request = write.request();
-		int origin = (write.origin() != null) ? write.origin().nodeId : this.state.nodeId;
+		long origin = (write.origin() != null) ? write.origin().nodeId : this.state.nodeId;
 		long seq = request.seq();
 		WriteOutcome earlier = this.recent.find(origin, seq);
 		if (earlier == RecentWrites.FORGOTTEN) {
@@ -452,7 +452,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 		}
 	}
 
-	private void processIncrement(Write write, IncrementValue increment, int origin) {
+	private void processIncrement(Write write, IncrementValue increment, long origin) {
 		ReplicaEntry current = this.replica.entry(increment.key());
 		long value = 0;
 		if (current != null) {
@@ -488,7 +488,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 		}
 	}
 
-	private void done(Write write, int origin, long seq, WriteOutcome outcome) {
+	private void done(Write write, long origin, long seq, WriteOutcome outcome) {
 		this.recent.record(origin, seq, outcome);
 		if (write.origin() == null) {
 			completeLocal(write, outcome);
@@ -503,7 +503,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 	 * @param ackOrigin whether the origin gets a short ack instead of the full change
 	 * (it has the value already)
 	 */
-	private long commit(String key, byte[] json, int origin, long seq, long originNanos, WorkerLink originLink,
+	private long commit(String key, byte[] json, long origin, long seq, long originNanos, WorkerLink originLink,
 			boolean ackOrigin) {
 		long revision = this.replica.revision() + 1;
 		byte[] frame = FrameCodec.encode(new Applied(revision, this.epoch, key, json, origin, seq, originNanos));

@@ -27,7 +27,7 @@ final class Snapshots {
 	 * @return the frames, the last one flagged
 	 */
 	static List<byte[]> encode(Replica replica, long broadcastId, EpochHistory history,
-			Map<Integer, Long> appliedSequences) {
+			Map<Long, Long> appliedSequences) {
 		EpochHistory upToRevision = history.upTo(replica.revision());
 		long revision = replica.revision();
 		List<byte[]> frames = new ArrayList<>();

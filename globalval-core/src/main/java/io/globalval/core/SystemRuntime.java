@@ -27,8 +27,8 @@ final class SystemRuntime implements EngineRuntime {
 	}
 
 	@Override
-	public int newNodeId() {
-		return 1 + ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE - 1);
+	public long newNodeId() {
+		return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
 	}
 
 	@Override

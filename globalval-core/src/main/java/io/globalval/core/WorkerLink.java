@@ -7,7 +7,7 @@ final class WorkerLink {
 
 	final Peer peer;
 
-	final int nodeId;
+	final long nodeId;
 
 	final String name;
 
@@ -25,7 +25,7 @@ final class WorkerLink {
 	/** Whether the sequencer appended frames it has not flushed yet; its thread only. */
 	boolean corked;
 
-	WorkerLink(Peer peer, int nodeId, String name, long pid) {
+	WorkerLink(Peer peer, long nodeId, String name, long pid) {
 		this.peer = peer;
 		this.nodeId = nodeId;
 		this.name = name;

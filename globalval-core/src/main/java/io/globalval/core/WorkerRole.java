@@ -93,7 +93,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 	private boolean resyncRequested;
 
 	/** The node id of the master that welcomed this worker. */
-	private int masterNodeId;
+	private long masterNodeId;
 
 	/** Whether this batch applied something the master waits to have confirmed. */
 	private boolean confirmDue;

@@ -10,5 +10,5 @@ package io.globalval.core;
  * @param revisionsBehind how many revisions it was behind the master at its last report
  * @param lagNanos how long its last probe took to come back, in nanoseconds
  */
-public record WorkerStatus(int nodeId, String name, long pid, long revision, long revisionsBehind, long lagNanos) {
+public record WorkerStatus(long nodeId, String name, long pid, long revision, long revisionsBehind, long lagNanos) {
 }

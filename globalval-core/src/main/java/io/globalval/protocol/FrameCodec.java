@@ -180,9 +180,9 @@ public final class FrameCodec {
 	public static Message decode(Frame frame) {
 		WireReader in = new WireReader(frame.type(), frame.payload());
 		Message message = switch (frame.type()) {
-			case HELLO -> new Hello(in.varint32(), in.string(), in.varint(), in.varint(), in.varint32(), in.string(),
+			case HELLO -> new Hello(in.varint32(), in.string(), in.varint(), in.varint(), in.varint(), in.string(),
 					in.varint(), in.history());
-			case WELCOME -> new Welcome(in.varint(), in.varint32(), in.varint(), in.bool(), in.varint());
+			case WELCOME -> new Welcome(in.varint(), in.varint(), in.varint(), in.bool(), in.varint());
 			case SNAPSHOT -> decodeSnapshot(in);
 			case RESYNC -> new Resync(in.varint());
 			case FETCH -> new Fetch(in.varint(), in.bool());
@@ -192,7 +192,7 @@ public final class FrameCodec {
 				new CompareAndSetValue(in.varint(), in.string(), in.nullableBytes(), in.bytes(), in.fixed64());
 			case INCREMENT -> new IncrementValue(in.varint(), in.string(), in.signed(), in.fixed64());
 			case BROADCAST -> new BroadcastAll(in.varint());
-			case APPLIED -> new Applied(in.varint(), in.varint(), in.string(), in.nullableBytes(), in.varint32(),
+			case APPLIED -> new Applied(in.varint(), in.varint(), in.string(), in.nullableBytes(), in.varint(),
 					in.varint(), in.fixed64());
 			case ACK -> new Ack(in.varint(), in.varint());
 			case REPLY -> new Reply(in.varint(), in.varint(), in.bool(), in.signed());
@@ -232,9 +232,9 @@ public final class FrameCodec {
 		}
 		EpochHistory history = in.history();
 		int origins = in.count(2);
-		Map<Integer, Long> applied = new LinkedHashMap<>(Math.max(4, origins * 2));
+		Map<Long, Long> applied = new LinkedHashMap<>(Math.max(4, origins * 2));
 		for (int i = 0; i < origins; i++) {
-			applied.put(in.varint32(), in.varint());
+			applied.put(in.varint(), in.varint());
 		}
 		return new Snapshot(revision, broadcastId, last, entries, history, applied);
 	}

@@ -33,7 +33,7 @@ public sealed interface Message permits Message.Hello, Message.Welcome, Message.
 	 * @param history the epochs of the worker's log up to {@code lastRevision}, so that the
 	 * master finds the last revision they share
 	 */
-	record Hello(int protocolVersion, String appName, long lastRevision, long epoch, int nodeId,
+	record Hello(int protocolVersion, String appName, long lastRevision, long epoch, long nodeId,
 			String nodeName, long pid, EpochHistory history) implements Message {
 		public FrameType type() {
 			return FrameType.HELLO;
@@ -51,7 +51,7 @@ public sealed interface Message permits Message.Hello, Message.Welcome, Message.
 	 * worker's changes after it are not in the group's history (the worker reports them as
 	 * discarded), and a snapshot follows
 	 */
-	record Welcome(long epoch, int masterNodeId, long revision, boolean snapshotFollows, long keptRevision)
+	record Welcome(long epoch, long masterNodeId, long revision, boolean snapshotFollows, long keptRevision)
 			implements Message {
 		public FrameType type() {
 			return FrameType.WELCOME;
@@ -71,7 +71,7 @@ public sealed interface Message permits Message.Hello, Message.Welcome, Message.
 	 * {@code revision} (on the last chunk), so that a write sent again is never applied twice
 	 */
 	record Snapshot(long revision, long broadcastId, boolean last, List<Entry> entries, EpochHistory history,
-			Map<Integer, Long> appliedSequences) implements Message {
+			Map<Long, Long> appliedSequences) implements Message {
 
 		/**
 		 * Create a chunk without applied sequences.
@@ -150,7 +150,7 @@ public sealed interface Message permits Message.Hello, Message.Welcome, Message.
 	 * @param seq the write's sequence number at its origin
 	 * @param originNanos {@link System#nanoTime()} at the origin when the write was made
 	 */
-	record Applied(long revision, long epoch, String key, byte[] value, int origin, long seq, long originNanos)
+	record Applied(long revision, long epoch, String key, byte[] value, long origin, long seq, long originNanos)
 			implements Message {
 		public FrameType type() {
 			return FrameType.APPLIED;

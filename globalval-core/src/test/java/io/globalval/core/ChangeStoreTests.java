@@ -113,7 +113,7 @@ class ChangeStoreTests {
 				store.append(change(i, "k" + i, "\"v" + i + "\""));
 			}
 			store.compact(replica, Snapshots.encode(replica, 0, EpochHistory.of(new long[] { 1 }, new long[] { 1 }),
-					java.util.Map.of(7, 50L)));
+					java.util.Map.of(7L, 50L)));
 			store.append(change(51, "k51", "\"v51\""));
 		}
 		assertThat(Files.size(this.directory.resolve(ChangeStore.LOG_FILE))).isLessThan(100);

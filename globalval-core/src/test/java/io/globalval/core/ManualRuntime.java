@@ -110,7 +110,7 @@ final class ManualRuntime implements EngineRuntime {
 	}
 
 	@Override
-	public int newNodeId() {
+	public long newNodeId() {
 		return this.nodeIds.isEmpty() ? this.nextNodeId++ : this.nodeIds.poll();
 	}
 

@@ -320,6 +320,38 @@ class SequencerTests {
 	}
 
 	@Test
+	void onlyTheMemberBeingFetchedFromIsAdoptedAndItsSnapshotKeepsTheAppliedSequences() {
+		newState(settings().build());
+		this.runtime.alive.addAll(List.of(11L, 12L));
+		takeOver(11L, 12L);
+		RecordingPeer bestPeer = new RecordingPeer("best");
+		RecordingPeer otherPeer = new RecordingPeer("other");
+		WorkerLink best = link(bestPeer, 11);
+		WorkerLink other = link(otherPeer, 12);
+		run(new Sequencer.Join(best, hello(11, EPOCH - 1, 5)), new Sequencer.Join(other, hello(12, EPOCH - 1, 4)));
+		assertThat(bestPeer.take()).containsExactly(new Message.Fetch(0, false));
+		// chunks from a member nobody asked are not mixed in
+		run(new Sequencer.Adopt(other, new Message.Snapshot(4, 0, true, List.of(new Message.Entry("x", 4, json("1"))),
+				EpochHistory.of(new long[] { EPOCH - 1 }, new long[] { 1 }))));
+		assertThat(this.state.replica.revision()).isZero();
+		run(new Sequencer.Adopt(best, new Message.Snapshot(5, 0, false, List.of(new Message.Entry("a", 5, json("1"))),
+				EpochHistory.EMPTY)),
+				new Sequencer.Adopt(best, new Message.Snapshot(5, 0, true, List.of(new Message.Entry("b", 3, json("2"))),
+						EpochHistory.of(new long[] { EPOCH - 1 }, new long[] { 1 }), java.util.Map.of(13L, 40L))),
+				new Sequencer.Adopt(best, new Message.Confirm(5)));
+		assertThat(this.state.replica.revision()).isEqualTo(5);
+		assertThat(this.state.replica.entry("x")).isNull();
+		assertThat(this.state.replica.size()).isEqualTo(2);
+		// write 40 of node 13 is in the adopted snapshot: sent again, it is not applied a second time
+		Worker origin = joinAt("origin", 13, EPOCH - 1, 0);
+		origin.peer.take();
+		run(origin.write(new SetValue(40, "a", json("7"), 0)));
+		assertThat(origin.peer.take()).singleElement().isInstanceOfSatisfying(Message.Failure.class,
+				(failure) -> assertThat(failure.code()).isEqualTo(ErrorCode.OUTCOME_UNKNOWN));
+		assertThat(this.state.replica.revision()).isEqualTo(5);
+	}
+
+	@Test
 	void aWorkerWhoseLogPartsFromTheMastersGetsTheKeptRevisionAndASnapshot() {
 		master(settings().build(), null);
 		run(local(new SetValue(1, "a", json("1"), 0)), local(new SetValue(2, "b", json("2"), 0)));

@@ -41,7 +41,7 @@ class FrameCodecTests {
 		messages.add(new Message.Snapshot(Long.MAX_VALUE, 7, false,
 				List.of(new Message.Entry("config", 3, json("{\"a\":1}")), new Message.Entry(NON_ASCII, 0, json("\"значение\"")),
 						new Message.Entry("", Long.MAX_VALUE, new byte[0])),
-				EpochHistory.of(new long[] { 2 }, new long[] { 1 }), java.util.Map.of(7, 3L, Integer.MAX_VALUE, Long.MAX_VALUE)));
+				EpochHistory.of(new long[] { 2 }, new long[] { 1 }), java.util.Map.of(7L, 3L, Long.MAX_VALUE, Long.MAX_VALUE)));
 		messages.add(new Message.Fetch(0, true));
 		messages.add(new Message.Fetch(Long.MAX_VALUE, false));
 		messages.add(new Message.Confirm(0));
@@ -357,10 +357,10 @@ class FrameCodecTests {
 
 	@Test
 	void intFieldOverIntegerRangeIsRejected() {
-		// epoch 1, node id 2^31, revision 1, no snapshot
-		byte[] payload = bytes(0x01, 0x80, 0x80, 0x80, 0x80, 0x08, 0x01, 0x00);
-		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> decode(FrameType.WELCOME, payload))
-			.withMessage("Malformed WELCOME frame: integer 2147483648 out of range");
+		// protocol version 2^31 (node ids are 64-bit, the version is not)
+		byte[] payload = bytes(0x80, 0x80, 0x80, 0x80, 0x08, 0x00);
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> decode(FrameType.HELLO, payload))
+			.withMessage("Malformed HELLO frame: integer 2147483648 out of range");
 	}
 
 	@Test

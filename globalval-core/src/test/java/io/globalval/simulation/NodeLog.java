@@ -41,7 +41,7 @@ final class NodeLog {
 		this.name = name;
 	}
 
-	void change(long revision, String key, String value, int origin, long seq) {
+	void change(long revision, String key, String value, long origin, long seq) {
 		this.items.add(new Change(revision, key, value, origin, seq));
 		String old = (value != null) ? this.map.put(key, value) : this.map.remove(key);
 		if (old != null) {
@@ -108,7 +108,7 @@ final class NodeLog {
 	}
 
 	/** A change: {@code value} is {@code null} for a delete. */
-	record Change(long revision, String key, String value, int origin, long seq) implements Item {
+	record Change(long revision, String key, String value, long origin, long seq) implements Item {
 	}
 
 	/** A snapshot that replaced the map. */

@@ -27,7 +27,7 @@ final class SimHistory {
 	}
 
 	Operation invoke(Incarnation incarnation, Kind kind, String key, String value, String expected, long delta,
-			int origin, long seq, long now) {
+			long origin, long seq, long now) {
 		Operation op = new Operation(this.operations.size() + 1, incarnation, kind, key, value, expected, delta, origin,
 				seq, now);
 		this.operations.add(op);
@@ -113,7 +113,7 @@ final class SimHistory {
 
 		final long delta;
 
-		final int origin;
+		final long origin;
 
 		final long seq;
 
@@ -134,7 +134,7 @@ final class SimHistory {
 		long revisionAfter;
 
 		Operation(int id, Incarnation incarnation, Kind kind, String key, String value, String expected, long delta,
-				int origin, long seq, long invoke) {
+				long origin, long seq, long invoke) {
 			this.id = id;
 			this.incarnation = incarnation;
 			this.kind = kind;

@@ -38,8 +38,8 @@ final class SimRuntime implements EngineRuntime {
 	}
 
 	@Override
-	public int newNodeId() {
-		return 1 + this.simulation.random.nextInt(Integer.MAX_VALUE - 1);
+	public long newNodeId() {
+		return 1 + (this.simulation.random.nextLong() >>> 1) % (Long.MAX_VALUE - 1);
 	}
 
 	@Override

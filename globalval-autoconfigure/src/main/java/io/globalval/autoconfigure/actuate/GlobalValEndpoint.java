@@ -59,7 +59,7 @@ public class GlobalValEndpoint {
 	 * master's socket, its TCP host and port, or a peer's Redis server
 	 * @param workers the connected workers (a master's; empty for a worker or peer)
 	 */
-	public record GlobalValDescriptor(String name, Role role, String nodeName, int nodeId, long revision, int keys,
+	public record GlobalValDescriptor(String name, Role role, String nodeName, long nodeId, long revision, int keys,
 			boolean connected, boolean ready, String address, List<WorkerDescriptor> workers)
 			implements OperationResponseBody {
 	}
@@ -74,7 +74,7 @@ public class GlobalValEndpoint {
 	 * @param revisionsBehind how many revisions it was behind the master then
 	 * @param lagMillis the round trip of the master's last probe, in milliseconds
 	 */
-	public record WorkerDescriptor(int nodeId, String name, long pid, long revision, long revisionsBehind,
+	public record WorkerDescriptor(long nodeId, String name, long pid, long revision, long revisionsBehind,
 			double lagMillis) {
 
 		WorkerDescriptor(WorkerStatus status) {

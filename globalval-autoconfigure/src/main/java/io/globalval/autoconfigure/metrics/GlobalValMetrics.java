@@ -93,6 +93,9 @@ public class GlobalValMetrics implements MeterBinder, AutoCloseable {
 				metrics, NodeMetrics::snapshotsApplied);
 		counter(registry, "globalval.frames.rejected", "Frames or connections refused as invalid", null, metrics,
 				NodeMetrics::framesRejected);
+		counter(registry, "globalval.changes.discarded",
+				"Changes this process had applied that the group's history does not keep (reported, then replaced)", null,
+				metrics, NodeMetrics::changesDiscarded);
 		gauge(registry, "globalval.keys", "Keys in this process's replica", (node) -> node.replica().size());
 		gauge(registry, "globalval.revision", "Last revision applied in this process",
 				(node) -> node.replica().revision());

@@ -64,7 +64,8 @@ class GlobalValMetricsAutoConfigurationTests {
 				.contains("globalval.changes.sent", "globalval.changes.applied", "globalval.propagation",
 						"globalval.bytes.sent", "globalval.bytes.received", "globalval.workers", "globalval.keys",
 						"globalval.revision", "globalval.resyncs", "globalval.frames.rejected",
-						"globalval.snapshots.applied", "globalval.queue.commands", "globalval.queue.events");
+						"globalval.snapshots.applied", "globalval.queue.commands", "globalval.queue.events",
+						"globalval.changes.discarded");
 			assertThat(registry.get("globalval.keys").tag("name", OtherNodes.NAME).gauge().value()).isZero();
 			assertThat(registry.get("globalval.queue.commands").gauge().value()).isZero();
 			assertThat(registry.get("globalval.queue.events").gauge().value()).isZero();

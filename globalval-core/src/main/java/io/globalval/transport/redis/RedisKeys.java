@@ -43,7 +43,7 @@ final class RedisKeys {
 	 * @param origin the process's node id
 	 * @return the key
 	 */
-	String writes(int origin) {
+	String writes(long origin) {
 		return this.prefix + "writes:" + origin;
 	}
 

@@ -327,7 +327,7 @@ public final class RedisSequencer implements RemoteSequencer {
 	// writes
 
 	@Override
-	public CompletableFuture<WriteOutcome> submit(int origin, WriteCommand command, long deadlineNanos) {
+	public CompletableFuture<WriteOutcome> submit(long origin, WriteCommand command, long deadlineNanos) {
 		Attempt attempt = new Attempt(origin, command, deadlineNanos);
 		if (this.closed || this.writeConnection == null) {
 			attempt.result.completeExceptionally(new GlobalValConnectionException(
@@ -372,7 +372,7 @@ public final class RedisSequencer implements RemoteSequencer {
 	 * The arguments of {@code write.lua} for a write: the one place that knows how each
 	 * kind of write is put to the script.
 	 */
-	private byte[][] arguments(int origin, WriteCommand command, long lowestUnsettled) {
+	private byte[][] arguments(long origin, WriteCommand command, long lowestUnsettled) {
 		String op;
 		byte[] value = null;
 		byte[] expected = null;
@@ -602,7 +602,7 @@ public final class RedisSequencer implements RemoteSequencer {
 			return false;
 		}
 		byte[] value = body.get("v");
-		int origin = Integer.parseInt(text(body.get("o")));
+		long origin = Long.parseLong(text(body.get("o")));
 		long seq = Long.parseLong(text(body.get("s")));
 		// nanoTime is comparable only within one process here: peers may be on other hosts
 		long originNanos = (origin == this.follower.nodeId()) ? Long.parseLong(text(body.get("n"))) : 0;
@@ -768,7 +768,7 @@ public final class RedisSequencer implements RemoteSequencer {
 	/** One write on its way: retried with the same id until it is answered or its deadline passes. */
 	private static final class Attempt {
 
-		final int origin;
+		final long origin;
 
 		final WriteCommand command;
 
@@ -781,7 +781,7 @@ public final class RedisSequencer implements RemoteSequencer {
 
 		volatile int tries;
 
-		Attempt(int origin, WriteCommand command, long deadlineNanos) {
+		Attempt(long origin, WriteCommand command, long deadlineNanos) {
 			this.origin = origin;
 			this.command = command;
 			this.deadlineNanos = deadlineNanos;

@@ -379,7 +379,7 @@ class RedisSequencerTests {
 		}
 
 		@Override
-		public int nodeId() {
+		public long nodeId() {
 			return this.nodeId;
 		}
 
@@ -394,7 +394,7 @@ class RedisSequencerTests {
 		}
 
 		@Override
-		public void applyChange(long revision, String key, byte[] json, int origin, long seq, long originNanos) {
+		public void applyChange(long revision, String key, byte[] json, long origin, long seq, long originNanos) {
 			this.revision = revision;
 			this.changes.add(revision + " " + key + " " + new String(json));
 		}
