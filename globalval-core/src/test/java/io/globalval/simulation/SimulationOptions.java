@@ -34,18 +34,14 @@ record SimulationOptions(Duration workload, Duration quiesce, boolean crashes, b
 	}
 
 	/**
-	 * The faults every build runs with: crashes and restarts (the master's among them),
-	 * pauses, cut connections and power losses, but not a pause and a crash in the same
-	 * run (odd seeds crash, even seeds pause), and a process dies between two of its
-	 * steps, and the disk does not fail. The rest (a worker that is ahead paused while
-	 * the master dies; a master that dies with frames it had not yet written; a failing
-	 * disk) finds divergence, lost writes and hung writes that the handover by timer, the
-	 * master's early acknowledgement and the missing fail-stop on disk errors cause; the issue "No
-	 * acknowledged write lost" fixes them, and then this profile becomes {@link #all()}.
+	 * The faults every build runs with: all of them, in every run (crashes and restarts of
+	 * any process, pauses, a worker that is ahead paused at the instant the master dies,
+	 * cut connections, power losses, a dying process losing the frames of its last
+	 * moments, failed forces and a full disk).
+	 * @return the options
 	 */
 	static SimulationOptions continuousIntegration() {
-		SimulationOptions all = all();
-		return new SimulationOptions(all.workload, all.quiesce, true, true, true, true, true, false, true, false, false);
+		return all();
 	}
 
 	/**
