@@ -337,6 +337,7 @@ final class MasterRole implements RoleEngine, MasterHandler {
 	public void disconnected(Peer peer, String reason) {
 		WorkerLink link = this.links.remove(peer);
 		if (link != null) {
+			link.gone = true;
 			this.departed.add(link.pid);
 			recordMembers();
 			if (!this.closed) {

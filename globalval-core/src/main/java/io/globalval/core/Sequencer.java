@@ -385,6 +385,10 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 	}
 
 	private void processWrite(Write write) {
+		if (write.origin() != null && write.origin().gone) {
+			// nobody hears the answer: the worker sends it again on its next connection
+			return;
+		}
 		if (write.request() instanceof BroadcastAll broadcast) {
 			// not held while taking over, as before: a broadcast changes nothing
 			processBroadcast(new Broadcast(write.origin(), broadcast.seq(), write.local()));

@@ -22,6 +22,14 @@ final class WorkerLink {
 	/** Whether the master asked this worker for the changes it is ahead with. */
 	volatile boolean adopting;
 
+	/**
+	 * Whether the connection ended: its writes still queued for the sequencer are skipped
+	 * (the worker sends every unanswered write again on its next connection), so that a
+	 * connection that keeps breaking does not bury the master in writes nobody can hear
+	 * the answers to.
+	 */
+	volatile boolean gone;
+
 	/** Whether the sequencer appended frames it has not flushed yet; its thread only. */
 	boolean corked;
 
