@@ -41,6 +41,13 @@ final class ChangeStore implements AutoCloseable {
 
 	static final String SNAPSHOT_FILE = "snapshot.dat";
 
+	/**
+	 * Marks the directory as written in this format (changes carry their epoch, snapshots
+	 * the epoch history and applied sequences); files without it were written by an
+	 * earlier globalval and are refused rather than read wrongly or truncated.
+	 */
+	static final String FORMAT_FILE = "format-2";
+
 	private static final int RECORD_HEADER_BYTES = 8;
 
 	private final Disk disk;
@@ -59,8 +66,35 @@ final class ChangeStore implements AutoCloseable {
 		this.disk = disk;
 		this.settings = settings;
 		this.maxRecordBytes = maxRecordBytes;
+		checkFormat(disk);
 		this.log = disk.open(LOG_FILE);
 		this.logBytes = this.log.size();
+	}
+
+	/**
+	 * Refuse files of an earlier format; mark a new directory with this one.
+	 */
+	private static void checkFormat(Disk disk) throws IOException {
+		if (disk.exists(FORMAT_FILE)) {
+			return;
+		}
+		boolean earlier = disk.exists(SNAPSHOT_FILE) && size(disk, SNAPSHOT_FILE) > 0
+				|| disk.exists(LOG_FILE) && size(disk, LOG_FILE) > 0;
+		if (earlier) {
+			throw new IOException(("%s holds changes written by an earlier globalval (before changes carried their "
+					+ "epoch), which this version does not read; start once with the earlier version without "
+					+ "persistence, or move the files aside (the group's state lives in its running processes)")
+				.formatted(disk.describe()));
+		}
+		try (DiskFile marker = disk.open(FORMAT_FILE)) {
+			marker.force();
+		}
+	}
+
+	private static long size(Disk disk, String name) throws IOException {
+		try (DiskFile file = disk.open(name)) {
+			return file.size();
+		}
 	}
 
 	/**

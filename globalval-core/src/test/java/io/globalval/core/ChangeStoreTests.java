@@ -95,6 +95,7 @@ class ChangeStoreTests {
 	@Test
 	void garbageLogStillStarts() throws IOException {
 		Files.createDirectories(this.directory);
+		Files.createFile(this.directory.resolve(ChangeStore.FORMAT_FILE));
 		Files.write(this.directory.resolve(ChangeStore.LOG_FILE), new byte[] { 0, 0, 0, 9, 1, 2, 3 });
 		try (ChangeStore store = open()) {
 			assertThat(store.load().revision()).isZero();
@@ -124,6 +125,15 @@ class ChangeStoreTests {
 			assertThat(stored.changes()).hasSize(1);
 			assertThat(stored.revision()).isEqualTo(51);
 		}
+	}
+
+	@Test
+	void filesOfAnEarlierFormatAreRefusedNotTruncated() throws IOException {
+		// a log written before the format file existed
+		java.nio.file.Files.write(this.directory.resolve(ChangeStore.LOG_FILE), new byte[] { 0, 0, 0, 5, 1, 2, 3, 4, 5 });
+		org.assertj.core.api.Assertions.assertThatIOException().isThrownBy(this::open)
+			.withMessageContaining("earlier globalval");
+		assertThat(java.nio.file.Files.size(this.directory.resolve(ChangeStore.LOG_FILE))).isEqualTo(9);
 	}
 
 }
