@@ -43,9 +43,10 @@ import tools.jackson.databind.json.JsonMapper;
  * A globalval node in its own JVM that records a history for the
  * {@link io.globalval.history.HistoryChecker}: it answers the commands of
  * {@link NodeProcessMain} and two of its own, and appends every operation of its client
- * and every change and snapshot it applies to a history file as it goes (flushed whenever
- * there is nothing more to write), so that the file of a killed process holds what it
- * did up to shortly before its death.
+ * and every change and snapshot it applies to a history file as it goes (an invocation
+ * before the write is made, the rest flushed whenever there is nothing more to write), so
+ * that the file of a killed process holds every write it made and what else it did up to
+ * shortly before its death.
  * <ul>
  * <li>{@code clients <millis> <seed> <in flight>}: random set / delete / compareAndSet /
  * increment / get on a few keys for that long, at most that many writes in flight, as long
@@ -195,23 +196,23 @@ public final class HistoryNodeProcessMain {
 			CompletableFuture<?> future;
 			long invoked = System.nanoTime();
 			if (dice < 50) {
-				this.writer.write(HistoryLine.invoke(op, "SET", key, value, null, 0, origin, seq, invoked));
+				this.writer.writeNow(HistoryLine.invoke(op, "SET", key, value, null, 0, origin, seq, invoked));
 				future = call(() -> this.node.set(key, bytes(value)));
 			}
 			else if (dice < 60) {
-				this.writer.write(HistoryLine.invoke(op, "DELETE", key, null, null, 0, origin, seq, System.nanoTime()));
+				this.writer.writeNow(HistoryLine.invoke(op, "DELETE", key, null, null, 0, origin, seq, System.nanoTime()));
 				future = call(() -> this.node.delete(key));
 			}
 			else if (dice < 75) {
 				String expected = (random.nextInt(4) == 0) ? "\"stale\"" : currentValue(key);
-				this.writer.write(HistoryLine.invoke(op, "COMPARE_AND_SET", key, value, expected, 0, origin, seq,
+				this.writer.writeNow(HistoryLine.invoke(op, "COMPARE_AND_SET", key, value, expected, 0, origin, seq,
 						System.nanoTime()));
 				future = call(() -> this.node.compareAndSet(key, (expected != null) ? bytes(expected) : null,
 						bytes(value)));
 			}
 			else {
 				long delta = 1 + random.nextInt(3);
-				this.writer.write(HistoryLine.invoke(op, "INCREMENT", COUNTER, null, null, delta, origin, seq,
+				this.writer.writeNow(HistoryLine.invoke(op, "INCREMENT", COUNTER, null, null, delta, origin, seq,
 						System.nanoTime()));
 				future = call(() -> this.node.increment(COUNTER, delta));
 			}
@@ -442,6 +443,27 @@ public final class HistoryNodeProcessMain {
 			this.queue.add(json.writeValueAsString(line));
 		}
 
+		/**
+		 * Write a line into the file now, ahead of what is queued: an invocation is in the
+		 * file before the write is made, so that the file of a process killed right after
+		 * has every write it made (a change with its write id and no invocation would be a
+		 * phantom write). A killed process loses what its JVM had not handed to the
+		 * operating system, not what it had.
+		 */
+		void writeNow(HistoryLine line) {
+			String text = json.writeValueAsString(line) + "\n";
+			try {
+				// BufferedWriter locks itself in write and flush, so lines never interleave
+				synchronized (this.out) {
+					this.out.write(text);
+					this.out.flush();
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
 		/** Wait (bounded) until everything written so far is in the file. */
 		void sync() throws InterruptedException {
 			CountDownLatch flushed = new CountDownLatch(1);
@@ -457,8 +479,8 @@ public final class HistoryNodeProcessMain {
 					Object item = this.queue.take();
 					do {
 						if (item instanceof String line) {
-							this.out.write(line);
-							this.out.newLine();
+							// one call, so that a line written now never lands inside it
+							this.out.write(line + "\n");
 						}
 						else {
 							this.out.flush();
