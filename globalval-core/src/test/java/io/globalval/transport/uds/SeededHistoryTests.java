@@ -220,7 +220,8 @@ class SeededHistoryTests {
 			incarnation.node.call("stop-workload");
 		}
 		for (Incarnation incarnation : live) {
-			incarnation.clients = incarnation.node.await(incarnation.workload);
+			// answered once its writes in flight are done and its history file has them
+			incarnation.node.await(incarnation.workload);
 		}
 		await().atMost(AT_MOST)
 			.pollInterval(POLL)
@@ -630,8 +631,6 @@ class SeededHistoryTests {
 		volatile boolean paused;
 
 		String workload;
-
-		String clients;
 
 		Incarnation(String name, NodeProcess node, Path file) {
 			this.name = name;
