@@ -59,8 +59,8 @@ import static org.awaitility.Awaitility.await;
  * flight), as the seed picks, is stopped with SIGSTOP at the same instant and resumed with
  * SIGCONT 300 ms to 3 s later (below {@code failover.max-wait}, so the new master must
  * wait for it);</li>
- * <li>a worker is killed and started again as a new process, which joins and runs a client
- * of its own;</li>
+ * <li>a worker is killed and started again as a new process, which joins (while the next
+ * faults go on) and runs a client of its own;</li>
  * <li>one to three connections are cut: a process closes its sockets from the inside (a
  * worker its connection to the master, a master those to its workers) and the workers
  * reconnect;</li>
@@ -133,11 +133,23 @@ class SeededHistoryTests {
 		return thread;
 	});
 
+	/** Starts a restarted process while the faults go on: a JVM takes seconds to start on a busy machine. */
+	private final ExecutorService restarter = Executors.newSingleThreadExecutor((task) -> {
+		Thread thread = new Thread(task, "restart");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private volatile Future<?> restarting;
+
 	private long started;
 
 	@AfterEach
-	void killNodes() {
+	void killNodes() throws InterruptedException {
 		this.resumer.shutdownNow();
+		this.restarter.shutdown();
+		// a process being started is killed once it has started (NodeProcess.start waits at most 90 s)
+		this.restarter.awaitTermination(2, TimeUnit.MINUTES);
 		// SIGKILL ends a stopped process too
 		this.incarnations.forEach((incarnation) -> incarnation.node.close());
 	}
@@ -196,7 +208,7 @@ class SeededHistoryTests {
 			startWorkload(incarnation, random.nextLong());
 		}
 
-		List<String> faults = new ArrayList<>();
+		List<String> faults = new CopyOnWriteArrayList<>();
 		List<Long> kills = new ArrayList<>();
 		long next = 0;
 		int masterKills = 0;
@@ -212,6 +224,9 @@ class SeededHistoryTests {
 				case CUT -> cut(fault.pick, faults);
 			}
 			next = elapsedMillis() + FAULT_GAP_MILLIS;
+		}
+		if (this.restarting != null) {
+			this.restarting.get(2, TimeUnit.MINUTES);
 		}
 		awaitElapsed(Math.max(WORKLOAD_MILLIS, elapsedMillis() + SETTLE_MILLIS));
 
@@ -332,11 +347,17 @@ class SeededHistoryTests {
 		long killed = System.nanoTime();
 		victim.alive = false;
 		assertThat(victim.node.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
-		Incarnation restarted = start(victim.name + "r", group, persistence);
-		startWorkload(restarted, clientSeed);
-		faults.add("restart " + victim.name + " at " + TimeUnit.NANOSECONDS.toMillis(killed - this.started)
-				+ " ms (joined as " + restarted.node.role() + " after "
-				+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed) + " ms)");
+		String restart = "restart " + victim.name + " at " + TimeUnit.NANOSECONDS.toMillis(killed - this.started) + " ms";
+		int index = faults.size();
+		faults.add(restart + " (never joined)");
+		// it joins while the faults go on, and may meet the next one while it joins
+		this.restarting = this.restarter.submit(() -> {
+			Incarnation restarted = start(victim.name + "r", group, persistence);
+			startWorkload(restarted, clientSeed);
+			faults.set(index, restart + " (joined as " + restarted.node.role() + " after "
+					+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed) + " ms)");
+			return null;
+		});
 	}
 
 	private void cut(int pick, List<String> faults) throws Exception {
