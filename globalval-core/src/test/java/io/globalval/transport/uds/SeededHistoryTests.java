@@ -41,7 +41,6 @@ import io.globalval.history.Outcome;
 import io.globalval.history.Snapshot;
 import io.globalval.testsupport.HistoryFiles;
 import io.globalval.testsupport.HistoryFiles.ProcessHistory;
-import io.globalval.testsupport.HistoryFiles.RoleGiven;
 import io.globalval.testsupport.HistoryNodeProcessMain;
 import io.globalval.testsupport.NodeProcess;
 
