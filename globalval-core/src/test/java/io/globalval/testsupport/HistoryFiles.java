@@ -14,6 +14,7 @@ import io.globalval.history.LogEntry;
 import io.globalval.history.NodeLog;
 import io.globalval.history.Operation;
 import io.globalval.history.Result;
+import io.globalval.history.Snapshot;
 import io.globalval.history.WriteId;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,6 +46,8 @@ public final class HistoryFiles {
 		List<HistoryLine> log = new ArrayList<>();
 		HistoryLine finalState = null;
 		List<Long> mastersLost = new ArrayList<>();
+		List<String> discards = new ArrayList<>();
+		List<RoleGiven> roles = new ArrayList<>();
 		int truncated = 0;
 		long readsAhead = 0;
 		for (int i = 0; i < lines.size(); i++) {
@@ -68,7 +71,14 @@ public final class HistoryFiles {
 					ends.add(line);
 					readsAhead += (line.revision() > line.after()) ? 1 : 0;
 				}
-				case "change", "snapshot" -> log.add(line);
+				case "change", "snapshot", "joined" -> log.add(line);
+				case "discarded" -> {
+					// the node's log goes on past the group's: what it applied after the last
+					// kept revision is not the group's history (the snapshot that follows is)
+					log.removeIf((entry) -> entry.revision() > line.revision());
+					discards.add(line.failure());
+				}
+				case "role" -> roles.add(new RoleGiven(line.name(), line.time(), line.revision()));
 				case "final" -> finalState = line;
 				case "lost" -> mastersLost.add(line.revision());
 				default -> throw new IllegalStateException("Unknown line type in " + file + ": " + lines.get(i));
@@ -77,8 +87,12 @@ public final class HistoryFiles {
 		if (name == null) {
 			throw new IllegalStateException(file + " does not name its process");
 		}
+		long joinedAt = -1;
+		if (!log.isEmpty() && log.get(0).type().equals("joined")) {
+			joinedAt = log.remove(0).revision();
+		}
 		return new ProcessHistory(name, toOperations(name, invoked, ends), toNodeLog(name, log, finalState),
-				truncated, readsAhead, mastersLost);
+				truncated, readsAhead, mastersLost, joinedAt, discards, roles);
 	}
 
 	private static List<Operation> toOperations(String name, Map<Long, HistoryLine> invoked,
@@ -134,6 +148,10 @@ public final class HistoryFiles {
 	private static NodeLog toNodeLog(String name, List<HistoryLine> lines, HistoryLine finalState) {
 		NodeLog.Builder log = NodeLog.builder(name);
 		for (HistoryLine line : lines) {
+			if (line.type().equals("joined")) {
+				throw new IllegalStateException(name + " joined at revision " + line.revision() + " after it had applied "
+						+ "changes: only a first snapshot is recorded without its map");
+			}
 			if (line.type().equals("snapshot")) {
 				log.snapshot(line.revision(), line.map());
 			}
@@ -158,9 +176,26 @@ public final class HistoryFiles {
 	 * replica's revision sampled after the read (absent keys cannot tell)
 	 * @param mastersLost the revision this node had applied each time it lost its master,
 	 * in order
+	 * @param joinedAt the revision of the first snapshot if it was recorded without its
+	 * map (the node joined while writes went on; {@link #log()} then starts after it), else -1
+	 * @param discards what the node was told it had applied and the group's history does not
+	 * keep (left out of {@link #log()})
+	 * @param roles the roles the node was given, in order
 	 */
 	public record ProcessHistory(String name, List<Operation> operations, NodeLog log, int truncatedLines,
-			long readsAhead, List<Long> mastersLost) {
+			long readsAhead, List<Long> mastersLost, long joinedAt, List<String> discards, List<RoleGiven> roles) {
+
+		/**
+		 * Return the log with its first snapshot, when it was recorded without its map.
+		 * @param joinedMap the group's map at {@link #joinedAt()}
+		 * @return the log, starting with that snapshot
+		 */
+		public NodeLog logJoinedWith(Map<String, String> joinedMap) {
+			List<LogEntry> entries = new ArrayList<>();
+			entries.add(new Snapshot(this.joinedAt, joinedMap));
+			entries.addAll(this.log.entries());
+			return new NodeLog(this.log.nodeId(), entries, this.log.finalMap(), this.log.finalRevision());
+		}
 
 		/**
 		 * Return the log without the changes and snapshots after a revision.
@@ -172,6 +207,15 @@ public final class HistoryFiles {
 			return new NodeLog(this.log.nodeId(), kept, null, 0);
 		}
 
+	}
+
+	/**
+	 * A role a node was given.
+	 * @param role {@code MASTER} or {@code WORKER}
+	 * @param time when ({@link System#nanoTime()})
+	 * @param revision the last revision the node had recorded then
+	 */
+	public record RoleGiven(String role, long time, long revision) {
 	}
 
 }

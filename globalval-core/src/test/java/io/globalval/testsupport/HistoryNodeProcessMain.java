@@ -20,6 +20,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +31,10 @@ import io.globalval.GlobalValTimeoutException;
 import io.globalval.Role;
 import io.globalval.core.ChangeEvent;
 import io.globalval.core.ChangeListener;
+import io.globalval.core.DiscardedChanges;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeSettings;
+import io.globalval.core.Persistence;
 import io.globalval.core.ReplicaEntry;
 import io.globalval.core.RolePreference;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,18 +43,29 @@ import tools.jackson.databind.json.JsonMapper;
  * A globalval node in its own JVM that records a history for the
  * {@link io.globalval.history.HistoryChecker}: it answers the commands of
  * {@link NodeProcessMain} and two of its own, and appends every operation of its client
- * and every change and snapshot it applies to a history file as it goes (flushed whenever
- * there is nothing more to write), so that the file of a killed process holds what it
- * did up to shortly before its death.
+ * and every change and snapshot it applies to a history file as it goes (an invocation
+ * before the write is made, the rest flushed whenever there is nothing more to write), so
+ * that the file of a killed process holds every write it made and what else it did up to
+ * shortly before its death.
  * <ul>
  * <li>{@code clients <millis> <seed> <in flight>}: random set / delete / compareAndSet /
  * increment / get on a few keys for that long, at most that many writes in flight, as long
  * as this node is not the master; then waits (bounded) for the writes still in flight and
  * answers {@code <operations> <ok> <failed> <unknown>};</li>
+ * <li>{@code workload <seed> <in flight> <per second>}: the same client on every role, the
+ * master's included, until {@code stop-workload}; then waits as {@code clients} does and
+ * answers the same;</li>
+ * <li>{@code stop-workload}: ends the {@code workload}; {@code inflight}: the client's
+ * writes in flight now; {@code okinvoked}: the latest invocation time
+ * ({@link System#nanoTime()}) of a write that completed successfully, 0 if none;
+ * {@code cut}: closes this node's connections (a worker's to its master, a master's to its
+ * workers) and answers how many;</li>
  * <li>{@code final}: once the history file has every change this node applied, appends
  * the node's map and revision and answers the revision.</li>
  * </ul>
- * Arguments: {@code <directory> <role> <name> <history file> <write timeout millis>}.
+ * Arguments: {@code <directory> <role> <name> <history file> <write timeout millis>
+ * [<persistence directory> <fsync>]}. The node runs on the Unix-socket transport through a
+ * {@link CuttableTransport}.
  * <p>
  * Write ids are the node's id and its sequence number, which the node increments on
  * every write call: one thread issues all writes, so its own count is that number.
@@ -76,33 +90,66 @@ public final class HistoryNodeProcessMain {
 
 	private final Recorder recorder;
 
-	private HistoryNodeProcessMain(GlobalValNode node, String name, HistoryWriter writer, Recorder recorder) {
+	private final CuttableTransport transport;
+
+	private volatile boolean workloadStopped;
+
+	private volatile Semaphore writesInFlight;
+
+	private volatile int maxWritesInFlight;
+
+	private final AtomicLong latestOkInvoke = new AtomicLong();
+
+	private HistoryNodeProcessMain(GlobalValNode node, String name, HistoryWriter writer, Recorder recorder,
+			CuttableTransport transport) {
 		this.node = node;
 		this.name = name;
 		this.writer = writer;
 		this.recorder = recorder;
+		this.transport = transport;
 	}
 
 	public static void main(String[] args) throws Exception {
-		NodeSettings settings = NodeSettings.builder()
+		NodeSettings.Builder settings = NodeSettings.builder()
 			.directory(Path.of(args[0]))
 			.role(RolePreference.valueOf(args[1]))
 			.name("history")
 			.pingInterval(Duration.ofHours(1))
-			.writeTimeout(Duration.ofMillis(Long.parseLong(args[4])))
-			.build();
+			.writeTimeout(Duration.ofMillis(Long.parseLong(args[4])));
+		if (args.length > 6) {
+			settings.persistence(Persistence.in(Path.of(args[5]), Persistence.Fsync.valueOf(args[6])));
+		}
 		String name = args[2];
 		HistoryWriter writer = new HistoryWriter(Path.of(args[3]));
 		Recorder recorder = new Recorder(writer);
-		GlobalValNode node = GlobalValNodes.builder(settings).listener(recorder).start();
+		CuttableTransport transport = new CuttableTransport();
+		GlobalValNode node = GlobalValNodes.builder(settings.build()).transport(transport).listener(recorder).start();
 		writer.write(HistoryLine.node(name, node.nodeId()));
-		HistoryNodeProcessMain main = new HistoryNodeProcessMain(node, name, writer, recorder);
+		HistoryNodeProcessMain main = new HistoryNodeProcessMain(node, name, writer, recorder, transport);
 		NodeProcessMain.serve(node, (command, rest) -> switch (command) {
 			case "clients" -> {
 				String[] words = rest.split(" ");
-				yield main.clients(Long.parseLong(words[0]), Long.parseLong(words[1]), Integer.parseInt(words[2]),
-						Integer.parseInt(words[3]));
+				long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(words[0]));
+				// the master runs no client here: FailoverHistoryTests predates the master's own
+				// writes being acknowledged only once a worker has them
+				yield main.clients(() -> System.nanoTime() - until < 0 && node.role() != Role.MASTER,
+						Long.parseLong(words[1]), Integer.parseInt(words[2]), Integer.parseInt(words[3]));
 			}
+			case "workload" -> {
+				String[] words = rest.split(" ");
+				yield main.clients(() -> !main.workloadStopped, Long.parseLong(words[0]), Integer.parseInt(words[1]),
+						Integer.parseInt(words[2]));
+			}
+			case "stop-workload" -> {
+				main.workloadStopped = true;
+				yield "stopped";
+			}
+			case "inflight" -> {
+				Semaphore inFlight = main.writesInFlight;
+				yield String.valueOf((inFlight != null) ? main.maxWritesInFlight - inFlight.availablePermits() : 0);
+			}
+			case "okinvoked" -> String.valueOf(main.latestOkInvoke.get());
+			case "cut" -> String.valueOf(transport.cut());
 			case "final" -> main.finalState();
 			default -> null;
 		});
@@ -110,24 +157,23 @@ public final class HistoryNodeProcessMain {
 
 	/**
 	 * Run a client for a while.
-	 * @param millis how long
+	 * @param keepGoing whether to go on with another operation
 	 * @param seed the seed of its choices
 	 * @param maxInFlight asynchronous writes in flight at most
 	 * @param perSecond operations a second at most, so that the history stays a few tens of megabytes
 	 */
-	private String clients(long millis, long seed, int maxInFlight, int perSecond) throws Exception {
+	private String clients(BooleanSupplier keepGoing, long seed, int maxInFlight, int perSecond) throws Exception {
 		Random random = new Random(seed);
 		long started = System.nanoTime();
 		long intervalNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
 		Semaphore inFlight = new Semaphore(maxInFlight);
+		this.maxWritesInFlight = maxInFlight;
+		this.writesInFlight = inFlight;
 		Counts counts = new Counts();
 		long operations = 0;
 		long writes = 0;
 		long values = 0;
-		long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-		// the master runs no client: its own writes are acknowledged before any worker has
-		// them, so killing it would lose them (a known defect this history is not about)
-		while (System.nanoTime() - until < 0 && this.node.role() != Role.MASTER) {
+		while (keepGoing.getAsBoolean()) {
 			long due = started + operations * intervalNanos;
 			if (System.nanoTime() - due < 0) {
 				// the pace of a client, not a wait for a condition
@@ -148,29 +194,33 @@ public final class HistoryNodeProcessMain {
 			String value = "\"" + this.name + "-" + (++values) + "\"";
 			long origin = this.node.nodeId();
 			CompletableFuture<?> future;
+			long invoked = System.nanoTime();
 			if (dice < 50) {
-				this.writer.write(HistoryLine.invoke(op, "SET", key, value, null, 0, origin, seq, System.nanoTime()));
+				this.writer.writeNow(HistoryLine.invoke(op, "SET", key, value, null, 0, origin, seq, invoked));
 				future = call(() -> this.node.set(key, bytes(value)));
 			}
 			else if (dice < 60) {
-				this.writer.write(HistoryLine.invoke(op, "DELETE", key, null, null, 0, origin, seq, System.nanoTime()));
+				this.writer.writeNow(HistoryLine.invoke(op, "DELETE", key, null, null, 0, origin, seq, System.nanoTime()));
 				future = call(() -> this.node.delete(key));
 			}
 			else if (dice < 75) {
 				String expected = (random.nextInt(4) == 0) ? "\"stale\"" : currentValue(key);
-				this.writer.write(HistoryLine.invoke(op, "COMPARE_AND_SET", key, value, expected, 0, origin, seq,
+				this.writer.writeNow(HistoryLine.invoke(op, "COMPARE_AND_SET", key, value, expected, 0, origin, seq,
 						System.nanoTime()));
 				future = call(() -> this.node.compareAndSet(key, (expected != null) ? bytes(expected) : null,
 						bytes(value)));
 			}
 			else {
 				long delta = 1 + random.nextInt(3);
-				this.writer.write(HistoryLine.invoke(op, "INCREMENT", COUNTER, null, null, delta, origin, seq,
+				this.writer.writeNow(HistoryLine.invoke(op, "INCREMENT", COUNTER, null, null, delta, origin, seq,
 						System.nanoTime()));
 				future = call(() -> this.node.increment(COUNTER, delta));
 			}
 			future.whenComplete((result, ex) -> {
 				complete(op, result, ex, counts);
+				if (ex == null) {
+					this.latestOkInvoke.accumulateAndGet(invoked, Math::max);
+				}
 				inFlight.release();
 			});
 		}
@@ -271,7 +321,11 @@ public final class HistoryNodeProcessMain {
 	 * Writes every change and snapshot this node applies, in apply order. A snapshot is
 	 * recorded from the changes it made to the keys (reported to listeners before it,
 	 * except for a worker's first one) rather than from the replica, which may already be
-	 * ahead of the snapshot when the listener hears of it.
+	 * ahead of the snapshot when the listener hears of it. A worker's first snapshot is
+	 * read from the replica when the replica is still at it; when writes went on while the
+	 * worker joined it is recorded as {@code joined} at its revision without a map (the
+	 * group's history has it), and the changes after it rebuild this recorder's map. It also
+	 * records each role it is given and the changes it is told were discarded.
 	 */
 	private static final class Recorder implements ChangeListener {
 
@@ -318,6 +372,18 @@ public final class HistoryNodeProcessMain {
 		}
 
 		@Override
+		public void onDiscarded(DiscardedChanges discarded) {
+			logger.error("Discarded: {}", discarded);
+			this.writer.write(HistoryLine.discarded(discarded.keptRevision(), discarded.lastRevision(),
+					discarded.toString()));
+		}
+
+		@Override
+		public void onRole(Role role) {
+			this.writer.write(HistoryLine.role(role.name(), System.nanoTime(), this.revision));
+		}
+
+		@Override
 		public void onConnectionChanged(boolean connected) {
 			if (!connected) {
 				// in order with the changes: everything the lost master sent has been applied
@@ -337,8 +403,12 @@ public final class HistoryNodeProcessMain {
 					.rawEntries()
 					.forEach((key, entry) -> this.map.put(key, new String(entry.json(), StandardCharsets.UTF_8)));
 				if (now != revision || this.node.replica().revision() != revision) {
-					logger.error("Recorded the first snapshot ({}) from a replica at revision {}: the log is wrong",
-							revision, now);
+					// the map is the replica's at a later revision; the changes up to it, which
+					// the listener hears next, set each key again to where the map already has
+					// it, so this map is right again from the change after that revision
+					this.writer.write(HistoryLine.joined(revision));
+					this.revision = revision;
+					return;
 				}
 			}
 			if (this.map.size() != keys) {
@@ -373,6 +443,27 @@ public final class HistoryNodeProcessMain {
 			this.queue.add(json.writeValueAsString(line));
 		}
 
+		/**
+		 * Write a line into the file now, ahead of what is queued: an invocation is in the
+		 * file before the write is made, so that the file of a process killed right after
+		 * has every write it made (a change with its write id and no invocation would be a
+		 * phantom write). A killed process loses what its JVM had not handed to the
+		 * operating system, not what it had.
+		 */
+		void writeNow(HistoryLine line) {
+			String text = json.writeValueAsString(line) + "\n";
+			try {
+				// BufferedWriter locks itself in write and flush, so lines never interleave
+				synchronized (this.out) {
+					this.out.write(text);
+					this.out.flush();
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
 		/** Wait (bounded) until everything written so far is in the file. */
 		void sync() throws InterruptedException {
 			CountDownLatch flushed = new CountDownLatch(1);
@@ -388,8 +479,8 @@ public final class HistoryNodeProcessMain {
 					Object item = this.queue.take();
 					do {
 						if (item instanceof String line) {
-							this.out.write(line);
-							this.out.newLine();
+							// one call, so that a line written now never lands inside it
+							this.out.write(line + "\n");
 						}
 						else {
 							this.out.flush();
