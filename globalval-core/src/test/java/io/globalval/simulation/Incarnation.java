@@ -19,6 +19,9 @@ final class Incarnation {
 
 	boolean alive = true;
 
+	/** The revision of its replica when it died: changes it applied whose events it never delivered count too. */
+	long revisionAtDeath;
+
 	boolean paused;
 
 	final List<SimScheduler.Event> deferred = new ArrayList<>();

@@ -316,7 +316,8 @@ final class Simulation {
 		// process already dead also had (those could have been acknowledged; losing them takes two failures)
 		if (revisionOf(victim) > others) {
 			for (Incarnation dead : this.incarnations) {
-				if (!dead.alive && Math.min(dead.log.revision, dead.log.forgottenFrom - 1) > others) {
+				// (what a dead process had may reach a live one after its death, from frames in flight)
+				if (!dead.alive && dead.revisionAtDeath > others) {
 					return false;
 				}
 			}
@@ -332,6 +333,7 @@ final class Simulation {
 	private void crash(Incarnation incarnation) {
 		this.faults++;
 		trace("CRASH " + incarnation + describeRole(incarnation));
+		incarnation.revisionAtDeath = revisionOf(incarnation);
 		incarnation.alive = false;
 		this.network.crashed(incarnation);
 		forgetWhatOnlyTheDeadApplied();
@@ -357,7 +359,7 @@ final class Simulation {
 		}
 		long highestLive = live;
 		for (Incarnation incarnation : this.incarnations) {
-			if (!incarnation.alive && incarnation.log.revision > highestLive) {
+			if (!incarnation.alive && incarnation.revisionAtDeath > highestLive) {
 				incarnation.log.forgottenFrom = Math.min(incarnation.log.forgottenFrom, highestLive + 1);
 			}
 		}
@@ -433,6 +435,7 @@ final class Simulation {
 		this.faults++;
 		trace("POWER LOSS: every process dies; what was not forced to disk is lost or torn");
 		for (Incarnation incarnation : live()) {
+			incarnation.revisionAtDeath = revisionOf(incarnation);
 			incarnation.alive = false;
 			this.network.crashed(incarnation);
 		}
