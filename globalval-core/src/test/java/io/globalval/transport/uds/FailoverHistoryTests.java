@@ -39,8 +39,8 @@ import static org.awaitility.Awaitility.await;
  * master's log is cut where the processes that lost it stopped receiving (what it applied
  * beyond that died with it).
  * <p>
- * The master runs no client (its own writes are acknowledged before any worker has them,
- * a known defect this test is not about), and nothing is paused. The run is repeatable in
+ * The master runs no client and nothing is paused ({@link SeededHistoryTests} does both:
+ * clients on every process, pauses, restarts, cuts, persistence). The run is repeatable in
  * its choices (not in its timing) with {@code -Dglobalval.history.seed=<seed>}.
  */
 class FailoverHistoryTests {
