@@ -53,13 +53,19 @@ class ReconnectTests {
 		return node;
 	}
 
-	@Test
-	void workerCatchesUpWithDeltasAndItsWritesAreAppliedOnceAfterConnectionsBreak() throws Exception {
-		GlobalValNode masterNode = start(this.masterDirectory, RolePreference.MASTER);
+	/** A proxy between the worker's socket path and the master's, whose connections a test can drop. */
+	private UdsProxy proxy() throws Exception {
 		Files.createDirectories(this.workerDirectory);
 		UdsProxy proxy = new UdsProxy(this.workerDirectory.resolve(UdsTransport.SOCKET_FILE),
 				this.masterDirectory.resolve(UdsTransport.SOCKET_FILE));
 		this.closeables.add(0, proxy);
+		return proxy;
+	}
+
+	@Test
+	void workerCatchesUpWithDeltasAndItsWritesAreAppliedOnceAfterConnectionsBreak() throws Exception {
+		GlobalValNode masterNode = start(this.masterDirectory, RolePreference.MASTER);
+		UdsProxy proxy = proxy();
 		GlobalValNode workerNode = start(this.workerDirectory, RolePreference.WORKER);
 		workerNode.ready().get(10, TimeUnit.SECONDS);
 		GlobalValTemplate master = new GlobalValTemplate(masterNode);
@@ -92,10 +98,7 @@ class ReconnectTests {
 	@Test
 	void incrementsResentOverAConnectionDroppedEvery40MillisecondsCountOnce() throws Exception {
 		GlobalValNode masterNode = start(this.masterDirectory, RolePreference.MASTER);
-		Files.createDirectories(this.workerDirectory);
-		UdsProxy proxy = new UdsProxy(this.workerDirectory.resolve(UdsTransport.SOCKET_FILE),
-				this.masterDirectory.resolve(UdsTransport.SOCKET_FILE));
-		this.closeables.add(0, proxy);
+		UdsProxy proxy = proxy();
 		GlobalValNode workerNode = start(this.workerDirectory, RolePreference.WORKER);
 		workerNode.ready().get(10, TimeUnit.SECONDS);
 		GlobalValTemplate master = new GlobalValTemplate(masterNode);

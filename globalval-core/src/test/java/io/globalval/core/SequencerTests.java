@@ -1,6 +1,6 @@
 package io.globalval.core;
 
-import java.io.UncheckedIOException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -458,13 +458,7 @@ class SequencerTests {
 	@Test
 	void whenTheForceFailsNothingIsReleasedAndTheMasterStepsDown() throws Exception {
 		ManualRuntime.MemoryDisk disk = new ManualRuntime.MemoryDisk();
-		Persistence persistence = Persistence.in(Path.of("changes"), Persistence.Fsync.ALWAYS);
-		NodeSettings settings = settings().persistence(persistence).build();
-		TestGroup group = new TestGroup();
-		newState(settings);
-		this.sequencer = new Sequencer(this.state, EPOCH, Set.of(), new ChangeStore(disk, persistence,
-				settings.maxFrameSize()), group);
-		run(new Sequencer.CheckHolding());
+		TestGroup group = persistentMaster(disk, Persistence.Fsync.ALWAYS);
 		Worker a = join("a", 11);
 		CompletableFuture<Object> localWrite = new CompletableFuture<>();
 		disk.failForce(true);
@@ -488,13 +482,7 @@ class SequencerTests {
 	@Test
 	void aChangeThatCannotBeStoredIsNotAppliedAndTheMasterStepsDown() throws Exception {
 		ManualRuntime.MemoryDisk disk = new ManualRuntime.MemoryDisk();
-		Persistence persistence = Persistence.in(Path.of("changes"), Persistence.Fsync.EVERY_SECOND);
-		NodeSettings settings = settings().persistence(persistence).build();
-		TestGroup group = new TestGroup();
-		newState(settings);
-		this.sequencer = new Sequencer(this.state, EPOCH, Set.of(), new ChangeStore(disk, persistence,
-				settings.maxFrameSize()), group);
-		run(new Sequencer.CheckHolding());
+		TestGroup group = persistentMaster(disk, Persistence.Fsync.EVERY_SECOND);
 		Worker a = join("a", 11);
 		run(a.write(new SetValue(1, "k", json("1"), 0)));
 		a.peer.take();
@@ -529,6 +517,18 @@ class SequencerTests {
 		newState(settings);
 		this.sequencer = new Sequencer(this.state, EPOCH, Set.of(), store, new TestGroup());
 		run(new Sequencer.CheckHolding());
+	}
+
+	/** A master with persistence on a disk of memory, taking writes at once; returns its group. */
+	private TestGroup persistentMaster(ManualRuntime.MemoryDisk disk, Persistence.Fsync fsync) throws IOException {
+		Persistence persistence = Persistence.in(Path.of("changes"), fsync);
+		NodeSettings settings = settings().persistence(persistence).build();
+		TestGroup group = new TestGroup();
+		newState(settings);
+		this.sequencer = new Sequencer(this.state, EPOCH, Set.of(), new ChangeStore(disk, persistence,
+				settings.maxFrameSize()), group);
+		run(new Sequencer.CheckHolding());
+		return group;
 	}
 
 	/** A master that waits for the members of the last group with these process ids. */
