@@ -1,5 +1,7 @@
 package io.globalval.core;
 
+import tools.jackson.databind.JavaType;
+
 /**
  * A change applied to a {@link Replica}, as handed to {@link ChangeListener}s. Values
  * are decoded on first access and shared with the replica.
@@ -60,6 +62,16 @@ public final class ChangeEvent {
 	 * @return the value, or {@code null} if the key was deleted
 	 */
 	public <T> T value(Class<T> type) {
+		return (this.current != null) ? this.current.value(this.codec, type) : null;
+	}
+
+	/**
+	 * Return the new value converted to a generic type.
+	 * @param <T> the type
+	 * @param type the type, constructed with the node's mapper
+	 * @return the value, or {@code null} if the key was deleted
+	 */
+	public <T> T value(JavaType type) {
 		return (this.current != null) ? this.current.value(this.codec, type) : null;
 	}
 

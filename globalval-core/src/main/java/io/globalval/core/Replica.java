@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.globalval.GlobalValNotReadyException;
+import tools.jackson.databind.JavaType;
 
 /**
  * The local copy of an application's global values, as of one revision.
@@ -71,6 +72,21 @@ public final class Replica {
 	 * @return the value, or {@code null} if absent
 	 */
 	public <T> T get(String key, Class<T> type) {
+		if (!this.ready) {
+			throw new GlobalValNotReadyException(this.notReadyMessage);
+		}
+		ReplicaEntry entry = this.entries.get(key);
+		return (entry != null) ? entry.value(this.codec, type) : null;
+	}
+
+	/**
+	 * Return the value of a key converted to a generic type, cached per entry.
+	 * @param <T> the type
+	 * @param key the key
+	 * @param type the type, constructed with the codec's mapper
+	 * @return the value, or {@code null} if absent
+	 */
+	public <T> T get(String key, JavaType type) {
 		if (!this.ready) {
 			throw new GlobalValNotReadyException(this.notReadyMessage);
 		}

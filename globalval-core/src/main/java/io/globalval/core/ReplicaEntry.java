@@ -1,8 +1,11 @@
 package io.globalval.core;
 
+import tools.jackson.databind.JavaType;
+
 /**
  * One key of a {@link Replica}: the JSON bytes that came over the wire, the revision that
- * wrote them, and the decoded forms, computed on first use and cached.
+ * wrote them, and the decoded forms, computed on first use and cached: the plain value,
+ * and the last conversion to a type (a {@code Class} or a generic {@code JavaType}).
  * <p>
  * The cached fields are written without a lock. A race makes two threads decode the same
  * bytes; both results are equal and each is published whole through a volatile write,
@@ -61,7 +64,20 @@ public final class ReplicaEntry {
 		return converted;
 	}
 
-	private record Conversion(Class<?> type, Object value) {
+	@SuppressWarnings("unchecked")
+	<T> T value(ValueCodec codec, JavaType type) {
+		Conversion last = this.conversion;
+		// equal types hit too: a handle's type is one instance, a listener's another
+		if (last != null && (last.type == type || type.equals(last.type))) {
+			return (T) last.value;
+		}
+		T converted = codec.convert(this.json, type);
+		this.conversion = new Conversion(type, converted);
+		return converted;
+	}
+
+	/** The last conversion: a {@code Class} or a {@code JavaType}, and the value. */
+	private record Conversion(Object type, Object value) {
 	}
 
 }

@@ -15,6 +15,7 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -138,6 +139,24 @@ public final class ValueCodec {
 		}
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException("Cannot convert value to " + type.getName() + ": "
+					+ ex.getOriginalMessage(), ex);
+		}
+	}
+
+	/**
+	 * Read JSON bytes as a generic type, such as {@code List<Flag>}.
+	 * @param <T> the type
+	 * @param json the bytes
+	 * @param type the type, constructed with {@link #mapper()}
+	 * @return the value
+	 * @throws IllegalArgumentException if the JSON cannot be read as that type
+	 */
+	public <T> T convert(byte[] json, JavaType type) {
+		try (JsonParser parser = parser(json)) {
+			return this.mapper.readValue(parser, type);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException("Cannot convert value to " + type.toCanonical() + ": "
 					+ ex.getOriginalMessage(), ex);
 		}
 	}

@@ -15,7 +15,9 @@ import io.globalval.GlobalValRejectedException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DefaultTyping;
+import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 
@@ -70,6 +72,18 @@ class ValueCodecTests {
 			.withMessageContaining("nesting depth");
 		assertThat(this.codec.sameValue(nested(10_000, true), nested(10_001, true))).isFalse();
 		assertThat(this.codec.asLong(nested(10_000, true))).isNull();
+	}
+
+	@Test
+	void conversionToAGenericTypeKeepsTheLimitsAndSaysToWhat() {
+		JavaType listOfLists = this.codec.mapper().constructType(new TypeReference<List<List<Object>>>() {
+		});
+		assertThat(this.codec.<List<List<Object>>>convert("[[1],[2]]".getBytes(StandardCharsets.US_ASCII), listOfLists))
+			.containsExactly(List.of(1), List.of(2));
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> this.codec.convert(nested(10_000, true), listOfLists))
+			.withMessageStartingWith("Cannot convert value to java.util.List<java.util.List<java.lang.Object>>")
+			.withMessageContaining("nesting depth");
 	}
 
 	@Test
