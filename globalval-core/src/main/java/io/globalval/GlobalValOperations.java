@@ -3,12 +3,15 @@ package io.globalval;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import tools.jackson.core.type.TypeReference;
+
 /**
  * Global values shared by every process of one application: a value set in any process
  * becomes visible in all of them.
  * <p>
  * <b>Reads are local.</b> {@link #get(String)}, {@link #get(String, Class)},
- * {@link #entries()} and {@link #revision()} read this process's replica: they never do
+ * {@link #entries()}, {@link #revision()} and the handles of {@link #value(String, Class)}
+ * read this process's replica: they never do
  * I/O, never block and never take a lock. A replica may lag behind the master by the
  * changes still in flight; use {@link #awaitRevision(long)} to wait for a known one.
  * <p>
@@ -54,6 +57,34 @@ public interface GlobalValOperations {
 	 * @throws IllegalArgumentException if the value cannot be converted to the type
 	 */
 	<T> T get(String key, Class<T> type);
+
+	/**
+	 * Return a handle on one key whose values are converted to a class: its reads,
+	 * writes and listeners need neither the key nor the type again. Creating a handle
+	 * costs nothing at the master; it can be kept in a field for the life of the
+	 * application.
+	 * @param <T> the type
+	 * @param key the key, not empty, at most {@code globalval.max-key-length} characters
+	 * @param type the class to convert values to, such as {@code Boolean.class}
+	 * @return the handle
+	 * @throws IllegalArgumentException if the key is invalid
+	 * @throws NullPointerException if the type is null
+	 */
+	<T> GlobalValue<T> value(String key, Class<T> type);
+
+	/**
+	 * Return a handle on one key whose values are converted to a generic type, such as
+	 * {@code new TypeReference<List<Flag>>() {}}. The type is resolved once, when the
+	 * handle is created; reads are then as cheap as with a class.
+	 * @param <T> the type
+	 * @param key the key, not empty, at most {@code globalval.max-key-length} characters
+	 * @param type the type to convert values to
+	 * @return the handle
+	 * @throws IllegalArgumentException if the key is invalid
+	 * @throws NullPointerException if the type is null
+	 * @see #value(String, Class)
+	 */
+	<T> GlobalValue<T> value(String key, TypeReference<T> type);
 
 	/**
 	 * Return all entries of this process's replica.

@@ -9,6 +9,7 @@ import io.globalval.core.Replica;
 import io.globalval.core.RequestLimits;
 import io.globalval.core.ValueCodec;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -65,6 +66,21 @@ public class GlobalValTemplate implements GlobalValOperations {
 	public <T> T get(String key, Class<T> type) {
 		Objects.requireNonNull(type, "'type' must not be null");
 		return this.replica.get(key, type);
+	}
+
+	@Override
+	public <T> GlobalValue<T> value(String key, Class<T> type) {
+		checkKey(key);
+		Objects.requireNonNull(type, "'type' must not be null");
+		return TemplateGlobalValue.of(this, key, type);
+	}
+
+	@Override
+	public <T> GlobalValue<T> value(String key, TypeReference<T> type) {
+		checkKey(key);
+		Objects.requireNonNull(type, "'type' must not be null");
+		// reads convert with the replica's mapper, so the type is constructed with it too
+		return TemplateGlobalValue.of(this, key, this.replica.codec().mapper().constructType(type));
 	}
 
 	@Override
