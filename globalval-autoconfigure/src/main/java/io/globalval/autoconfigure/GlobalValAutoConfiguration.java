@@ -34,7 +34,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for globalval: the node of this
  * process (started and stopped with the context by a {@link GlobalValLifecycle}), a
- * {@link GlobalValTemplate}, and the application events of what the node applies.
+ * {@link GlobalValTemplate}, the application events of what the node applies, and the
+ * {@link io.globalval.event.GlobalValListener @GlobalValListener} methods that hear them
+ * by key pattern.
  * <p>
  * The node depends on {@code globalval.transport}: {@code uds} (the default) makes a
  * master or worker on a Unix socket, {@code tcp} one on TCP with a shared secret;
@@ -62,6 +64,12 @@ public final class GlobalValAutoConfiguration {
 	@Bean
 	GlobalValEventPublisher globalValEventPublisher(ApplicationEventPublisher applicationEventPublisher) {
 		return new GlobalValEventPublisher(applicationEventPublisher);
+	}
+
+	@Bean
+	static GlobalValListenerFactory globalValListenerFactory(ObjectProvider<GlobalValNode> node) {
+		// static: Spring looks event listener factories up before it creates other beans
+		return new GlobalValListenerFactory(node);
 	}
 
 	@Bean

@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.springframework.context.ApplicationEvent;
 
 import io.globalval.core.ChangeEvent;
+import tools.jackson.databind.JavaType;
 
 /**
  * Published in every process for each change it applies to its replica, its own writes
@@ -60,6 +61,19 @@ public class GlobalValChangedEvent extends ApplicationEvent {
 	 * @throws IllegalArgumentException if the value cannot be converted to the type
 	 */
 	public <T> T getValue(Class<T> type) {
+		return this.change.value(type);
+	}
+
+	/**
+	 * Return the new value converted to a generic type with Jackson, such as
+	 * {@code mapper.constructType(new TypeReference<List<Flag>>() {})} with the node's
+	 * mapper. The result is shared with the replica and must not be modified.
+	 * @param <T> the type
+	 * @param type the type to convert to
+	 * @return the value, or {@code null} if the key was deleted
+	 * @throws IllegalArgumentException if the value cannot be converted to the type
+	 */
+	public <T> T getValue(JavaType type) {
 		return this.change.value(type);
 	}
 
