@@ -83,9 +83,9 @@ public class GlobalValMetrics implements MeterBinder, AutoCloseable {
 				NodeMetrics::writesSent);
 		counter(registry, "globalval.changes.applied", "Changes applied to this process's replica", null, metrics,
 				NodeMetrics::changesApplied);
-		counter(registry, "globalval.bytes.sent", "Bytes written to this process's connections", BaseUnits.BYTES,
+		counter(registry, "globalval.network.sent", "Bytes written to this process's connections", BaseUnits.BYTES,
 				metrics, NodeMetrics::bytesSent);
-		counter(registry, "globalval.bytes.received", "Bytes read from this process's connections", BaseUnits.BYTES,
+		counter(registry, "globalval.network.received", "Bytes read from this process's connections", BaseUnits.BYTES,
 				metrics, NodeMetrics::bytesReceived);
 		counter(registry, "globalval.resyncs", "Resyncs: gaps, and reconnects answered with a snapshot", null, metrics,
 				NodeMetrics::resyncs);

@@ -2,9 +2,13 @@ package io.globalval.autoconfigure.metrics;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +35,8 @@ import static org.awaitility.Awaitility.await;
 class GlobalValMetricsAutoConfigurationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private static final Pattern DOUBLED_UNIT = Pattern.compile("_(bytes|seconds)_(.*_)?\\1(_|$)");
 
 	@TempDir
 	Path directory;
@@ -62,7 +68,7 @@ class GlobalValMetricsAutoConfigurationTests {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.getMeters()).extracting((meter) -> meter.getId().getName())
 				.contains("globalval.changes.sent", "globalval.changes.applied", "globalval.propagation",
-						"globalval.bytes.sent", "globalval.bytes.received", "globalval.workers", "globalval.keys",
+						"globalval.network.sent", "globalval.network.received", "globalval.workers", "globalval.keys",
 						"globalval.revision", "globalval.resyncs", "globalval.frames.rejected",
 						"globalval.snapshots.applied", "globalval.queue.commands", "globalval.queue.events",
 						"globalval.changes.discarded");
@@ -105,6 +111,37 @@ class GlobalValMetricsAutoConfigurationTests {
 					.tag("worker", "worker-a")
 					.gauge()).isNull());
 		});
+	}
+
+	@Test
+	void prometheusNamesCarryTheirUnitOnce() {
+		this.contextRunner
+			.withBean(PrometheusMeterRegistry.class, () -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+			.run((context) -> {
+				PrometheusMeterRegistry registry = context.getBean(PrometheusMeterRegistry.class);
+				this.others.worker("worker-a");
+				await().atMost(WAIT)
+					.untilAsserted(() -> assertThat(
+							registry.find("globalval.worker.lag").tag("worker", "worker-a").timeGauge())
+						.isNotNull());
+				context.getBean(GlobalValTemplate.class).set("a", 1).join();
+				String scrape = registry.scrape();
+				assertThat(scrape).contains("globalval_network_sent_bytes_total{",
+						"globalval_network_received_bytes_total{", "globalval_changes_sent_total{",
+						"globalval_changes_applied_total{", "globalval_resyncs_total{",
+						"globalval_snapshots_applied_total{", "globalval_frames_rejected_total{",
+						"globalval_changes_discarded_total{", "globalval_keys{", "globalval_revision{",
+						"globalval_workers{", "globalval_queue_commands{", "globalval_queue_events{",
+						"globalval_propagation_seconds_count{", "globalval_worker_revisions_behind{",
+						"globalval_worker_lag_seconds{");
+				List<String> names = scrape.lines()
+					.filter((line) -> line.startsWith("globalval_"))
+					.map((line) -> line.substring(0, line.indexOf('{')))
+					.toList();
+				assertThat(names).isNotEmpty()
+					.noneMatch((name) -> DOUBLED_UNIT.matcher(name).find())
+					.noneMatch((name) -> name.contains("bytes_sent") || name.contains("bytes_received"));
+			});
 	}
 
 	@Test
