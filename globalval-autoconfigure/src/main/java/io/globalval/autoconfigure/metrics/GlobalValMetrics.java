@@ -1,9 +1,9 @@
 package io.globalval.autoconfigure.metrics;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,10 +14,9 @@ import java.util.function.ToLongFunction;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -38,13 +37,16 @@ import io.globalval.core.WorkerStatus;
  * show what waits for the master's sequencer and for the process's listeners.
  * <p>
  * The per-worker gauges ({@code globalval.worker.revisions.behind} and
- * {@code globalval.worker.lag}, tagged by {@code worker} name) exist on the master for
- * each connected worker; they show the worker's last report and are added and removed
- * every {@code globalval.ping-interval} as workers come and go.
+ * {@code globalval.worker.lag} in seconds, each a {@link MultiGauge} with a row per
+ * {@code worker}, tagged by the worker's node name) exist on the master for each
+ * connected worker; they show the worker's last report and their rows follow the workers
+ * every {@code globalval.ping-interval}.
  */
 public class GlobalValMetrics implements MeterBinder, AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(GlobalValMetrics.class);
+
+	private static final double NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
 
 	private final GlobalValNode node;
 
@@ -52,7 +54,7 @@ public class GlobalValMetrics implements MeterBinder, AutoCloseable {
 
 	private final List<Timer> propagationTimers = new CopyOnWriteArrayList<>();
 
-	private final Map<MeterRegistry, Map<String, List<Meter>>> workerMeters = new ConcurrentHashMap<>();
+	private final List<WorkerGauges> workerGauges = new CopyOnWriteArrayList<>();
 
 	private volatile Map<String, WorkerStatus> workers = Map.of();
 
@@ -116,7 +118,7 @@ public class GlobalValMetrics implements MeterBinder, AutoCloseable {
 		// one hook per node: it feeds the timer of every registry this is bound to
 		metrics.onPropagation((nanos) -> this.propagationTimers.forEach((timer) -> timer.record(nanos,
 				TimeUnit.NANOSECONDS)));
-		this.workerMeters.put(registry, new HashMap<>());
+		this.workerGauges.add(workerGauges(registry));
 		refreshWorkers();
 		startRefreshing();
 	}
@@ -131,34 +133,32 @@ public class GlobalValMetrics implements MeterBinder, AutoCloseable {
 			current.put(worker.name(), worker);
 		}
 		this.workers = current;
-		this.workerMeters.forEach((registry, meters) -> {
-			meters.entrySet().removeIf((entry) -> {
-				if (current.containsKey(entry.getKey())) {
-					return false;
-				}
-				entry.getValue().forEach(registry::remove);
-				return true;
-			});
-			current.keySet()
-				.forEach((worker) -> meters.computeIfAbsent(worker, (name) -> workerMeters(registry, name)));
+		List<MultiGauge.Row<?>> behind = new ArrayList<>(current.size());
+		List<MultiGauge.Row<?>> lag = new ArrayList<>(current.size());
+		for (String worker : current.keySet()) {
+			Tags workerTags = Tags.of("worker", worker);
+			behind.add(MultiGauge.Row.of(workerTags, this,
+					(metrics) -> metrics.worker(worker, WorkerStatus::revisionsBehind)));
+			lag.add(MultiGauge.Row.of(workerTags, this,
+					(metrics) -> metrics.worker(worker, WorkerStatus::lagNanos) / NANOS_PER_SECOND));
+		}
+		this.workerGauges.forEach((gauges) -> {
+			gauges.behind().register(behind, true);
+			gauges.lag().register(lag, true);
 		});
 	}
 
-	private List<Meter> workerMeters(MeterRegistry registry, String worker) {
-		Tags workerTags = this.tags.and("worker", worker);
-		Meter behind = Gauge
-			.builder("globalval.worker.revisions.behind", this,
-					(metrics) -> metrics.worker(worker, WorkerStatus::revisionsBehind))
+	private WorkerGauges workerGauges(MeterRegistry registry) {
+		MultiGauge behind = MultiGauge.builder("globalval.worker.revisions.behind")
 			.description("Revisions a worker was behind the master at its last report")
-			.tags(workerTags)
+			.tags(this.tags)
 			.register(registry);
-		Meter lag = TimeGauge
-			.builder("globalval.worker.lag", this, TimeUnit.NANOSECONDS,
-					(metrics) -> metrics.worker(worker, WorkerStatus::lagNanos))
+		MultiGauge lag = MultiGauge.builder("globalval.worker.lag")
 			.description("Round trip of the master's last probe of a worker")
-			.tags(workerTags)
+			.baseUnit("seconds")
+			.tags(this.tags)
 			.register(registry);
-		return List.of(behind, lag);
+		return new WorkerGauges(behind, lag);
 	}
 
 	private double worker(String name, ToLongFunction<WorkerStatus> value) {
@@ -215,6 +215,9 @@ public class GlobalValMetrics implements MeterBinder, AutoCloseable {
 	private void gauge(MeterRegistry registry, String name, String description,
 			ToDoubleFunction<GlobalValNode> value) {
 		Gauge.builder(name, this.node, value).description(description).tags(this.tags).register(registry);
+	}
+
+	private record WorkerGauges(MultiGauge behind, MultiGauge lag) {
 	}
 
 }
