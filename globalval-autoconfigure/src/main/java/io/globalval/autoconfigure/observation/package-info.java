@@ -1,0 +1,4 @@
+/**
+ * Micrometer observations of globalval writes.
+ */
+package io.globalval.autoconfigure.observation;
