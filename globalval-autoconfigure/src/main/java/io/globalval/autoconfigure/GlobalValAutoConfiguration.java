@@ -26,6 +26,7 @@ import org.springframework.util.unit.DataSize;
 
 import io.globalval.GlobalValTemplate;
 import io.globalval.core.GlobalValNode;
+import io.globalval.cluster.WorkerLaunch;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.Persistence;
 import io.globalval.transport.tcp.TcpTransportSettings;
@@ -137,6 +138,11 @@ public final class GlobalValAutoConfiguration {
 		map.from(properties::getRole).to(builder::role);
 		map.from(properties.getUds()::getDirectory).to(builder::directory);
 		map.from(properties::getNodeName).whenHasText().to(builder::nodeName);
+		// a cluster worker keeps its name (and its metrics' worker tag) across restarts
+		String workerIndex = environment.getProperty(WorkerLaunch.WORKER_INDEX_VARIABLE);
+		if (!StringUtils.hasText(properties.getNodeName()) && StringUtils.hasText(workerIndex)) {
+			builder.nodeName("worker-" + workerIndex.trim());
+		}
 		map.from(properties::getWriteTimeout).to(builder::writeTimeout);
 		map.from(properties::getMaxKeyLength).to(builder::maxKeyLength);
 		// at most Integer.MAX_VALUE bytes: checked by GlobalValProperties

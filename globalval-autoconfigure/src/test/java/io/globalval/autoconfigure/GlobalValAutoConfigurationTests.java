@@ -166,6 +166,16 @@ class GlobalValAutoConfigurationTests {
 	}
 
 	@Test
+	void aClusterWorkerIsNamedAfterItsIndexUnlessANodeNameIsSet() {
+		this.contextRunner.withPropertyValues("GLOBALVAL_CLUSTER_WORKER_INDEX=2")
+			.run((context) -> assertThat(context.getBean(GlobalValNode.class).settings().nodeName())
+				.isEqualTo("worker-2"));
+		this.contextRunner.withPropertyValues("GLOBALVAL_CLUSTER_WORKER_INDEX=2", "globalval.node-name=web-1")
+			.run((context) -> assertThat(context.getBean(GlobalValNode.class).settings().nodeName())
+				.isEqualTo("web-1"));
+	}
+
+	@Test
 	void propertiesReachTheNodeSettings() {
 		this.contextRunner
 			.withPropertyValues("globalval.node-name=web-1", "globalval.write-timeout=2s", "globalval.max-key-length=64",
