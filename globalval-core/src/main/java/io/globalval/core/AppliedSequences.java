@@ -27,10 +27,7 @@ final class AppliedSequences {
 	 * @param seq its sequence number there
 	 */
 	void applied(long origin, long seq) {
-		Long known = this.highest.get(origin);
-		if (known == null || seq > known) {
-			this.highest.put(origin, seq);
-		}
+		this.highest.merge(origin, seq, Math::max);
 	}
 
 	/**

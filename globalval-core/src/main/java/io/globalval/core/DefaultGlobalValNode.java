@@ -200,8 +200,7 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 		catch (IOException | RuntimeException ex) {
 			logger.error("globalval '{}': could not serve as master ({}); this process goes on as a worker and does not "
 					+ "take the lock for globalval.failover.max-wait", this.state.settings.name(), ex.toString());
-			this.steppedDown = true;
-			this.takeOverNotBefore = this.state.runtime.nanoTime() + this.state.settings.failoverMaxWait().toNanos();
+			holdOffTakeOver();
 			becomeWorker();
 		}
 	}
@@ -285,11 +284,16 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 			return;
 		}
 		master.close();
-		this.steppedDown = true;
-		this.takeOverNotBefore = this.state.runtime.nanoTime() + this.state.settings.failoverMaxWait().toNanos();
+		holdOffTakeOver();
 		logger.error("globalval '{}': node {} stepped down as master (its disk failed); it goes on as a worker",
 				this.state.settings.name(), this.state.nodeId);
 		becomeWorker();
+	}
+
+	/** Leave the lock to others for {@code failover.max-wait}: this node could not serve as master. */
+	private void holdOffTakeOver() {
+		this.steppedDown = true;
+		this.takeOverNotBefore = this.state.runtime.nanoTime() + this.state.settings.failoverMaxWait().toNanos();
 	}
 
 	/** A write that reached a worker role after it handed over to the master role. */

@@ -100,8 +100,8 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 	/** Members that said HELLO while holding, in order, welcomed when holding ends. */
 	private final Map<WorkerLink, Message.Hello> candidates = new LinkedHashMap<>();
 
-	/** Members whose log could not be fetched; not asked again. */
-	private final Set<WorkerLink> failedFetches = new HashSet<>();
+	/** Members whose log was fetched, or could not be: not asked again in this takeover. */
+	private final Set<WorkerLink> askedMembers = new HashSet<>();
 
 	/** Whether {@code failover.max-wait} has passed: absent members are no longer awaited. */
 	private boolean waitedLongEnough;
@@ -550,7 +550,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 			logger.debug("{} joined at revision {}; sent {} changes", link, hello.lastRevision(), catchUp.size());
 		}
 		else {
-			snapshotFrames(0).forEach((frame) -> deliver(link, frame));
+			this.state.snapshotFrames(0).forEach((frame) -> deliver(link, frame));
 			if (ready && kept < hello.lastRevision()) {
 				logger.warn("{} has revisions {} to {} that the group's history does not keep; it gets a snapshot "
 						+ "at revision {}", link, kept + 1, hello.lastRevision(), revision);
@@ -560,10 +560,6 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 			}
 		}
 		this.subscribers.add(link);
-	}
-
-	private List<byte[]> snapshotFrames(long broadcastId) {
-		return this.state.snapshotFrames(broadcastId);
 	}
 
 	/**
@@ -581,7 +577,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 			}
 			logger.warn("{} did not finish sending its log within globalval.failover.max-wait; going on without it",
 					this.fetchingFrom);
-			abortFetch();
+			endFetch();
 		}
 		this.awaitedMembers.removeIf((pid) -> !this.state.runtime.isAlive(pid));
 		if (!this.awaitedMembers.isEmpty() && !this.waitedLongEnough) {
@@ -598,13 +594,12 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 		long head = this.replica.revision();
 		for (Map.Entry<WorkerLink, Message.Hello> candidate : this.candidates.entrySet()) {
 			Message.Hello hello = candidate.getValue();
-			if (hello.epoch() == 0 || this.failedFetches.contains(candidate.getKey())) {
+			if (hello.epoch() == 0 || this.askedMembers.contains(candidate.getKey())) {
 				continue;
 			}
 			boolean ahead = (bestHello != null)
 					? hello.history().isAheadOf(hello.lastRevision(), bestHello.history(), bestHello.lastRevision())
-					: hello.history().isAheadOf(hello.lastRevision(), this.state.history, head)
-							|| !this.replica.isReady();
+					: hello.history().isAheadOf(hello.lastRevision(), this.state.history, head);
 			if (ahead) {
 				best = candidate.getKey();
 				bestHello = hello;
@@ -621,17 +616,17 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 		long head = this.replica.revision();
 		this.fetchingFrom = link;
 		this.fetchKept = this.state.history.commonRevision(head, hello.history(), hello.lastRevision());
-		boolean wholeSnapshot = this.fetchKept < head || !this.replica.isReady();
+		boolean wholeSnapshot = this.fetchKept < head;
 		link.adopting = true;
 		deliver(link, FrameCodec.encode(new Message.Fetch(this.fetchKept, wholeSnapshot)));
-		flushLinks();
 		logger.info("{} has the most up to date log (to revision {}, epoch {}; this master's: {}, epoch {}); "
 				+ "fetching {} after revision {}", link, hello.lastRevision(), hello.history().lastEpoch(), head,
 				this.state.history.lastEpoch(), wholeSnapshot ? "a snapshot" : "its changes", this.fetchKept);
 	}
 
-	private void abortFetch() {
-		this.failedFetches.add(this.fetchingFrom);
+	/** The member fetched from answered, failed to in time, or left: it is not asked again. */
+	private void endFetch() {
+		this.askedMembers.add(this.fetchingFrom);
 		this.fetchingFrom.adopting = false;
 		this.fetchingFrom = null;
 		this.adoptedSnapshot = null;
@@ -666,9 +661,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 			snapshot.entries()
 				.forEach((entry) -> this.adoptedSnapshot.put(entry.key(), Replica.newEntry(entry.value(), entry.revision())));
 			if (snapshot.last()) {
-				if (this.replica.isReady()) {
-					this.state.discardAfter(this.fetchKept, "a member's log is more up to date than this master's");
-				}
+				this.state.discardAfter(this.fetchKept, "a member's log is more up to date than this master's");
 				this.state.applySnapshot(this.adoptedSnapshot, snapshot.revision(), snapshot.history(),
 						snapshot.appliedSequences());
 				this.recent.markProcessed(snapshot.appliedSequences());
@@ -682,9 +675,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 		else if (adopt.changes() instanceof Message.Confirm) {
 			// the end of the member's answer
 			logger.info("Adopted {}'s log up to revision {}", adopt.link(), this.replica.revision());
-			this.fetchingFrom.adopting = false;
-			this.fetchingFrom = null;
-			this.failedFetches.add(adopt.link());
+			endFetch();
 			advanceHolding();
 		}
 	}
@@ -700,7 +691,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 				this.state.settings.name(), this.epoch, this.replica.revision(), this.candidates.size(), this.held.size());
 		this.candidates.forEach(this::welcome);
 		this.candidates.clear();
-		this.failedFetches.clear();
+		this.askedMembers.clear();
 		this.group.membersSettled();
 		List<Write> waiting = new ArrayList<>(this.held);
 		this.held.clear();
@@ -761,7 +752,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 		WorkerLink link = resync.link();
 		this.state.metrics.resyncs.increment();
 		List<byte[]> catchUp = this.state.log.after(resync.lastRevision(), this.replica.revision());
-		List<byte[]> frames = (catchUp != null) ? catchUp : snapshotFrames(0);
+		List<byte[]> frames = (catchUp != null) ? catchUp : this.state.snapshotFrames(0);
 		frames.forEach((frame) -> deliver(link, frame));
 		logger.info("{} asked for a resync after revision {}; sent {}", link, resync.lastRevision(),
 				(catchUp != null) ? catchUp.size() + " changes" : "a snapshot");
@@ -775,7 +766,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 			this.awaitedMembers.add(candidate.pid());
 		}
 		if (link == this.fetchingFrom) {
-			abortFetch();
+			endFetch();
 		}
 		if (this.holding) {
 			advanceHolding();
@@ -801,7 +792,7 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 			finishBroadcast(pending);
 			return;
 		}
-		List<byte[]> frames = snapshotFrames(id);
+		List<byte[]> frames = this.state.snapshotFrames(id);
 		for (WorkerLink link : this.subscribers) {
 			frames.forEach((frame) -> deliver(link, frame));
 		}
