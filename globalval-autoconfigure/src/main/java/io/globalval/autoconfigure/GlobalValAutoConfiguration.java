@@ -19,12 +19,14 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 import io.globalval.GlobalValTemplate;
+import io.globalval.autoconfigure.environment.GlobalValLiveProperties;
 import io.globalval.core.GlobalValNode;
 import io.globalval.cluster.WorkerLaunch;
 import io.globalval.core.NodeSettings;
@@ -63,8 +65,16 @@ public final class GlobalValAutoConfiguration {
 	private static final Logger logger = LoggerFactory.getLogger(GlobalValAutoConfiguration.class);
 
 	@Bean
-	GlobalValEventPublisher globalValEventPublisher(ApplicationEventPublisher applicationEventPublisher) {
-		return new GlobalValEventPublisher(applicationEventPublisher);
+	GlobalValEventPublisher globalValEventPublisher(ApplicationEventPublisher applicationEventPublisher,
+			ObjectProvider<GlobalValLiveProperties> liveProperties) {
+		return new GlobalValEventPublisher(applicationEventPublisher, liveProperties);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty("globalval.property-source.enabled")
+	GlobalValLiveProperties globalValLiveProperties(GlobalValNode node, ConfigurableEnvironment environment,
+			ApplicationContext context, GlobalValProperties properties) {
+		return new GlobalValLiveProperties(node, environment, context, properties.getPropertySource());
 	}
 
 	@Bean

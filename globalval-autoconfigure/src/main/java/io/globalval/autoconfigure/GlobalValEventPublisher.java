@@ -1,14 +1,17 @@
 package io.globalval.autoconfigure;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 
 import io.globalval.Role;
+import io.globalval.autoconfigure.environment.GlobalValLiveProperties;
 import io.globalval.core.ChangeEvent;
 import io.globalval.core.ChangeListener;
 import io.globalval.core.DiscardedChanges;
@@ -32,6 +35,11 @@ final class GlobalValEventPublisher implements ChangeListener {
 
 	private final ApplicationEventPublisher publisher;
 
+	private final ObjectProvider<GlobalValLiveProperties> livePropertiesProvider;
+
+	/** Live configuration, when enabled: told of every change before its event is published. */
+	private volatile GlobalValLiveProperties liveProperties;
+
 	private final CountDownLatch opened = new CountDownLatch(1);
 
 	private volatile GlobalValNode node;
@@ -41,8 +49,10 @@ final class GlobalValEventPublisher implements ChangeListener {
 	/** The role last published, so that the node's own report of it is not published twice. */
 	private volatile Role publishedRole;
 
-	GlobalValEventPublisher(ApplicationEventPublisher publisher) {
+	GlobalValEventPublisher(ApplicationEventPublisher publisher,
+			ObjectProvider<GlobalValLiveProperties> liveProperties) {
 		this.publisher = publisher;
+		this.livePropertiesProvider = liveProperties;
 	}
 
 	/**
@@ -68,6 +78,9 @@ final class GlobalValEventPublisher implements ChangeListener {
 	 * Start publishing, beginning with what was queued.
 	 */
 	void open() {
+		// resolved now, not when this is created: the live properties need the node
+		this.liveProperties = this.livePropertiesProvider.getIfAvailable();
+		updateProperties(GlobalValLiveProperties::reload);
 		this.opened.countDown();
 	}
 
@@ -82,6 +95,7 @@ final class GlobalValEventPublisher implements ChangeListener {
 	@Override
 	public void onChange(ChangeEvent change) {
 		if (awaitOpen()) {
+			updateProperties((live) -> live.apply(change));
 			publish(new GlobalValChangedEvent(this.node, change));
 		}
 	}
@@ -89,6 +103,7 @@ final class GlobalValEventPublisher implements ChangeListener {
 	@Override
 	public void onSnapshot(long revision, int keys) {
 		if (awaitOpen()) {
+			updateProperties(GlobalValLiveProperties::reload);
 			publish(new GlobalValSnapshotEvent(this.node, revision, keys));
 		}
 	}
@@ -126,6 +141,19 @@ final class GlobalValEventPublisher implements ChangeListener {
 			return false;
 		}
 		return !this.discarding;
+	}
+
+	private void updateProperties(Consumer<GlobalValLiveProperties> update) {
+		GlobalValLiveProperties live = this.liveProperties;
+		if (live != null) {
+			try {
+				update.accept(live);
+			}
+			catch (RuntimeException ex) {
+				// thrown by a rebinding or refresh listener: the change events still follow
+				logger.warn("Updating the Environment's global values failed", ex);
+			}
+		}
 	}
 
 	private void publish(ApplicationEvent event) {

@@ -105,6 +105,8 @@ public class GlobalValProperties implements InitializingBean {
 
 	private final Cluster cluster = new Cluster();
 
+	private final PropertySource propertySource = new PropertySource();
+
 	/**
 	 * Check what binding alone cannot: sizes the core takes as {@code int}, cluster mode,
 	 * which needs a master process on a socket, and the local transport, which has no
@@ -272,6 +274,10 @@ public class GlobalValProperties implements InitializingBean {
 
 	public Cluster getCluster() {
 		return this.cluster;
+	}
+
+	public PropertySource getPropertySource() {
+		return this.propertySource;
 	}
 
 	/**
@@ -521,6 +527,76 @@ public class GlobalValProperties implements InitializingBean {
 		public void setFollowConnection(boolean followConnection) {
 			this.followConnection = followConnection;
 		}
+
+	}
+
+	/**
+	 * Live configuration: global values as Spring properties.
+	 */
+	public static class PropertySource {
+
+		/**
+		 * Whether the values of the keys under key-prefix appear in the Environment as a
+		 * property source named 'globalval' (key 'config.sample.greeting' as property
+		 * 'sample.greeting'), so that one set changes a property in every process. With
+		 * spring-cloud-context on the class path, a change also publishes an
+		 * EnvironmentChangeEvent (@ConfigurationProperties beans rebind) and refreshes
+		 * the @RefreshScope beans.
+		 */
+		private boolean enabled;
+
+		/**
+		 * The keys that become properties, less this prefix. Empty for every key.
+		 */
+		private String keyPrefix = "config.";
+
+		/**
+		 * Where the property source goes among the Environment's.
+		 */
+		private Precedence precedence = Precedence.BELOW_COMMAND_LINE;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+		public Precedence getPrecedence() {
+			return this.precedence;
+		}
+
+		public void setPrecedence(Precedence precedence) {
+			this.precedence = precedence;
+		}
+
+	}
+
+	/**
+	 * Where the global values' property source goes among the Environment's.
+	 */
+	public enum Precedence {
+
+		/** Above every other source, command-line arguments included. */
+		FIRST,
+
+		/**
+		 * Below the command-line arguments, above everything else (Java system
+		 * properties, environment variables, application.yml).
+		 */
+		BELOW_COMMAND_LINE,
+
+		/** Below every other source: application.yml and the rest win. */
+		LAST
 
 	}
 
