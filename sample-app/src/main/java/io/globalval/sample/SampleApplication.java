@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 import io.globalval.GlobalValTemplate;
@@ -13,8 +14,9 @@ import io.globalval.GlobalValTemplate;
 /**
  * A small web application whose processes share values through globalval. Started once,
  * it is the master and starts three workers of itself ({@code globalval.cluster.workers});
- * every process serves the values over HTTP ({@link ValuesController}) and logs each
- * change that any of them makes ({@link ChangeLogger}).
+ * every process serves the values over HTTP ({@link ValuesController}), logs each
+ * change that any of them makes ({@link ChangeLogger}), and binds the {@code config.sample.*}
+ * values as its {@link SampleSettings} ({@link SettingsController}).
  * <pre>
  * java -jar sample-app.jar                                   # master on 8080, workers on 8081-8083
  * java -jar sample-app.jar --globalval.cluster.workers=0     # just this process
@@ -23,6 +25,7 @@ import io.globalval.GlobalValTemplate;
  * </pre>
  */
 @SpringBootApplication
+@EnableConfigurationProperties(SampleSettings.class)
 public class SampleApplication {
 
 	private static final Logger logger = LoggerFactory.getLogger(SampleApplication.class);

@@ -26,8 +26,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged sample in cluster mode: one {@code java -jar} starts a master and two
- * workers that share values over HTTP, restarts a killed worker, and leaves no process
- * behind when it stops.
+ * workers that share values over HTTP and rebind their {@code @ConfigurationProperties}
+ * after one PUT of a {@code config.*} value (refusing a value that does not bind),
+ * restarts a killed worker, which starts with the shared settings, and leaves no
+ * process behind when it stops.
  */
 class SampleClusterIT {
 
@@ -57,7 +59,7 @@ class SampleClusterIT {
 	}
 
 	@Test
-	void masterWithTwoWorkersSharesValuesRestartsAWorkerAndLeavesNothingBehind() throws Exception {
+	void masterWithTwoWorkersSharesValuesAndSettingsRestartsAWorkerAndLeavesNothingBehind() throws Exception {
 		int masterPort = freePort();
 		int basePort = freePortPair();
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -87,6 +89,16 @@ class SampleClusterIT {
 		assertThat(process(readOnMaster)).containsEntry("role", "MASTER");
 		assertThat(pid(readOnMaster)).isEqualTo(this.master.pid());
 
+		// live configuration: one PUT rebinds SampleSettings in every process
+		put(worker1, "/values/config.sample.greeting", "\"Bonjour\"");
+		awaitSettings(List.of(masterPort, worker1, worker2), "Bonjour", 10);
+		// a value SampleSettings cannot bind is refused everywhere: maxItems stays 10
+		put(worker2, "/values/config.sample.max-items", "\"many\"");
+		put(masterPort, "/values/config.sample.greeting", "\"Hola\"");
+		awaitSettings(List.of(masterPort, worker1, worker2), "Hola", 10);
+		put(masterPort, "/values/config.sample.max-items", "25");
+		awaitSettings(List.of(masterPort, worker1, worker2), "Hola", 25);
+
 		long killed = pid(first);
 		ProcessHandle.of(killed).ifPresent(ProcessHandle::destroyForcibly);
 		Map<String, Object> restarted = await().atMost(STARTUP)
@@ -94,7 +106,10 @@ class SampleClusterIT {
 			.until(() -> get(worker1, "/values/color"), (answer) -> answer != null && pid(answer) != killed);
 		this.workerPids.add(pid(restarted));
 		assertThat(restarted.get("value")).isEqualTo(Map.of("name", "teal"));
-		assertThat(Files.readString(log)).contains("[worker-1]", "[worker-2]", "Restarting worker-1");
+		// a process that starts later binds the shared settings before it serves
+		assertThat(get(worker1, "/settings")).containsEntry("greeting", "Hola").containsEntry("maxItems", 25);
+		assertThat(Files.readString(log)).contains("[worker-1]", "[worker-2]", "Restarting worker-1",
+				"Global value 'config.sample.max-items' (revision", "is not applied to the Environment");
 
 		List<ProcessHandle> descendants = this.master.descendants().toList();
 		assertThat(descendants).hasSizeGreaterThanOrEqualTo(2);
@@ -104,6 +119,15 @@ class SampleClusterIT {
 			.untilAsserted(() -> assertThat(descendants).noneMatch(ProcessHandle::isAlive));
 		assertThat(this.workerPids).allSatisfy((pid) -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
 			.isNotEqualTo(Optional.of(true)));
+	}
+
+	private void awaitSettings(List<Integer> ports, String greeting, int maxItems) {
+		for (int port : ports) {
+			await().atMost(Duration.ofSeconds(20))
+				.ignoreExceptions()
+				.untilAsserted(() -> assertThat(get(port, "/settings")).containsEntry("greeting", greeting)
+					.containsEntry("maxItems", maxItems));
+		}
 	}
 
 	@SuppressWarnings("unchecked")
