@@ -16,6 +16,8 @@ import io.globalval.GlobalValConnectionException;
 import io.globalval.GlobalValTimeoutException;
 import io.globalval.Role;
 import io.globalval.protocol.EpochHistory;
+import io.globalval.protocol.FrameCodec;
+import io.globalval.protocol.Message;
 import io.globalval.protocol.WriteCommand;
 import io.globalval.protocol.WriteCommand.CompareAndSetValue;
 import io.globalval.protocol.WriteOutcome;
@@ -201,6 +203,21 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 					revision);
 		}
 		this.ready.complete(null);
+	}
+
+	@Override
+	public String writeIdAt(long revision) {
+		List<byte[]> frames = this.state.log.after(revision - 1, revision);
+		if (frames == null || frames.isEmpty()) {
+			return null;
+		}
+		return (FrameCodec.decode(frames.get(0)) instanceof Message.Applied applied)
+				? applied.origin() + ":" + applied.seq() : null;
+	}
+
+	@Override
+	public void discardAfter(long keptRevision, String why) {
+		this.state.discardAfter(keptRevision, why);
 	}
 
 	@Override

@@ -130,6 +130,27 @@ public interface RemoteSequencer extends AutoCloseable {
 		void applySnapshot(long revision, Collection<Entry> entries);
 
 		/**
+		 * Return the write id of the change this node applied at a revision, from its
+		 * change log, to compare its history with the sequencer's.
+		 * @param revision the revision
+		 * @return {@code <origin>:<seq>}, or {@code null} when the log no longer holds it
+		 * (or it came with a snapshot)
+		 */
+		default String writeIdAt(long revision) {
+			return null;
+		}
+
+		/**
+		 * Report the changes this node applied after a revision that the sequencer's
+		 * history no longer holds (it went back, or forked), before a snapshot replaces
+		 * them: an ERROR log, a counter and an event.
+		 * @param keptRevision the last revision both histories share
+		 * @param why what happened, for the log
+		 */
+		default void discardAfter(long keptRevision, String why) {
+		}
+
+		/**
 		 * The connection to the sequencer is up (a read succeeded) or down (one failed).
 		 * May be called with the same state again; the node reports changes only.
 		 * @param connected whether connected now

@@ -24,6 +24,14 @@ final class RedisKeys {
 	/** String: a random id of the current history, to notice one that was lost and begun again. */
 	final String epoch;
 
+	/**
+	 * String: the write id ({@code <origin>:<seq>}) of the change at the last revision,
+	 * which the next change names as its previous one, so that a follower notices a
+	 * history that went back and forked (a failover to a lagging replica, a restart from
+	 * an older file).
+	 */
+	final String last;
+
 	RedisKeys(String name) {
 		if (name.indexOf('{') >= 0 || name.indexOf('}') >= 0) {
 			throw new IllegalArgumentException("globalval.name '" + name
@@ -36,6 +44,7 @@ final class RedisKeys {
 		this.revisions = this.prefix + "revisions";
 		this.changes = this.prefix + "changes";
 		this.epoch = this.prefix + "epoch";
+		this.last = this.prefix + "last";
 	}
 
 	/**

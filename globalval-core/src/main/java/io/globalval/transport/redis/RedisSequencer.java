@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -81,6 +83,12 @@ import io.globalval.protocol.WriteOutcome;
  * (Redis lost its data and began again) makes it reload the snapshot. A read that brings
  * nothing is followed by a check ({@code status.lua}) that Redis still holds the
  * history this process follows, so a lost history is noticed even when no one writes.</li>
+ * <li><b>Forks.</b> Each entry names the write before it ({@code p}, kept in the
+ * {@code last} key and given with the snapshot), so a history that went back (an older
+ * RDB, an {@code everysec} AOF, a failover to a lagging replica) and took other writes is
+ * noticed on the next entry, or by the check after an empty read. The follower then walks
+ * back to the last revision where Redis and its change log hold the same write, reports
+ * what it applied after it ({@link Follower#discardAfter}), and reloads the snapshot.</li>
  * <li><b>Connection loss.</b> Lettuce reconnects; the follower resumes from its revision
  * (it never skips one), and writes wait (bounded by the write timeout).</li>
  * </ul>
@@ -101,6 +109,9 @@ public final class RedisSequencer implements RemoteSequencer {
 
 	/** How long past its block timeout a blocking read may take before it counts as failed. */
 	private static final long TAIL_MARGIN_MILLIS = 5000;
+
+	/** Stream entries compared at once while looking for where a forked history parted. */
+	private static final int FORK_SEARCH_BATCH = 256;
 
 	/** Stream entries read at most at once. */
 	private static final int READ_BATCH = 1000;
@@ -152,6 +163,15 @@ public final class RedisSequencer implements RemoteSequencer {
 	private String epoch;
 
 	private boolean needSnapshot = true;
+
+	/**
+	 * The write id ({@code <origin>:<seq>}) of the change at the follower's revision, as
+	 * Redis gave it; {@code null} when unknown (keys written before write ids were chained).
+	 */
+	private String lastId;
+
+	/** Whether the changes lost to a fork were reported already, so the next snapshot does not again. */
+	private boolean lossReported;
 
 	/**
 	 * Create a sequencer on a client that someone else owns (the application's, such as
@@ -343,7 +363,7 @@ public final class RedisSequencer implements RemoteSequencer {
 		WriteCommand command = attempt.command;
 		RedisKeys keys = this.keys;
 		String[] scriptKeys = { keys.revision, keys.values, keys.revisions, keys.changes, keys.writes(attempt.origin),
-				keys.epoch };
+				keys.epoch, keys.last };
 		RedisFuture<List<Object>> call;
 		int bytes = 0;
 		try {
@@ -596,19 +616,26 @@ public final class RedisSequencer implements RemoteSequencer {
 					current + 1, revision - 1, name(), this.redis.streamMaxLength());
 			return false;
 		}
+		String previous = text(body.get("p"));
+		if (this.lastId != null && previous != null && !previous.equals(this.lastId)) {
+			reportFork(current, "revision " + revision + " in " + address() + " follows write " + previous
+					+ ", but this process applied write " + this.lastId + " at revision " + current);
+			return false;
+		}
+		long origin = Long.parseLong(text(body.get("o")));
+		long seq = Long.parseLong(text(body.get("s")));
 		byte[] key = body.get("k");
 		if (key == null) {
 			logger.debug("Revision {} of '{}' asks every process to reload a snapshot", revision, name());
 			return false;
 		}
 		byte[] value = body.get("v");
-		long origin = Long.parseLong(text(body.get("o")));
-		long seq = Long.parseLong(text(body.get("s")));
 		// nanoTime is comparable only within one process here: peers may be on other hosts
 		long originNanos = (origin == this.follower.nodeId()) ? Long.parseLong(text(body.get("n"))) : 0;
 		this.follower.metrics().addBytesReceived(key.length + ((value != null) ? value.length : 0));
 		this.follower.applyChange(revision, new String(key, StandardCharsets.UTF_8), value, origin, seq,
 				originNanos);
+		this.lastId = origin + ":" + seq;
 		if (this.epoch == null) {
 			this.epoch = entryEpoch;
 		}
@@ -619,9 +646,10 @@ public final class RedisSequencer implements RemoteSequencer {
 	private void loadSnapshot() throws InterruptedException, ExecutionException, TimeoutException {
 		RedisKeys keys = this.keys;
 		List<Object> reply = script(RedisScript.SNAPSHOT,
-				new String[] { keys.revision, keys.values, keys.revisions, keys.epoch }, new byte[0][]);
+				new String[] { keys.revision, keys.values, keys.revisions, keys.epoch, keys.last }, new byte[0][]);
 		long revision = Long.parseLong(text(reply.get(0)));
 		String snapshotEpoch = text(reply.get(1));
+		String snapshotLastId = (reply.size() > 4) ? text(reply.get(4)) : null;
 		List<Object> values = (List<Object>) reply.get(2);
 		List<Object> revisions = (List<Object>) reply.get(3);
 		Map<String, Long> revisionOf = new HashMap<>(Math.max(16, revisions.size()));
@@ -637,31 +665,111 @@ public final class RedisSequencer implements RemoteSequencer {
 			entries.add(new Entry(key, json, revisionOf.getOrDefault(key, revision)));
 		}
 		long current = this.follower.revision();
-		if (this.follower.isReady() && revision < current) {
-			logger.warn("{} holds revision {} of '{}', behind this process's {}: Redis lost changes (restarted "
-					+ "without persistence, or flushed); following what it holds", address(), revision, name(),
-					current);
+		if (this.follower.isReady() && !this.lossReported) {
+			if (this.epoch != null && !this.epoch.equals(snapshotEpoch)) {
+				// another history altogether: nothing this process applied is in it
+				this.follower.discardAfter(0, address() + " holds another history of '" + name() + "' (epoch "
+						+ snapshotEpoch + ", was " + this.epoch + "): Redis lost its data");
+			}
+			else if (revision < current) {
+				reportLoss(revision, address() + " holds revision " + revision + " of '" + name()
+						+ "', behind this process's " + current + ": Redis went back (a failover to a replica that "
+						+ "lagged, a restart from an older file, or without persistence)");
+			}
+			else if (revision == current && this.lastId != null && snapshotLastId != null
+					&& !snapshotLastId.equals(this.lastId)) {
+				reportLoss(current, address() + " holds write " + snapshotLastId + " at revision " + current
+						+ " where this process applied " + this.lastId + ": Redis went back and took other writes");
+			}
 		}
+		this.lossReported = false;
 		this.follower.metrics().addBytesReceived(bytes);
 		this.epoch = snapshotEpoch;
+		this.lastId = snapshotLastId;
 		this.follower.applySnapshot(revision, entries);
 		logger.debug("Loaded a snapshot of '{}': {} keys at revision {}", name(), entries.size(), revision);
+	}
+
+	/**
+	 * The history in Redis forked from this process's at or before its revision: report
+	 * what this process applied after the last revision both share; a snapshot follows.
+	 */
+	private void reportFork(long current, String why) {
+		reportLoss(current, why);
+		this.lossReported = true;
+	}
+
+	/**
+	 * Report the changes this process applied that Redis no longer holds: after the last
+	 * revision, at most {@code upTo}, where Redis's stream and this process's change log
+	 * hold the same write.
+	 */
+	private void reportLoss(long upTo, String why) {
+		long kept;
+		try {
+			kept = lastSharedRevision(upTo);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			kept = 0;
+		}
+		catch (ExecutionException | TimeoutException | RuntimeException ex) {
+			logger.debug("Finding where the history of '{}' forked failed", name(), ex);
+			kept = 0;
+		}
+		this.follower.discardAfter(kept, why);
+	}
+
+	/**
+	 * Walk back from a revision through Redis's stream and this process's change log to the
+	 * last revision where both hold the same write. Where the log (or the stream) no longer
+	 * reaches, that revision is taken as shared: what is older cannot be compared.
+	 */
+	private long lastSharedRevision(long upTo) throws InterruptedException, ExecutionException, TimeoutException {
+		long timeoutMillis = this.settings.writeTimeout().toMillis() + TAIL_MARGIN_MILLIS;
+		long below = upTo;
+		while (below > 0) {
+			List<StreamMessage<String, byte[]>> entries = await(this.tailConnection.async()
+				.xrevrange(this.keys.changes, Range.create("-", below + "-0"), Limit.from(FORK_SEARCH_BATCH)),
+					timeoutMillis);
+			if (entries.isEmpty()) {
+				// the stream was trimmed: older entries cannot be compared
+				return below;
+			}
+			for (StreamMessage<String, byte[]> entry : entries) {
+				String id = entry.getId();
+				long revision = Long.parseLong(id.substring(0, id.indexOf('-')));
+				String ours = this.follower.writeIdAt(revision);
+				String theirs = text(entry.getBody().get("o")) + ":" + text(entry.getBody().get("s"));
+				if (ours == null || ours.equals(theirs)) {
+					return revision;
+				}
+				below = revision - 1;
+			}
+		}
+		return 0;
 	}
 
 	/** After a read that brought nothing: is the history in Redis still the one this process follows? */
 	private void checkHistory(long revision) throws InterruptedException, ExecutionException, TimeoutException {
 		RedisKeys keys = this.keys;
-		List<Object> reply = script(RedisScript.STATUS, new String[] { keys.revision, keys.changes, keys.epoch },
-				new byte[][] { ascii(revision) });
+		List<Object> reply = script(RedisScript.STATUS,
+				new String[] { keys.revision, keys.changes, keys.epoch, keys.last }, new byte[][] { ascii(revision) });
 		long redisRevision = Long.parseLong(text(reply.get(0)));
 		String redisEpoch = text(reply.get(1));
 		boolean entriesAfter = ((Number) reply.get(2)).longValue() > 0;
+		String redisLastId = (reply.size() > 3) ? text(reply.get(3)) : null;
 		if (this.epoch != null && !this.epoch.equals(redisEpoch)) {
 			logger.warn("The history of '{}' in {} is not the one this process follows (epoch {}, was {}): Redis "
 					+ "lost its data; reloading its snapshot", name(), address(), redisEpoch, this.epoch);
 			this.needSnapshot = true;
 		}
 		else if (redisRevision < revision) {
+			// the snapshot reports what this process applied that Redis no longer holds
+			this.needSnapshot = true;
+		}
+		else if (redisRevision == revision && this.lastId != null && redisLastId != null
+				&& !redisLastId.equals(this.lastId)) {
 			this.needSnapshot = true;
 		}
 		else if (redisRevision > revision && !entriesAfter) {

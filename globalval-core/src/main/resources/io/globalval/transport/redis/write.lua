@@ -6,6 +6,8 @@
 -- KEYS[4] changes    stream: one entry per revision, id '<revision>-0', trimmed to ~ARGV[10] entries
 -- KEYS[5] writes     zset:   this origin's recent write ids, score = seq, member = 'seq|revision|success|number'
 -- KEYS[6] epoch      string: random id of this history, made by the first write after the keys were empty
+-- KEYS[7] last       string: the write id '<origin>:<seq>' of the change at the last revision; each
+--                    stream entry names the one before it ('p'), so followers notice a forked history
 --
 -- ARGV[1] op: S set, D delete, C compare-and-set, I increment, B resync (every follower reloads a snapshot)
 -- ARGV[2] key          ARGV[3] value          ARGV[4] expected value     ARGV[5] '1' if a value is expected
@@ -89,6 +91,11 @@ if not epoch then
 end
 local revision = string.format('%d', redis.call('INCR', KEYS[1]))
 local fields = {'e', epoch, 'o', ARGV[7], 's', seq, 'n', ARGV[9]}
+local previous = redis.call('GET', KEYS[7])
+if previous then
+  fields[#fields + 1] = 'p'
+  fields[#fields + 1] = previous
+end
 if op ~= 'B' then
   fields[#fields + 1] = 'k'
   fields[#fields + 1] = key
@@ -108,6 +115,7 @@ if type(added) == 'table' and added.err then
   redis.call('SET', KEYS[1], revision)
   redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[10], revision .. '-0', unpack(fields))
 end
+redis.call('SET', KEYS[7], ARGV[7] .. ':' .. seq)
 if op ~= 'B' then
   if value then
     if op ~= 'I' then

@@ -30,6 +30,9 @@ import io.globalval.GlobalValRejectedException;
 import io.globalval.GlobalValTemplate;
 import io.globalval.GlobalValTimeoutException;
 import io.globalval.Role;
+import io.globalval.core.ChangeEvent;
+import io.globalval.core.ChangeListener;
+import io.globalval.core.DiscardedChanges;
 import io.globalval.core.GlobalValNode;
 import io.globalval.core.NodeMetrics;
 import io.globalval.core.NodeSettings;
@@ -258,6 +261,91 @@ class RedisSequencerTests {
 		long revision = get(late.set("z", 3));
 		assertThat(revision).isEqualTo(1);
 		await().atMost(WAIT).untilAsserted(() -> assertThat(old.entries()).containsExactly(Map.entry("z", 3)));
+	}
+
+	@Test
+	void redisRestartedFromAnOlderFileIsNoticedOnTheNextChangeAndWhatItLostIsReported() throws Exception {
+		GlobalValTemplate writer = start("app");
+		GlobalValTemplate reader = start("app");
+		List<DiscardedChanges> writerLost = discards(writer);
+		List<DiscardedChanges> readerLost = discards(reader);
+		setEach(writer, "old", 100);
+		admin().save();
+		setEach(writer, "lost", 50);
+		get(reader.awaitRevision(150));
+		// the file holds revision 100: the same epoch, 50 revisions back
+		this.redis.restart();
+		// 100 new changes take revisions 101 to 200 again, in another history
+		setEach(reader, "new", 100);
+		Map<String, Object> expected = new LinkedHashMap<>();
+		for (int i = 0; i < 100; i++) {
+			expected.put("old-" + i, i);
+			expected.put("new-" + i, i);
+		}
+		// the reader's own writes end where Redis put them once it sees the fork (the next change at the latest)
+		get(reader.set("done", true));
+		expected.put("done", true);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(writer.entries()).isEqualTo(expected));
+		await().atMost(WAIT).untilAsserted(() -> assertThat(reader.entries()).isEqualTo(expected));
+		assertThat(writer.revision()).isEqualTo(reader.revision()).isEqualTo(201);
+		assertThat(start("app").entries()).as("a process that starts now").isEqualTo(expected);
+		for (List<DiscardedChanges> lost : List.of(writerLost, readerLost)) {
+			assertThat(lost).singleElement().satisfies((discarded) -> {
+				assertThat(discarded.keptRevision()).isEqualTo(100);
+				assertThat(discarded.lastRevision()).isEqualTo(150);
+				assertThat(discarded.changes()).hasSize(50)
+					.allSatisfy((change) -> assertThat(change.key()).startsWith("lost-"))
+					.allSatisfy((change) -> assertThat(change.origin()).isEqualTo(writer.getNode().nodeId()));
+			});
+		}
+		assertThat(writer.getNode().metrics().changesDiscarded()).isEqualTo(50);
+	}
+
+	@Test
+	void aHistoryThatWentBackAndGrewToTheSameRevisionIsNoticedWithoutAnotherWrite() throws Exception {
+		GlobalValTemplate writer = start("app");
+		GlobalValTemplate reader = start("app");
+		List<DiscardedChanges> readerLost = discards(reader);
+		setEach(writer, "old", 10);
+		admin().save();
+		setEach(writer, "lost", 5);
+		get(reader.awaitRevision(15));
+		this.redis.restart();
+		// revision 15 again, with other writes, and then nobody writes
+		setEach(writer, "other", 5);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(reader.entries()).containsKey("other-4"));
+		assertThat(reader.entries()).isEqualTo(writer.entries()).doesNotContainKey("lost-0");
+		assertThat(reader.revision()).isEqualTo(15);
+		assertThat(readerLost).singleElement().satisfies((discarded) -> {
+			assertThat(discarded.keptRevision()).isEqualTo(10);
+			assertThat(discarded.changes()).extracting(DiscardedChanges.Change::key)
+				.containsExactly("lost-0", "lost-1", "lost-2", "lost-3", "lost-4");
+		});
+	}
+
+	private static void setEach(GlobalValTemplate template, String prefix, int count) throws Exception {
+		List<CompletableFuture<Long>> writes = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			writes.add(template.set(prefix + "-" + i, i));
+		}
+		get(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
+	}
+
+	private static List<DiscardedChanges> discards(GlobalValTemplate template) {
+		List<DiscardedChanges> discards = new CopyOnWriteArrayList<>();
+		template.getNode().addListener(new ChangeListener() {
+
+			@Override
+			public void onChange(ChangeEvent event) {
+			}
+
+			@Override
+			public void onDiscarded(DiscardedChanges discarded) {
+				discards.add(discarded);
+			}
+
+		});
+		return discards;
 	}
 
 	@Test
