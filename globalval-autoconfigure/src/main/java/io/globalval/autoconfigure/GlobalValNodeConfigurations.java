@@ -167,6 +167,8 @@ final class GlobalValNodeConfigurations {
 			map.from(redis::getBlockTimeout).to(builder::blockTimeout);
 			map.from(redis::getWriteIdRetention).to(builder::writeIdRetention);
 			map.from(redis::getMaxWriteIdsPerNode).to(builder::maxWriteIdsPerNode);
+			map.from(redis::getReplicasToAck).to(builder::replicasToAck);
+			map.from(redis::isAllowEviction).to(builder::allowEviction);
 			return builder.build();
 		}
 

@@ -451,6 +451,21 @@ public class GlobalValProperties implements InitializingBean {
 		 */
 		private int maxWriteIdsPerNode = 100_000;
 
+		/**
+		 * How many replicas must have copied a write (Redis WAIT) before it is
+		 * acknowledged; a write that does not reach them within the write timeout fails
+		 * with an exception that says it is applied but may be lost in a failover. 0: a
+		 * write is acknowledged once the primary applied it.
+		 */
+		private int replicasToAck;
+
+		/**
+		 * Whether to start on a Redis that may evict keys (maxmemory set with a
+		 * maxmemory-policy other than noeviction), where global values could vanish
+		 * silently. Off: startup fails with a message.
+		 */
+		private boolean allowEviction;
+
 		public long getStreamMaxLength() {
 			return this.streamMaxLength;
 		}
@@ -481,6 +496,22 @@ public class GlobalValProperties implements InitializingBean {
 
 		public void setMaxWriteIdsPerNode(int maxWriteIdsPerNode) {
 			this.maxWriteIdsPerNode = maxWriteIdsPerNode;
+		}
+
+		public int getReplicasToAck() {
+			return this.replicasToAck;
+		}
+
+		public void setReplicasToAck(int replicasToAck) {
+			this.replicasToAck = replicasToAck;
+		}
+
+		public boolean isAllowEviction() {
+			return this.allowEviction;
+		}
+
+		public void setAllowEviction(boolean allowEviction) {
+			this.allowEviction = allowEviction;
 		}
 
 	}

@@ -192,7 +192,7 @@ class GlobalValRedisAutoConfigurationTests {
 			.run((context) -> {
 				GlobalValProperties.Redis properties = context.getBean(GlobalValProperties.class).getRedis();
 				assertThat(GlobalValNodeConfigurations.RedisNodeConfiguration.redisSettings(properties))
-					.isEqualTo(new RedisTransportSettings(500, Duration.ofMillis(300), Duration.ofMinutes(1), 10));
+					.isEqualTo(new RedisTransportSettings(500, Duration.ofMillis(300), Duration.ofMinutes(1), 10, 0, false));
 				assertThat(context.getBean(GlobalValTemplate.class).role()).isEqualTo(Role.PEER);
 			});
 	}

@@ -93,8 +93,11 @@ import io.globalval.protocol.WriteOutcome;
  * (it never skips one), and writes wait (bounded by the write timeout).</li>
  * </ul>
  * Redis should persist (AOF) to keep acknowledged changes across its own restarts, and
- * must not evict these keys ({@code maxmemory-policy noeviction} or a {@code volatile-*}
- * policy).
+ * must not evict these keys: {@link #start} refuses a Redis with {@code maxmemory} set and a
+ * {@code maxmemory-policy} other than {@code noeviction} (a {@code volatile-*} policy would
+ * evict the write ids, which have a time to live), unless eviction is allowed. With
+ * {@code replicasToAck} set, a write is acknowledged only after {@code WAIT} says that many
+ * replicas copied it.
  * <p>
  * Over 350 lines because it is the Redis transport's runner as well as its state: the
  * two connections, the write path with its retries, and the follower's snapshot, tail
@@ -109,6 +112,9 @@ public final class RedisSequencer implements RemoteSequencer {
 
 	/** How long past its block timeout a blocking read may take before it counts as failed. */
 	private static final long TAIL_MARGIN_MILLIS = 5000;
+
+	/** How much sooner than a write's deadline its WAIT for replicas ends. */
+	private static final long WAIT_MARGIN_MILLIS = 250;
 
 	/** Stream entries compared at once while looking for where a forked history parted. */
 	private static final int FORK_SEARCH_BATCH = 256;
@@ -284,6 +290,13 @@ public final class RedisSequencer implements RemoteSequencer {
 		}
 		this.writeConnection.setTimeout(settings.writeTimeout());
 		this.tailConnection.setTimeout(this.redis.blockTimeout().plusMillis(TAIL_MARGIN_MILLIS));
+		try {
+			checkEviction();
+		}
+		catch (GlobalValException ex) {
+			close();
+			throw ex;
+		}
 		this.retries = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "globalval-redis-retries-" + settings.name());
 			thread.setDaemon(true);
@@ -304,6 +317,53 @@ public final class RedisSequencer implements RemoteSequencer {
 		thread.start();
 		logger.info("globalval '{}' follows {} in {} (stream max length ~{})", settings.name(), address(),
 				this.keys.prefix, this.redis.streamMaxLength());
+	}
+
+	/**
+	 * Refuse a Redis that may evict keys: {@code maxmemory} set with a policy other than
+	 * {@code noeviction} drops values, stream entries or (with a {@code volatile-*} policy)
+	 * exactly the write ids, which have a time to live, without telling anyone.
+	 */
+	private void checkEviction() {
+		String memory;
+		try {
+			memory = await(this.writeConnection.async().info("memory"), this.settings.writeTimeout().toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return;
+		}
+		catch (ExecutionException | TimeoutException | RuntimeException ex) {
+			logger.warn("Cannot read the maxmemory-policy of {} ({}); make sure it is noeviction, or Redis may evict "
+					+ "the global values of '{}' under memory pressure", address(), unwrap(ex).toString(), name());
+			return;
+		}
+		String maxMemory = infoField(memory, "maxmemory");
+		String policy = infoField(memory, "maxmemory_policy");
+		if (policy == null || "noeviction".equals(policy) || maxMemory == null || "0".equals(maxMemory)) {
+			return;
+		}
+		String message = ("%s has maxmemory %s with maxmemory-policy %s: under memory pressure it evicts keys, and "
+				+ "would silently lose global values of '%s', stream entries or the write ids that keep retries "
+				+ "exactly-once (%s)").formatted(address(), maxMemory, policy, name(),
+						policy.startsWith("volatile") ? "those have a time to live, so volatile policies evict them first"
+								: "any key may go");
+		if (this.redis.allowEviction()) {
+			logger.warn("{}; starting anyway as globalval.redis.allow-eviction=true", message);
+			return;
+		}
+		throw new GlobalValException(message + ". Set maxmemory-policy noeviction on that Redis (CONFIG SET "
+				+ "maxmemory-policy noeviction, and in its configuration), give globalval a Redis of its own, or set "
+				+ "globalval.redis.allow-eviction=true to start anyway");
+	}
+
+	private static String infoField(String info, String field) {
+		for (String line : info.split("\r?\n")) {
+			if (line.startsWith(field + ":")) {
+				return line.substring(field.length() + 1).trim();
+			}
+		}
+		return null;
 	}
 
 	private StatefulRedisConnection<String, byte[]> connect(NodeSettings settings, String purpose) {
@@ -514,8 +574,30 @@ public final class RedisSequencer implements RemoteSequencer {
 		}
 		// seq|revision|success|number
 		String[] record = text(reply.get(1)).split("\\|", 4);
-		attempt.result.complete(
-				new WriteOutcome(Long.parseLong(record[1]), "1".equals(record[2]), Long.parseLong(record[3])));
+		WriteOutcome result = new WriteOutcome(Long.parseLong(record[1]), "1".equals(record[2]),
+				Long.parseLong(record[3]));
+		int replicas = this.redis.replicasToAck();
+		if (replicas == 0) {
+			attempt.result.complete(result);
+			return;
+		}
+		// WAIT covers every write this connection sent before it, this one included; it ends a
+		// little before the write's deadline, so that its answer, not the deadline, says what happened
+		long remainingMillis = TimeUnit.NANOSECONDS.toMillis(attempt.deadlineNanos - System.nanoTime());
+		long timeoutMillis = Math.max(1, remainingMillis - Math.min(WAIT_MARGIN_MILLIS, remainingMillis / 4));
+		this.writeConnection.async().waitForReplication(replicas, timeoutMillis).whenComplete((acked, ex) -> {
+			if (ex == null && acked != null && acked >= replicas) {
+				attempt.result.complete(result);
+				return;
+			}
+			String why = (ex != null) ? "WAIT failed: " + unwrap(ex) : "only " + acked + " acknowledged it";
+			attempt.result.completeExceptionally(new GlobalValTimeoutException(("%s of '%s' was applied by %s at "
+					+ "revision %d, but it did not reach globalval.redis.replicas-to-ack=%d replicas within "
+					+ "globalval.write-timeout (%s): %s. It is applied and may still be kept, or lost if %s fails "
+					+ "over to a replica before one copies it (every peer then reports it as discarded)")
+				.formatted(write.describe(), name(), address(), result.revision(), replicas,
+						this.settings.writeTimeout(), why, address())));
+		});
 	}
 
 	private static boolean retryable(Throwable cause) {

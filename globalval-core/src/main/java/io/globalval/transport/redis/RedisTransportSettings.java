@@ -15,9 +15,13 @@ import java.util.Objects;
  * (the ids of a live process go as soon as it has settled them)
  * @param maxWriteIdsPerNode the most write ids Redis keeps for one process, a bound on memory
  * even if a process never settles its writes
+ * @param replicasToAck how many replicas must have copied a write ({@code WAIT}) before it is
+ * acknowledged; 0 acknowledges it once the primary applied it
+ * @param allowEviction whether to start when Redis may evict keys ({@code maxmemory} set with a
+ * {@code maxmemory-policy} other than {@code noeviction}), which would lose values silently
  */
 public record RedisTransportSettings(long streamMaxLength, Duration blockTimeout, Duration writeIdRetention,
-		int maxWriteIdsPerNode) {
+		int maxWriteIdsPerNode, int replicasToAck, boolean allowEviction) {
 
 	/** The default of {@link #streamMaxLength()}. */
 	public static final long DEFAULT_STREAM_MAX_LENGTH = 100_000;
@@ -43,6 +47,10 @@ public record RedisTransportSettings(long streamMaxLength, Duration blockTimeout
 		if (maxWriteIdsPerNode < 1) {
 			throw new IllegalArgumentException(
 					"globalval.redis.max-write-ids-per-node must be at least 1, was " + maxWriteIdsPerNode);
+		}
+		if (replicasToAck < 0) {
+			throw new IllegalArgumentException(
+					"globalval.redis.replicas-to-ack must be 0 or more, was " + replicasToAck);
 		}
 	}
 
@@ -75,6 +83,10 @@ public record RedisTransportSettings(long streamMaxLength, Duration blockTimeout
 
 		private int maxWriteIdsPerNode = 100_000;
 
+		private int replicasToAck;
+
+		private boolean allowEviction;
+
 		private Builder() {
 		}
 
@@ -102,13 +114,25 @@ public record RedisTransportSettings(long streamMaxLength, Duration blockTimeout
 			return this;
 		}
 
+		/** @param replicasToAck replicas that must copy a write before it is acknowledged @return this builder */
+		public Builder replicasToAck(int replicasToAck) {
+			this.replicasToAck = replicasToAck;
+			return this;
+		}
+
+		/** @param allowEviction whether to start on a Redis that may evict keys @return this builder */
+		public Builder allowEviction(boolean allowEviction) {
+			this.allowEviction = allowEviction;
+			return this;
+		}
+
 		/**
 		 * Build the settings.
 		 * @return the settings
 		 */
 		public RedisTransportSettings build() {
 			return new RedisTransportSettings(this.streamMaxLength, this.blockTimeout, this.writeIdRetention,
-					this.maxWriteIdsPerNode);
+					this.maxWriteIdsPerNode, this.replicasToAck, this.allowEviction);
 		}
 
 	}

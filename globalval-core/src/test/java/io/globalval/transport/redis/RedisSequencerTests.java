@@ -1,5 +1,6 @@
 package io.globalval.transport.redis;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -321,6 +322,60 @@ class RedisSequencerTests {
 			assertThat(discarded.changes()).extracting(DiscardedChanges.Change::key)
 				.containsExactly("lost-0", "lost-1", "lost-2", "lost-3", "lost-4");
 		});
+	}
+
+	@Test
+	void aRedisThatMayEvictKeysIsRefusedUnlessEvictionIsAllowed() throws Exception {
+		RedisServer evicting = RedisServer.start(Files.createDirectories(this.directory.resolve("evicting")),
+				"--maxmemory", "100mb", "--maxmemory-policy", "volatile-lru");
+		this.closeables.add(evicting);
+		NodeSettings settings = NodeSettings.builder().name("app").build();
+		assertThatThrownBy(() -> GlobalValNodes.builder(settings)
+			.sequencer(RedisSequencer.create(RedisURI.create(evicting.uri()), FAST))
+			.start()).isInstanceOf(GlobalValException.class)
+			.hasMessageContaining("maxmemory-policy volatile-lru")
+			.hasMessageContaining("write ids")
+			.hasMessageContaining("globalval.redis.allow-eviction=true");
+		GlobalValNode allowed = GlobalValNodes.builder(settings)
+			.sequencer(RedisSequencer.create(RedisURI.create(evicting.uri()),
+					RedisTransportSettings.builder().blockTimeout(Duration.ofMillis(200)).allowEviction(true).build()))
+			.start();
+		this.closeables.add(allowed);
+		get(allowed.ready());
+		// without maxmemory nothing is evicted, whatever the policy
+		admin().configSet("maxmemory-policy", "allkeys-lru");
+		get(start("app").set("k", 1));
+	}
+
+	@Test
+	void withReplicasToAckAWriteIsAcknowledgedOnceAReplicaHasItAndFailsWhenNoneCopiesIt() throws Exception {
+		RedisServer replica = RedisServer.start(Files.createDirectories(this.directory.resolve("replica")),
+				"--replicaof", "127.0.0.1", String.valueOf(this.redis.port()));
+		this.closeables.add(replica);
+		NodeSettings settings = NodeSettings.builder().name("app").writeTimeout(Duration.ofSeconds(2)).build();
+		GlobalValNode node = GlobalValNodes.builder(settings)
+			.sequencer(RedisSequencer.create(RedisURI.create(this.redis.uri()),
+					RedisTransportSettings.builder().blockTimeout(Duration.ofMillis(200)).replicasToAck(1).build()))
+			.start();
+		this.closeables.add(node);
+		get(node.ready());
+		GlobalValTemplate template = new GlobalValTemplate(node);
+		// the replica syncs first; until then WAIT answers 0 and the write fails
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> get(template.set("first", 1)) > 0);
+		try (RedisClient replicaClient = RedisClient.create(replica.uri());
+				StatefulRedisConnection<String, String> connection = replicaClient.connect()) {
+			for (int i = 0; i < 20; i++) {
+				get(template.set("acked-" + i, i));
+				// acknowledged: the replica has it already, no waiting
+				assertThat(connection.sync().hget("{globalval:app}:values", "acked-" + i)).isEqualTo(String.valueOf(i));
+			}
+		}
+		replica.kill();
+		assertThatThrownBy(() -> get(template.set("unreplicated", true))).hasCauseInstanceOf(GlobalValTimeoutException.class)
+			.cause()
+			.hasMessageContaining("globalval.redis.replicas-to-ack=1")
+			.hasMessageContaining("It is applied");
+		assertThat(admin().hget("{globalval:app}:values", "unreplicated")).isEqualTo("true");
 	}
 
 	private static void setEach(GlobalValTemplate template, String prefix, int count) throws Exception {
