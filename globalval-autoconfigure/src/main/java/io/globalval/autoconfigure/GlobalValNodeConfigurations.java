@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisNode;
@@ -101,11 +102,13 @@ final class GlobalValNodeConfigurations {
 	 * The Redis transport: a peer of the Redis server that the application's
 	 * {@link LettuceConnectionFactory} ({@code spring.data.redis.*}) connects to. The node
 	 * uses the factory's Lettuce client (its event loops, SSL, credentials and timeouts)
-	 * and opens two connections of its own on it.
+	 * and opens two connections of its own on it. Its runtime hints (the Lua scripts) are
+	 * registered only when the transport is {@code redis} at build time.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = { LETTUCE_CONNECTION_FACTORY, LETTUCE_CLIENT })
 	@ConditionalOnProperty(name = TRANSPORT, havingValue = "redis")
+	@ImportRuntimeHints(GlobalValRedisRuntimeHints.class)
 	static class RedisNodeConfiguration {
 
 		private static final Logger logger = LoggerFactory.getLogger(RedisNodeConfiguration.class);
