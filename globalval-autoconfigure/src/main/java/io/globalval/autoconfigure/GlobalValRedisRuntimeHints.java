@@ -5,8 +5,8 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
 
 /**
  * {@link RuntimeHintsRegistrar} for the Redis transport: the Lua scripts that
- * {@code io.globalval.transport.redis} reads from the class path when it first sends a
- * write, which a native image leaves out unless told.
+ * {@code io.globalval.transport.redis} reads from the class path when the transport
+ * starts, which a native image leaves out unless told.
  */
 class GlobalValRedisRuntimeHints implements RuntimeHintsRegistrar {
 
