@@ -1,5 +1,7 @@
 package io.globalval.autoconfigure;
 
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 import io.lettuce.core.AbstractRedisClient;
@@ -17,6 +19,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisNode;
@@ -49,6 +52,24 @@ final class GlobalValNodeConfigurations {
 	}
 
 	/**
+	 * Fail when the bound transport is not one this configuration serves. Conditions pick
+	 * the configuration, so this only happens to an application processed ahead of time
+	 * (a native image), whose conditions were evaluated when it was built.
+	 */
+	static void requireTransport(GlobalValProperties properties, GlobalValProperties.Transport... served) {
+		GlobalValProperties.Transport transport = properties.getTransport();
+		if (!Arrays.asList(served).contains(transport)) {
+			String built = Arrays.stream(served)
+				.map((candidate) -> candidate.name().toLowerCase(Locale.ROOT))
+				.collect(Collectors.joining(" or "));
+			throw new InvalidConfigurationPropertyValueException(TRANSPORT, transport.name().toLowerCase(Locale.ROOT),
+					"This application was processed ahead of time (AOT, native image) with globalval.transport=" + built
+							+ ", and AOT fixes the transport at build time; build it again with the transport it "
+							+ "runs on");
+		}
+	}
+
+	/**
 	 * The transports with a master process, on one host: the Unix domain socket (the
 	 * default) or loopback TCP with a shared secret.
 	 */
@@ -60,6 +81,7 @@ final class GlobalValNodeConfigurations {
 		@ConditionalOnMissingBean
 		GlobalValNode globalValNode(GlobalValProperties properties, Environment environment,
 				ObjectProvider<JsonMapper> jsonMapper, GlobalValEventPublisher events) {
+			requireTransport(properties, GlobalValProperties.Transport.UDS, GlobalValProperties.Transport.TCP);
 			NodeSettings settings = GlobalValAutoConfiguration.nodeSettings(properties, environment);
 			Transport transport = (properties.getTransport() == GlobalValProperties.Transport.TCP)
 					? new TcpTransport(GlobalValAutoConfiguration.tcpSettings(properties.getTcp())) : new UdsTransport();
@@ -86,6 +108,7 @@ final class GlobalValNodeConfigurations {
 		@ConditionalOnMissingBean
 		GlobalValNode globalValNode(GlobalValProperties properties, Environment environment,
 				ObjectProvider<JsonMapper> jsonMapper, GlobalValEventPublisher events) {
+			requireTransport(properties, GlobalValProperties.Transport.LOCAL);
 			GlobalValNode node = GlobalValNodes.builder(GlobalValAutoConfiguration.nodeSettings(properties, environment))
 				.local()
 				.jsonMapper(jsonMapper.getIfAvailable(GlobalValAutoConfiguration::defaultMapper))
@@ -101,11 +124,13 @@ final class GlobalValNodeConfigurations {
 	 * The Redis transport: a peer of the Redis server that the application's
 	 * {@link LettuceConnectionFactory} ({@code spring.data.redis.*}) connects to. The node
 	 * uses the factory's Lettuce client (its event loops, SSL, credentials and timeouts)
-	 * and opens two connections of its own on it.
+	 * and opens two connections of its own on it. Its runtime hints (the Lua scripts) are
+	 * registered only when the transport is {@code redis} at build time.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = { LETTUCE_CONNECTION_FACTORY, LETTUCE_CLIENT })
 	@ConditionalOnProperty(name = TRANSPORT, havingValue = "redis")
+	@ImportRuntimeHints(GlobalValRedisRuntimeHints.class)
 	static class RedisNodeConfiguration {
 
 		private static final Logger logger = LoggerFactory.getLogger(RedisNodeConfiguration.class);
@@ -115,6 +140,7 @@ final class GlobalValNodeConfigurations {
 		GlobalValNode globalValNode(GlobalValProperties properties, Environment environment,
 				ObjectProvider<JsonMapper> jsonMapper, GlobalValEventPublisher events,
 				ObjectProvider<RedisConnectionFactory> connectionFactory) {
+			requireTransport(properties, GlobalValProperties.Transport.REDIS);
 			LettuceConnectionFactory factory = lettuceConnectionFactory(connectionFactory.getIfAvailable());
 			RedisTransportSettings redisSettings = redisSettings(properties.getRedis());
 			NodeSettings settings = GlobalValAutoConfiguration.nodeSettings(properties, environment);

@@ -1,9 +1,11 @@
 package io.globalval.autoconfigure.observation;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
@@ -21,9 +23,12 @@ import io.globalval.GlobalValConnectionException;
 import io.globalval.GlobalValRejectedException;
 import io.globalval.GlobalValTemplate;
 import io.globalval.GlobalValTimeoutException;
+import io.globalval.Role;
 import io.globalval.autoconfigure.GlobalValAutoConfiguration;
+import io.globalval.testsupport.NodeProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
@@ -92,6 +97,41 @@ class GlobalValObservationAutoConfigurationTests {
 	}
 
 	@Test
+	void aWriteThatTimesOutWaitingForAPausedMasterIsObservedAsUnknown() throws Exception {
+		List<String> writes = new CopyOnWriteArrayList<>();
+		TestObservationRegistry registry = registry(writes);
+		NodeProcess master = NodeProcess.start(this.directory, "MASTER", "observed",
+				this.directory.resolve("master.log"));
+		try {
+			contextRunner().withBean(ObservationRegistry.class, () -> registry)
+				.withPropertyValues("globalval.role=worker", "globalval.write-timeout=300ms")
+				.run((context) -> {
+					GlobalValTemplate template = context.getBean(GlobalValTemplate.class);
+					assertThat(template.role()).isEqualTo(Role.WORKER);
+					template.set("before", 1).join();
+					// the master stops answering, its socket stays open: the write is sent and waits
+					signal(master, "STOP");
+					assertThatExceptionOfType(CompletionException.class)
+						.isThrownBy(() -> template.set("during", 2).join())
+						.havingCause()
+						.isInstanceOf(GlobalValTimeoutException.class)
+						.withMessageContaining("within globalval.write-timeout (PT0.3S); it may still be applied");
+					// recorded when the observations stopped
+					assertThat(writes).containsExactly("set success uds", "set unknown uds");
+					TestObservationRegistryAssert.assertThat(registry)
+						.hasAnObservation((observation) -> observation.hasNameEqualTo(ObservedGlobalValTemplate.NAME)
+							.hasLowCardinalityKeyValue("operation", "set")
+							.hasLowCardinalityKeyValue("outcome", "unknown")
+							.hasError());
+				});
+		}
+		finally {
+			signal(master, "CONT");
+			master.close();
+		}
+	}
+
+	@Test
 	void writesAreNotObservedWithoutAnObservationRegistry() {
 		contextRunner().run((context) -> assertThat(context).hasNotFailed()
 			.doesNotHaveBean(GlobalValObservationAutoConfiguration.class)
@@ -105,6 +145,12 @@ class GlobalValObservationAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(GlobalValObservationAutoConfiguration.class)
 				.hasSingleBean(GlobalValTemplate.class));
+	}
+
+	private static void signal(NodeProcess process, String signal) throws Exception {
+		Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.process().pid())).start();
+		assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(kill.exitValue()).as("kill -%s", signal).isZero();
 	}
 
 	private static TestObservationRegistry registry(List<String> writes) {

@@ -630,8 +630,7 @@ public final class RedisSequencer implements RemoteSequencer {
 					.xread(XReadArgs.Builder.block(this.redis.blockTimeout().toMillis()).count(READ_BATCH),
 							XReadArgs.StreamOffset.from(this.keys.changes, revision + "-0")),
 						this.redis.blockTimeout().toMillis() + TAIL_MARGIN_MILLIS);
-				this.tailConnected = true;
-				this.follower.connectionChanged(true);
+				tailAnswered();
 				if (failures > 0) {
 					logger.info("globalval '{}' follows {} again from revision {}", name(), address(), revision);
 					failures = 0;
@@ -729,6 +728,9 @@ public final class RedisSequencer implements RemoteSequencer {
 		RedisKeys keys = this.keys;
 		List<Object> reply = script(RedisScript.SNAPSHOT,
 				new String[] { keys.revision, keys.values, keys.revisions, keys.epoch, keys.last }, new byte[0][]);
+		// connected before the snapshot makes the node ready, not only once the first
+		// blocking read of the stream returns, up to globalval.redis.block-timeout later
+		tailAnswered();
 		long revision = Long.parseLong(text(reply.get(0)));
 		String snapshotEpoch = text(reply.get(1));
 		String snapshotLastId = (reply.size() > 4) ? text(reply.get(4)) : null;
@@ -830,6 +832,12 @@ public final class RedisSequencer implements RemoteSequencer {
 			}
 		}
 		return 0;
+	}
+
+	/** The tail connection got an answer from Redis. */
+	private void tailAnswered() {
+		this.tailConnected = true;
+		this.follower.connectionChanged(true);
 	}
 
 	/** After a read that brought nothing: is the history in Redis still the one this process follows? */

@@ -135,6 +135,18 @@ class RedisSequencerTests {
 	}
 
 	@Test
+	void aPeerIsConnectedOnceReadyWithoutWaitingForItsFirstReadOfTheStream() throws Exception {
+		// an empty stream: the first blocking read returns only after the block timeout
+		RedisTransportSettings slowReads = RedisTransportSettings.builder().blockTimeout(Duration.ofMinutes(1)).build();
+		GlobalValNode node = GlobalValNodes.builder(NodeSettings.builder().name("connected").build())
+			.sequencer(RedisSequencer.create(RedisURI.create(this.redis.uri()), slowReads))
+			.start();
+		this.closeables.add(node);
+		node.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(node.isConnected()).isTrue();
+	}
+
+	@Test
 	void repeatedWriteIsAnsweredWithItsFirstOutcomeAndAppliedOnce() throws Exception {
 		RecordingFollower follower = new RecordingFollower(42);
 		RedisSequencer sequencer = RedisSequencer.create(RedisURI.create(this.redis.uri()), FAST);
