@@ -20,7 +20,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
-import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
@@ -103,33 +102,8 @@ public final class GlobalValAutoConfiguration {
 		ApplicationArguments applicationArguments = arguments.getIfAvailable();
 		String[] args = (applicationArguments != null) ? applicationArguments.getSourceArgs() : new String[0];
 		return new GlobalValClusterLifecycle(node, properties.getCluster(), args,
-				workerBasePort(properties.getCluster(), context, environment));
+				GlobalValClusterPorts.of(properties.getCluster(), context, environment));
 	}
-
-	/**
-	 * The first worker's HTTP port: configured, or the master's port + 1 in a web
-	 * application, or none.
-	 */
-	static Integer workerBasePort(GlobalValProperties.Cluster cluster, ApplicationContext context,
-			Environment environment) {
-		if (cluster.getBasePort() != null) {
-			return cluster.getBasePort();
-		}
-		if (!isWebServerContext(context)) {
-			return null;
-		}
-		int port = environment.getProperty("server.port", Integer.class, 8080);
-		return (port > 0) ? port + 1 : null;
-	}
-
-	private static boolean isWebServerContext(ApplicationContext context) {
-		ClassLoader classLoader = context.getClassLoader();
-		return ClassUtils.isPresent(WEB_SERVER_CONTEXT, classLoader)
-				&& ClassUtils.resolveClassName(WEB_SERVER_CONTEXT, classLoader).isInstance(context);
-	}
-
-	/** Checked by name: the web server is optional. */
-	private static final String WEB_SERVER_CONTEXT = "org.springframework.boot.web.server.context.WebServerApplicationContext";
 
 	static NodeSettings nodeSettings(GlobalValProperties properties, Environment environment) {
 		String name = applicationName(properties, environment);

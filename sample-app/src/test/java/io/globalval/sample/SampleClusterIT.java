@@ -94,7 +94,8 @@ class SampleClusterIT {
 			.until(() -> get(worker1, "/values/color"), (answer) -> answer != null && pid(answer) != killed);
 		this.workerPids.add(pid(restarted));
 		assertThat(restarted.get("value")).isEqualTo(Map.of("name", "teal"));
-		assertThat(Files.readString(log)).contains("[worker-1]", "[worker-2]", "Restarting worker-1");
+		assertThat(Files.readString(log)).contains("io.globalval.cluster.worker.worker-1",
+				"io.globalval.cluster.worker.worker-2", "Restarting worker-1");
 
 		List<ProcessHandle> descendants = this.master.descendants().toList();
 		assertThat(descendants).hasSizeGreaterThanOrEqualTo(2);
