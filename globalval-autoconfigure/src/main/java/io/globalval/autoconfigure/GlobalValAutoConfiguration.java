@@ -8,15 +8,18 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
@@ -103,6 +106,14 @@ public final class GlobalValAutoConfiguration {
 		String[] args = (applicationArguments != null) ? applicationArguments.getSourceArgs() : new String[0];
 		return new GlobalValClusterLifecycle(node, properties.getCluster(), args,
 				GlobalValClusterPorts.of(properties.getCluster(), context, environment));
+	}
+
+	@Bean
+	@ConditionalOnProperty(WorkerLaunch.PARENT_PID_VARIABLE)
+	GlobalValParentWatch globalValParentWatch(Environment environment, ConfigurableApplicationContext context) {
+		// set by a cluster-mode master with globalval.cluster.exit-with-parent for its workers
+		long parentPid = environment.getRequiredProperty(WorkerLaunch.PARENT_PID_VARIABLE, Long.class);
+		return new GlobalValParentWatch(parentPid, () -> System.exit(SpringApplication.exit(context, () -> 1)));
 	}
 
 	static NodeSettings nodeSettings(GlobalValProperties properties, Environment environment) {

@@ -29,7 +29,9 @@ import io.globalval.core.GlobalValNode;
  * master dies), cluster mode off, the master's JVM options less
  * {@code globalval.cluster.jvm-options-excluded} and plus
  * {@code globalval.cluster.jvm-options}, the master's other arguments, and each its own
- * ports as arguments ({@code --server.port=}, {@code --management.server.port=}).
+ * ports as arguments ({@code --server.port=}, {@code --management.server.port=}). With
+ * {@code globalval.cluster.exit-with-parent} they are told this process's pid, and shut
+ * down when it is gone ({@link GlobalValParentWatch}).
  * <p>
  * Only on the uds and tcp transports: on Redis every process is a peer, started on its
  * own on any host, so the auto-configuration refuses {@code globalval.cluster.workers}
@@ -97,6 +99,9 @@ public class GlobalValClusterLifecycle implements SmartLifecycle {
 		environment.put("GLOBALVAL_CLUSTER_WORKERS", "0");
 		environment.put("GLOBALVAL_NAME", this.node.settings().name());
 		environment.put("GLOBALVAL_UDS_DIRECTORY", directory.toString());
+		if (this.cluster.isExitWithParent()) {
+			environment.put(WorkerLaunch.PARENT_PID_VARIABLE, String.valueOf(ProcessHandle.current().pid()));
+		}
 		List<String> command = CurrentJvm.command(null, workerJvmOptions(masterJvmOptions, this.cluster),
 				workerArguments(this.arguments));
 		return new WorkerLaunch(this.cluster.getWorkers(), command, environment, this.ports,

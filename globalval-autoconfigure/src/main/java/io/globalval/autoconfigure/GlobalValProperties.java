@@ -685,6 +685,13 @@ public class GlobalValProperties implements InitializingBean {
 		 */
 		private WorkerOutput output = WorkerOutput.LOG;
 
+		/**
+		 * Whether a worker shuts down when the master that started it is gone, killed
+		 * with SIGKILL included. Otherwise the workers stay up without a supervisor, and
+		 * one of them takes over as master.
+		 */
+		private boolean exitWithParent = true;
+
 		public int getWorkers() {
 			return this.workers;
 		}
@@ -747,6 +754,14 @@ public class GlobalValProperties implements InitializingBean {
 
 		public void setOutput(WorkerOutput output) {
 			this.output = output;
+		}
+
+		public boolean isExitWithParent() {
+			return this.exitWithParent;
+		}
+
+		public void setExitWithParent(boolean exitWithParent) {
+			this.exitWithParent = exitWithParent;
 		}
 
 	}

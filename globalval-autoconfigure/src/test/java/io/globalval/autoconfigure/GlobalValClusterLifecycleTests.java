@@ -82,6 +82,20 @@ class GlobalValClusterLifecycleTests {
 	}
 
 	@Test
+	void workersAreToldTheMastersPidToExitWithIt() {
+		this.contextRunner.run((context) -> assertThat(launch(context).environment())
+			.containsEntry(WorkerLaunch.PARENT_PID_VARIABLE, String.valueOf(ProcessHandle.current().pid()))
+			.containsEntry("GLOBALVAL_ROLE", "worker"));
+	}
+
+	@Test
+	void workersAreNotToldTheMastersPidWhenTheyOutliveIt() {
+		this.contextRunner.withPropertyValues("globalval.cluster.exit-with-parent=false")
+			.run((context) -> assertThat(launch(context).environment())
+				.doesNotContainKey(WorkerLaunch.PARENT_PID_VARIABLE));
+	}
+
+	@Test
 	void workerOutputIsLoggedUnlessInherited() {
 		this.contextRunner.run((context) -> assertThat(launch(context).output()).isEqualTo(WorkerOutput.LOG));
 		this.contextRunner.withPropertyValues("globalval.cluster.output=inherit")
@@ -95,6 +109,20 @@ class GlobalValClusterLifecycleTests {
 			assertThat(launch.ports()).containsExactly(new WorkerPort("server.port", 9100));
 			assertThat(launch.command(2)).endsWith("--globalval.cluster.workers=0", "--server.port=9101");
 		});
+	}
+
+	@Test
+	void aWorkerToldItsMastersPidWatchesIt() {
+		long parent = ProcessHandle.current().parent().orElseThrow().pid();
+		this.contextRunner.withPropertyValues(WorkerLaunch.PARENT_PID_VARIABLE + "=" + parent)
+			.run((context) -> assertThat(context).getBean(GlobalValParentWatch.class)
+				.extracting(GlobalValParentWatch::parentPid)
+				.isEqualTo(parent));
+	}
+
+	@Test
+	void aProcessNotToldAMastersPidWatchesNothing() {
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(GlobalValParentWatch.class));
 	}
 
 	private static WorkerLaunch launch(AssertableApplicationContext context) {
