@@ -22,6 +22,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.NativeDetector;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
@@ -104,6 +105,7 @@ public final class GlobalValAutoConfiguration {
 			ObjectProvider<ApplicationArguments> arguments, ApplicationContext context, Environment environment) {
 		ApplicationArguments applicationArguments = arguments.getIfAvailable();
 		String[] args = (applicationArguments != null) ? applicationArguments.getSourceArgs() : new String[0];
+		GlobalValClusterLifecycle.refuseInNativeImage(properties.getCluster(), NativeDetector.inNativeImage());
 		return new GlobalValClusterLifecycle(node, properties.getCluster(), args,
 				GlobalValClusterPorts.of(properties.getCluster(), context, environment));
 	}

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.SmartLifecycle;
 
 import io.globalval.Role;
@@ -35,7 +36,7 @@ import io.globalval.core.GlobalValNode;
  * <p>
  * Only on the uds and tcp transports: on Redis every process is a peer, started on its
  * own on any host, so the auto-configuration refuses {@code globalval.cluster.workers}
- * above 0 there.
+ * above 0 there; and not in a native image, which has no JVM to start again.
  */
 public class GlobalValClusterLifecycle implements SmartLifecycle {
 
@@ -72,6 +73,24 @@ public class GlobalValClusterLifecycle implements SmartLifecycle {
 		this.cluster = cluster;
 		this.arguments = arguments.clone();
 		this.ports = List.copyOf(ports);
+	}
+
+	/**
+	 * Refuse cluster mode in a native image: it starts workers as JVMs of the
+	 * application's jar or classpath, which a native executable does not have.
+	 * @param cluster the cluster settings
+	 * @param inNativeImage whether this is a native image
+	 * @throws InvalidConfigurationPropertyValueException when workers are asked for in a
+	 * native image
+	 */
+	static void refuseInNativeImage(GlobalValProperties.Cluster cluster, boolean inNativeImage) {
+		if (inNativeImage && cluster.getWorkers() > 0) {
+			throw new InvalidConfigurationPropertyValueException("globalval.cluster.workers", cluster.getWorkers(),
+					"Cluster mode starts its workers as JVMs of this application's jar or classpath, which a native "
+							+ "image does not have; set globalval.cluster.workers=0 and run " + (cluster.getWorkers() + 1)
+							+ " processes of the native executable instead (with globalval.role=auto the first is "
+							+ "master; give each its own server.port), e.g. as systemd units or Kubernetes replicas");
+		}
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -16,6 +17,8 @@ import io.globalval.cluster.WorkerOutput;
 import io.globalval.cluster.WorkerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
  * Tests for {@link GlobalValClusterLifecycle}: how a master starts its workers, built
@@ -123,6 +126,20 @@ class GlobalValClusterLifecycleTests {
 	@Test
 	void aProcessNotToldAMastersPidWatchesNothing() {
 		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(GlobalValParentWatch.class));
+	}
+
+	@Test
+	void clusterModeIsRefusedInANativeImage() {
+		GlobalValProperties.Cluster cluster = new GlobalValProperties.Cluster();
+		cluster.setWorkers(2);
+		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+			.isThrownBy(() -> GlobalValClusterLifecycle.refuseInNativeImage(cluster, true))
+			.withMessageContaining("globalval.cluster.workers")
+			.withMessageContaining("native image")
+			.withMessageContaining("set globalval.cluster.workers=0 and run 3 processes");
+		assertThatNoException().isThrownBy(() -> GlobalValClusterLifecycle.refuseInNativeImage(cluster, false));
+		cluster.setWorkers(0);
+		assertThatNoException().isThrownBy(() -> GlobalValClusterLifecycle.refuseInNativeImage(cluster, true));
 	}
 
 	private static WorkerLaunch launch(AssertableApplicationContext context) {
