@@ -19,6 +19,7 @@ import io.globalval.cluster.JvmOptionFilter;
 import io.globalval.cluster.WorkerLaunch;
 import io.globalval.cluster.WorkerPort;
 import io.globalval.cluster.WorkerProcesses;
+import io.globalval.cluster.WorkerStatus;
 import io.globalval.core.GlobalValNode;
 
 /**
@@ -189,6 +190,16 @@ public class GlobalValClusterLifecycle implements SmartLifecycle {
 	public List<Long> workerPids() {
 		WorkerProcesses processes = this.workers;
 		return (processes != null) ? processes.pids() : List.of();
+	}
+
+	/**
+	 * Return what each worker is doing (running, waiting for a restart, given up on), by
+	 * index from 1.
+	 * @return the status of the workers, empty when this process started none
+	 */
+	public List<WorkerStatus> workerStatus() {
+		WorkerProcesses processes = this.workers;
+		return (processes != null) ? processes.status() : List.of();
 	}
 
 	/**
