@@ -8,20 +8,23 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.NativeDetector;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
-import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
@@ -112,34 +115,18 @@ public final class GlobalValAutoConfiguration {
 			ObjectProvider<ApplicationArguments> arguments, ApplicationContext context, Environment environment) {
 		ApplicationArguments applicationArguments = arguments.getIfAvailable();
 		String[] args = (applicationArguments != null) ? applicationArguments.getSourceArgs() : new String[0];
+		GlobalValClusterLifecycle.refuseInNativeImage(properties.getCluster(), NativeDetector.inNativeImage());
 		return new GlobalValClusterLifecycle(node, properties.getCluster(), args,
-				workerBasePort(properties.getCluster(), context, environment));
+				GlobalValClusterPorts.of(properties.getCluster(), context, environment));
 	}
 
-	/**
-	 * The first worker's HTTP port: configured, or the master's port + 1 in a web
-	 * application, or none.
-	 */
-	static Integer workerBasePort(GlobalValProperties.Cluster cluster, ApplicationContext context,
-			Environment environment) {
-		if (cluster.getBasePort() != null) {
-			return cluster.getBasePort();
-		}
-		if (!isWebServerContext(context)) {
-			return null;
-		}
-		int port = environment.getProperty("server.port", Integer.class, 8080);
-		return (port > 0) ? port + 1 : null;
+	@Bean
+	@ConditionalOnProperty(WorkerLaunch.PARENT_PID_VARIABLE)
+	GlobalValParentWatch globalValParentWatch(Environment environment, ConfigurableApplicationContext context) {
+		// set by a cluster-mode master with globalval.cluster.exit-with-parent for its workers
+		long parentPid = environment.getRequiredProperty(WorkerLaunch.PARENT_PID_VARIABLE, Long.class);
+		return new GlobalValParentWatch(parentPid, () -> System.exit(SpringApplication.exit(context, () -> 1)));
 	}
-
-	private static boolean isWebServerContext(ApplicationContext context) {
-		ClassLoader classLoader = context.getClassLoader();
-		return ClassUtils.isPresent(WEB_SERVER_CONTEXT, classLoader)
-				&& ClassUtils.resolveClassName(WEB_SERVER_CONTEXT, classLoader).isInstance(context);
-	}
-
-	/** Checked by name: the web server is optional. */
-	private static final String WEB_SERVER_CONTEXT = "org.springframework.boot.web.server.context.WebServerApplicationContext";
 
 	static NodeSettings nodeSettings(GlobalValProperties properties, Environment environment) {
 		String name = applicationName(properties, environment);

@@ -2,12 +2,16 @@ package io.globalval.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
 
+import io.globalval.cluster.JvmOptionFilter;
+import io.globalval.cluster.WorkerOutput;
 import io.globalval.core.RolePreference;
 
 /**
@@ -765,6 +769,36 @@ public class GlobalValProperties implements InitializingBean {
 		 */
 		private Duration stopTimeout = Duration.ofSeconds(10);
 
+		/**
+		 * JVM options of the master that the workers are not started with: an option is
+		 * left out when it starts with one of these patterns, in which '*' stands for any
+		 * characters. Defaults to the debugger agent, the JMX agent's ports, GC log files
+		 * and Flight Recorder files, which two JVMs cannot share; a list replaces the
+		 * defaults. -Dserver.port and -Dmanagement.server.port are always left out.
+		 */
+		private List<String> jvmOptionsExcluded = new ArrayList<>(JvmOptionFilter.DEFAULT_EXCLUDED);
+
+		/**
+		 * JVM options the workers are started with after those of the master, e.g. a
+		 * smaller heap.
+		 */
+		private List<String> jvmOptions = new ArrayList<>();
+
+		/**
+		 * Where the workers' standard output and error go. 'log': each line is logged at
+		 * INFO by the logger 'io.globalval.cluster.worker.worker-<i>' of the master.
+		 * 'inherit': the workers write to the master's standard output and error
+		 * themselves.
+		 */
+		private WorkerOutput output = WorkerOutput.LOG;
+
+		/**
+		 * Whether a worker shuts down when the master that started it is gone, killed
+		 * with SIGKILL included. Otherwise the workers stay up without a supervisor, and
+		 * one of them takes over as master.
+		 */
+		private boolean exitWithParent = true;
+
 		public int getWorkers() {
 			return this.workers;
 		}
@@ -803,6 +837,38 @@ public class GlobalValProperties implements InitializingBean {
 
 		public void setStopTimeout(Duration stopTimeout) {
 			this.stopTimeout = stopTimeout;
+		}
+
+		public List<String> getJvmOptionsExcluded() {
+			return this.jvmOptionsExcluded;
+		}
+
+		public void setJvmOptionsExcluded(List<String> jvmOptionsExcluded) {
+			this.jvmOptionsExcluded = jvmOptionsExcluded;
+		}
+
+		public List<String> getJvmOptions() {
+			return this.jvmOptions;
+		}
+
+		public void setJvmOptions(List<String> jvmOptions) {
+			this.jvmOptions = jvmOptions;
+		}
+
+		public WorkerOutput getOutput() {
+			return this.output;
+		}
+
+		public void setOutput(WorkerOutput output) {
+			this.output = output;
+		}
+
+		public boolean isExitWithParent() {
+			return this.exitWithParent;
+		}
+
+		public void setExitWithParent(boolean exitWithParent) {
+			this.exitWithParent = exitWithParent;
 		}
 
 	}

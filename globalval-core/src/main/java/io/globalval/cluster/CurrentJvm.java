@@ -11,7 +11,8 @@ import java.util.jar.Manifest;
 
 /**
  * The command line that started this JVM, to start more JVMs of the same application:
- * the same java, JVM options, classpath or jar, and main class.
+ * the same java, JVM options (less those two JVMs cannot share, see
+ * {@link JvmOptionFilter}), classpath or jar, and main class.
  */
 public final class CurrentJvm {
 
@@ -19,21 +20,30 @@ public final class CurrentJvm {
 	}
 
 	/**
-	 * Return the command that starts another JVM like this one.
+	 * Return the command that starts another JVM like this one, with this JVM's options
+	 * less {@link JvmOptionFilter#DEFAULT_EXCLUDED}.
 	 * @param mainClass the application's main class, used when the JVM was not started
 	 * from an executable jar; {@code null} to take the one this JVM was started with
 	 * @param arguments the application's arguments
 	 * @return the command
 	 */
 	public static List<String> command(String mainClass, List<String> arguments) {
+		return command(mainClass, new JvmOptionFilter(JvmOptionFilter.DEFAULT_EXCLUDED).filter(jvmOptions()), arguments);
+	}
+
+	/**
+	 * Return the command that starts another JVM of this application with the given JVM
+	 * options.
+	 * @param mainClass the application's main class, used when the JVM was not started
+	 * from an executable jar; {@code null} to take the one this JVM was started with
+	 * @param jvmOptions the JVM options, e.g. {@link #jvmOptions()} filtered
+	 * @param arguments the application's arguments
+	 * @return the command
+	 */
+	public static List<String> command(String mainClass, List<String> jvmOptions, List<String> arguments) {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-			// a debugger agent would fight over its port; the workers start without it
-			if (!option.startsWith("-agentlib:jdwp") && !option.startsWith("-Xrunjdwp")) {
-				command.add(option);
-			}
-		}
+		command.addAll(jvmOptions);
 		String started = System.getProperty("sun.java.command", "");
 		String first = started.isBlank() ? "" : started.split(" ")[0];
 		if (isExecutableArchive(first)) {
@@ -47,6 +57,15 @@ public final class CurrentJvm {
 		}
 		command.addAll(arguments);
 		return command;
+	}
+
+	/**
+	 * Return the options this JVM was started with (not its main class, jar, classpath or
+	 * arguments).
+	 * @return the JVM options
+	 */
+	public static List<String> jvmOptions() {
+		return List.copyOf(ManagementFactory.getRuntimeMXBean().getInputArguments());
 	}
 
 	/**

@@ -13,18 +13,20 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Starts and watches the worker processes of an application, like a process manager:
- * each worker's output is forwarded line by line with a prefix that names it, a worker
- * that exits unexpectedly is restarted with a growing backoff (up to a limit of restarts
- * a minute), and {@link #stop()} ends them all: SIGTERM, then SIGKILL after the stop
- * timeout. A JVM shutdown hook stops them too, so Ctrl-C or SIGTERM on the master
- * leaves no orphans. Thread-safe.
+ * each worker's output is logged line by line by a logger that names it (or inherited,
+ * see {@link WorkerOutput}), a worker that exits unexpectedly is restarted with a growing
+ * backoff until it exceeds the restarts allowed in a minute (then it is given up on, see
+ * {@link #status()}), and {@link #stop()} ends them all: SIGTERM, then SIGKILL after the
+ * stop timeout. A JVM shutdown hook stops them too, so Ctrl-C or SIGTERM on the master
+ * leaves no orphans; a SIGKILL of the master does not run it (see
+ * {@link WorkerLaunch#PARENT_PID_VARIABLE}). Thread-safe.
  */
 public final class WorkerProcesses implements AutoCloseable {
 
@@ -32,7 +34,7 @@ public final class WorkerProcesses implements AutoCloseable {
 
 	private final WorkerLaunch launch;
 
-	private final Consumer<String> output;
+	private final BiConsumer<String, String> lines;
 
 	private final List<Worker> workers = new ArrayList<>();
 
@@ -43,22 +45,24 @@ public final class WorkerProcesses implements AutoCloseable {
 	private volatile boolean stopping;
 
 	/**
-	 * Create a manager that forwards worker output to this process's standard output.
+	 * Create a manager that treats the workers' output as {@link WorkerLaunch#output()}
+	 * says.
 	 * @param launch how to start workers
 	 */
 	public WorkerProcesses(WorkerLaunch launch) {
-		// forwarding a child's output is the point here, not logging: it goes to stdout as is
-		this(launch, System.out::println);
+		this(launch, (worker, line) -> LoggerFactory.getLogger(WorkerOutput.LOGGER_PREFIX + worker).info("{}", line));
 	}
 
 	/**
-	 * Create a manager.
+	 * Create a manager that hands each line of the workers' output to a consumer, unless
+	 * {@link WorkerLaunch#output()} is {@link WorkerOutput#INHERIT}.
 	 * @param launch how to start workers
-	 * @param output receives each line of worker output, prefixed with the worker's name
+	 * @param lines receives the name of the worker and one line of its output, from one
+	 * thread per worker
 	 */
-	public WorkerProcesses(WorkerLaunch launch, Consumer<String> output) {
+	public WorkerProcesses(WorkerLaunch launch, BiConsumer<String, String> lines) {
 		this.launch = launch;
-		this.output = output;
+		this.lines = lines;
 		this.restarts = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "globalval-worker-restarts");
 			thread.setDaemon(true);
@@ -102,6 +106,14 @@ public final class WorkerProcesses implements AutoCloseable {
 	}
 
 	/**
+	 * Return what each worker is doing, by index from 1.
+	 * @return the status of every worker
+	 */
+	public synchronized List<WorkerStatus> status() {
+		return this.workers.stream().map(Worker::status).toList();
+	}
+
+	/**
 	 * Stop every worker: SIGTERM, then SIGKILL for those still alive after the stop timeout.
 	 */
 	public void stop() {
@@ -113,6 +125,7 @@ public final class WorkerProcesses implements AutoCloseable {
 			this.stopping = true;
 			this.restarts.shutdownNow();
 			for (Worker worker : this.workers) {
+				worker.state = WorkerStatus.State.STOPPED;
 				if (worker.process != null && worker.process.isAlive()) {
 					running.add(worker.process);
 					worker.process.destroy();
@@ -167,6 +180,8 @@ public final class WorkerProcesses implements AutoCloseable {
 
 		private int restarts;
 
+		private WorkerStatus.State state = WorkerStatus.State.STOPPED;
+
 		Worker(int index) {
 			this.index = index;
 			this.name = "worker-" + index;
@@ -179,39 +194,61 @@ public final class WorkerProcesses implements AutoCloseable {
 				return;
 			}
 			WorkerLaunch launch = WorkerProcesses.this.launch;
-			ProcessBuilder builder = new ProcessBuilder(launch.command()).redirectErrorStream(true);
+			List<String> command = launch.command(this.index);
+			ProcessBuilder builder = new ProcessBuilder(command);
+			if (launch.output() == WorkerOutput.INHERIT) {
+				// not stdin: the worker's stays a pipe that nobody writes to, as the master's may be a terminal
+				builder.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
+			}
+			else {
+				builder.redirectErrorStream(true);
+			}
 			Map<String, String> environment = builder.environment();
 			environment.putAll(launch.environment());
 			environment.put(WorkerLaunch.WORKER_INDEX_VARIABLE, String.valueOf(this.index));
-			if (launch.basePort() != null) {
-				environment.put("SERVER_PORT", String.valueOf(launch.basePort() + this.index - 1));
-			}
+			this.startedNanos = System.nanoTime();
+			// a command that cannot start at all counts as a start too, so that the master gives up on it
+			this.recentStarts.addLast(this.startedNanos);
 			try {
 				this.process = builder.start();
 			}
 			catch (IOException ex) {
-				logger.error("Cannot start {} with {}", this.name, launch.command(), ex);
+				logger.error("Cannot start {} with {}", this.name, command, ex);
+				this.process = null;
 				scheduleRestart();
 				return;
 			}
-			this.startedNanos = System.nanoTime();
-			this.recentStarts.addLast(this.startedNanos);
+			this.state = WorkerStatus.State.RUNNING;
 			Process started = this.process;
-			logger.info("Started {} (pid {}{})", this.name, started.pid(),
-					(launch.basePort() != null) ? ", port " + (launch.basePort() + this.index - 1) : "");
-			Thread forwarder = new Thread(() -> forward(started), "globalval-output-" + this.name);
-			forwarder.setDaemon(true);
-			forwarder.start();
+			logger.info("Started {} (pid {}{})", this.name, started.pid(), ports());
+			if (launch.output() == WorkerOutput.LOG) {
+				Thread forwarder = new Thread(() -> forward(started), "globalval-output-" + this.name);
+				forwarder.setDaemon(true);
+				forwarder.start();
+			}
 			started.onExit().thenAccept(this::exited);
 		}
 
+		private String ports() {
+			StringBuilder ports = new StringBuilder();
+			for (WorkerPort port : WorkerProcesses.this.launch.ports()) {
+				ports.append(", ").append(port.property()).append(' ').append(port.port(this.index));
+			}
+			return ports.toString();
+		}
+
+		WorkerStatus status() {
+			Process current = this.process;
+			long pid = (this.state == WorkerStatus.State.RUNNING && current != null) ? current.pid() : 0L;
+			return new WorkerStatus(this.name, this.state, pid, this.restarts);
+		}
+
 		private void forward(Process started) {
-			String prefix = "[" + this.name + "] ";
 			try (BufferedReader reader = new BufferedReader(
 					new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
 				String line;
 				while ((line = reader.readLine()) != null) {
-					WorkerProcesses.this.output.accept(prefix + line);
+					WorkerProcesses.this.lines.accept(this.name, line);
 				}
 			}
 			catch (IOException ex) {
@@ -239,10 +276,12 @@ public final class WorkerProcesses implements AutoCloseable {
 				this.recentStarts.removeFirst();
 			}
 			if (this.recentStarts.size() > WorkerProcesses.this.launch.maxRestartsPerMinute()) {
-				logger.error("{} was restarted {} times within a minute; giving up on it", this.name,
-						this.recentStarts.size() - 1);
+				logger.error("{} exited again after {} restarts within a minute, the most allowed; giving up on it "
+						+ "until the master restarts", this.name, this.recentStarts.size() - 1);
+				this.state = WorkerStatus.State.GAVE_UP;
 				return;
 			}
+			this.state = WorkerStatus.State.RESTARTING;
 			Duration wait = this.backoff;
 			this.backoff = this.backoff.multipliedBy(2).compareTo(WorkerLaunch.MAX_BACKOFF) > 0 ? WorkerLaunch.MAX_BACKOFF
 					: this.backoff.multipliedBy(2);

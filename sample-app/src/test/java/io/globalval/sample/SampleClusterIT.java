@@ -108,7 +108,8 @@ class SampleClusterIT {
 		assertThat(restarted.get("value")).isEqualTo(Map.of("name", "teal"));
 		// a process that starts later binds the shared settings before it serves
 		assertThat(get(worker1, "/settings")).containsEntry("greeting", "Hola").containsEntry("maxItems", 25);
-		assertThat(Files.readString(log)).contains("[worker-1]", "[worker-2]", "Restarting worker-1",
+		assertThat(Files.readString(log)).contains("io.globalval.cluster.worker.worker-1",
+				"io.globalval.cluster.worker.worker-2", "Restarting worker-1",
 				"Global value 'config.sample.max-items' (revision", "is not applied to the Environment");
 
 		List<ProcessHandle> descendants = this.master.descendants().toList();

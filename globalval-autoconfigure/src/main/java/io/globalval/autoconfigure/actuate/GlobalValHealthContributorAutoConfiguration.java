@@ -1,5 +1,6 @@
 package io.globalval.autoconfigure.actuate;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -10,6 +11,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 import io.globalval.autoconfigure.GlobalValAutoConfiguration;
+import io.globalval.autoconfigure.GlobalValClusterLifecycle;
 import io.globalval.autoconfigure.GlobalValConnectionMonitor;
 import io.globalval.autoconfigure.GlobalValProperties;
 import io.globalval.core.GlobalValNode;
@@ -36,8 +38,9 @@ public final class GlobalValHealthContributorAutoConfiguration {
 	@ConditionalOnMissingBean(name = { HEALTH_INDICATOR_BEAN, "globalvalHealthContributor", "globalValHealthIndicator",
 			"globalValHealthContributor" })
 	GlobalValHealthIndicator globalvalHealthIndicator(GlobalValNode node, GlobalValConnectionMonitor monitor,
-			GlobalValProperties properties) {
-		return new GlobalValHealthIndicator(node, monitor, properties.getHealth().getMaxDisconnected());
+			GlobalValProperties properties, ObjectProvider<GlobalValClusterLifecycle> cluster) {
+		return new GlobalValHealthIndicator(node, monitor, properties.getHealth().getMaxDisconnected(),
+				cluster.getIfUnique());
 	}
 
 }

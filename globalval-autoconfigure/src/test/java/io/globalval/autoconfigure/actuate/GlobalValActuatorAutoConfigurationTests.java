@@ -2,6 +2,8 @@ package io.globalval.autoconfigure.actuate;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,12 +20,18 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import io.globalval.GlobalValTemplate;
 import io.globalval.Role;
 import io.globalval.autoconfigure.GlobalValAutoConfiguration;
+import io.globalval.autoconfigure.GlobalValClusterLifecycle;
+import io.globalval.autoconfigure.GlobalValProperties;
 import io.globalval.autoconfigure.OtherNodes;
 import io.globalval.autoconfigure.actuate.GlobalValEndpoint.GlobalValDescriptor;
+import io.globalval.cluster.WorkerStatus;
 import io.globalval.core.GlobalValNode;
 import io.globalval.transport.uds.UdsTransport;
 import tools.jackson.databind.JsonNode;
@@ -160,9 +168,64 @@ class GlobalValActuatorAutoConfigurationTests {
 	}
 
 	@Test
+	void clusterMasterShowsItsWorkers() {
+		this.contextRunner.withUserConfiguration(ClusterConfiguration.class)
+			.withPropertyValues("test.worker-2=RESTARTING")
+			.run((context) -> {
+				Health health = context.getBean(GlobalValHealthIndicator.class).health();
+				assertThat(health.getStatus()).isEqualTo(Status.UP);
+				assertThat(health.getDetails()).doesNotContainKey("error");
+				assertThat(health.getDetails().get("clusterWorkers")).isEqualTo(Map.of("worker-1",
+						Map.of("state", WorkerStatus.State.RUNNING, "pid", 101L, "restarts", 0), "worker-2",
+						Map.of("state", WorkerStatus.State.RESTARTING, "pid", 0L, "restarts", 3)));
+			});
+	}
+
+	@Test
+	void clusterMasterThatGaveUpOnAWorkerIsDown() {
+		this.contextRunner.withUserConfiguration(ClusterConfiguration.class)
+			.withPropertyValues("test.worker-2=GAVE_UP")
+			.run((context) -> {
+				Health health = context.getBean(GlobalValHealthIndicator.class).health();
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(health.getDetails()).containsEntry("role", Role.MASTER).containsKey("clusterWorkers");
+				assertThat((String) health.getDetails().get("error")).startsWith(
+						"Cluster mode gave up restarting worker-2 after more restarts within a minute than "
+								+ "globalval.cluster.max-restarts-per-minute");
+			});
+	}
+
+	@Test
+	void processWithoutClusterWorkersShowsNone() {
+		this.contextRunner.run((context) -> assertThat(
+				context.getBean(GlobalValHealthIndicator.class).health().getDetails())
+			.doesNotContainKey("clusterWorkers"));
+	}
+
+	@Test
 	void healthIndicatorCanBeDisabled() {
 		this.contextRunner.withPropertyValues("management.health.globalval.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(GlobalValHealthIndicator.class));
+	}
+
+	/** Cluster mode with worker-1 running and worker-2 in the state {@code test.worker-2}. */
+	@Configuration(proxyBeanMethods = false)
+	static class ClusterConfiguration {
+
+		@Bean
+		GlobalValClusterLifecycle globalValClusterLifecycle(GlobalValNode node, Environment environment) {
+			WorkerStatus.State state = environment.getRequiredProperty("test.worker-2", WorkerStatus.State.class);
+			return new GlobalValClusterLifecycle(node, new GlobalValProperties.Cluster(), new String[0], List.of()) {
+
+				@Override
+				public List<WorkerStatus> workerStatus() {
+					return List.of(new WorkerStatus("worker-1", WorkerStatus.State.RUNNING, 101, 0),
+							new WorkerStatus("worker-2", state, 0, 3));
+				}
+
+			};
+		}
+
 	}
 
 }
