@@ -188,11 +188,12 @@ class GlobalValRedisAutoConfigurationTests {
 	void redisTransportPropertiesBindAndReachTheTransport() {
 		this.contextRunner()
 			.withPropertyValues("globalval.redis.stream-max-length=500", "globalval.redis.block-timeout=300ms",
-					"globalval.redis.write-id-retention=1m", "globalval.redis.max-write-ids-per-node=10")
+					"globalval.redis.write-id-retention=1m", "globalval.redis.max-write-ids-per-node=10",
+					"globalval.redis.replicas-to-ack=2", "globalval.redis.allow-eviction=true")
 			.run((context) -> {
 				GlobalValProperties.Redis properties = context.getBean(GlobalValProperties.class).getRedis();
 				assertThat(GlobalValNodeConfigurations.RedisNodeConfiguration.redisSettings(properties))
-					.isEqualTo(new RedisTransportSettings(500, Duration.ofMillis(300), Duration.ofMinutes(1), 10, 0, false));
+					.isEqualTo(new RedisTransportSettings(500, Duration.ofMillis(300), Duration.ofMinutes(1), 10, 2, true));
 				assertThat(context.getBean(GlobalValTemplate.class).role()).isEqualTo(Role.PEER);
 			});
 	}
