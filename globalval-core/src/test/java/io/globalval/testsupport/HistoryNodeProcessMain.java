@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
+import io.lettuce.core.RedisURI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,8 @@ import io.globalval.core.NodeSettings;
 import io.globalval.core.Persistence;
 import io.globalval.core.ReplicaEntry;
 import io.globalval.core.RolePreference;
+import io.globalval.transport.redis.RedisSequencer;
+import io.globalval.transport.redis.RedisTransportSettings;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -65,7 +68,9 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  * Arguments: {@code <directory> <role> <name> <history file> <write timeout millis>
  * [<persistence directory> <fsync>]}. The node runs on the Unix-socket transport through a
- * {@link CuttableTransport}.
+ * {@link CuttableTransport}; with role {@code PEER} it is a peer of the Redis server whose
+ * URI is given as the directory ({@code cut} then cuts nothing: Redis's {@code CLIENT KILL}
+ * does).
  * <p>
  * Write ids are the node's id and its sequence number, which the node increments on
  * every write call: one thread issues all writes, so its own count is that number.
@@ -110,20 +115,26 @@ public final class HistoryNodeProcessMain {
 	}
 
 	public static void main(String[] args) throws Exception {
+		// role PEER: a peer of the Redis server whose URI stands where the directory does
+		boolean redis = "PEER".equals(args[1]);
 		NodeSettings.Builder settings = NodeSettings.builder()
-			.directory(Path.of(args[0]))
-			.role(RolePreference.valueOf(args[1]))
 			.name("history")
 			.pingInterval(Duration.ofHours(1))
 			.writeTimeout(Duration.ofMillis(Long.parseLong(args[4])));
+		if (!redis) {
+			settings.directory(Path.of(args[0])).role(RolePreference.valueOf(args[1]));
+		}
 		if (args.length > 6) {
 			settings.persistence(Persistence.in(Path.of(args[5]), Persistence.Fsync.valueOf(args[6])));
 		}
 		String name = args[2];
 		HistoryWriter writer = new HistoryWriter(Path.of(args[3]));
 		Recorder recorder = new Recorder(writer);
-		CuttableTransport transport = new CuttableTransport();
-		GlobalValNode node = GlobalValNodes.builder(settings.build()).transport(transport).listener(recorder).start();
+		CuttableTransport transport = redis ? null : new CuttableTransport();
+		GlobalValNodes.Builder builder = GlobalValNodes.builder(settings.build()).listener(recorder);
+		GlobalValNode node = (redis ? builder.sequencer(RedisSequencer.create(RedisURI.create(args[0]),
+				RedisTransportSettings.builder().blockTimeout(Duration.ofMillis(200)).build())) : builder.transport(transport))
+			.start();
 		writer.write(HistoryLine.node(name, node.nodeId()));
 		HistoryNodeProcessMain main = new HistoryNodeProcessMain(node, name, writer, recorder, transport);
 		NodeProcessMain.serve(node, (command, rest) -> switch (command) {
@@ -149,7 +160,7 @@ public final class HistoryNodeProcessMain {
 				yield String.valueOf((inFlight != null) ? main.maxWritesInFlight - inFlight.availablePermits() : 0);
 			}
 			case "okinvoked" -> String.valueOf(main.latestOkInvoke.get());
-			case "cut" -> String.valueOf(transport.cut());
+			case "cut" -> String.valueOf((transport != null) ? transport.cut() : 0);
 			case "final" -> main.finalState();
 			default -> null;
 		});

@@ -1,0 +1,302 @@
+package io.globalval.transport.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.KillArgs;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.globalval.history.Anomaly;
+import io.globalval.history.History;
+import io.globalval.history.HistoryChecker;
+import io.globalval.history.Operation;
+import io.globalval.testsupport.HistoryFiles;
+import io.globalval.testsupport.HistoryFiles.ProcessHistory;
+import io.globalval.testsupport.HistoryLine;
+import io.globalval.testsupport.HistoryNodeProcessMain;
+import io.globalval.testsupport.NodeProcess;
+import io.globalval.testsupport.RedisServer;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Histories on the Redis transport, judged by the {@link HistoryChecker}: three peers,
+ * each its own JVM, run random writes and reads on a real redis-server while Redis's own
+ * faults happen: its clients' connections killed ({@code CLIENT KILL}), the server
+ * SIGKILLed and restarted, and the server restarted from an older RDB file (a history that
+ * goes back). Each test prints a line with the operations, the faults and the time to
+ * converge after each fault: from the fault to the first write acknowledged after it in
+ * every peer.
+ */
+class RedisHistoryTests {
+
+	private static final int PEERS = 3;
+
+	private static final long WRITE_TIMEOUT_MILLIS = 10_000;
+
+	private static final int WRITES_IN_FLIGHT = 8;
+
+	private static final int OPERATIONS_PER_SECOND = 300;
+
+	/** Revisions every fault waits for first, so that each has writes before and after it. */
+	private static final long PROGRESS = 300;
+
+	private static final Duration AT_MOST = Duration.ofSeconds(60);
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	@TempDir
+	Path directory;
+
+	private RedisServer redis;
+
+	private RedisClient adminClient;
+
+	private StatefulRedisConnection<String, String> admin;
+
+	private final List<NodeProcess> peers = new ArrayList<>();
+
+	private final List<String> workloads = new ArrayList<>();
+
+	private final List<Long> convergeMillis = new ArrayList<>();
+
+	@AfterEach
+	void stopEverything() {
+		this.peers.forEach(NodeProcess::close);
+		if (this.adminClient != null) {
+			this.adminClient.shutdown();
+		}
+		if (this.redis != null) {
+			this.redis.close();
+		}
+	}
+
+	@Test
+	void killedConnectionsAndACrashedRedisWithAppendFsyncAlwaysLoseNoAcknowledgedWrite() throws Exception {
+		start("--appendonly", "yes", "--appendfsync", "always");
+		progress();
+		fault(this::killClients);
+		progress();
+		fault(() -> this.redis.restart());
+		progress();
+		fault(this::killClients);
+		progress();
+		stopWorkloads();
+
+		List<ProcessHistory> histories = histories();
+		History.Builder history = History.builder();
+		List<Operation> operations = new ArrayList<>();
+		for (ProcessHistory process : histories) {
+			history.nodeLogs(process.log());
+			operations.addAll(process.operations());
+		}
+		List<Anomaly> anomalies = HistoryChecker.check(history.operations(operations.toArray(Operation[]::new)).build());
+		List<String> discards = histories.stream().flatMap((process) -> process.discards().stream()).toList();
+		System.out.printf("redis history (CLIENT KILL, SIGKILL + restart with appendfsync always, CLIENT KILL): "
+				+ "%d operations, 3 faults, %d anomalies, %d discards, converged after %s ms%n", operations.size(),
+				anomalies.size(), discards.size(), this.convergeMillis);
+		assertThat(anomalies).as(() -> anomalies.stream().limit(20).map(Anomaly::toString).toList().toString())
+			.isEmpty();
+		assertThat(discards).isEmpty();
+		assertConverged(histories);
+	}
+
+	@Test
+	void aRedisRestartedFromAnOlderFileLosesWritesButEveryLostWriteIsReported() throws Exception {
+		start();
+		progress();
+		this.admin.sync().save();
+		long saved = revision();
+		progress();
+		long before = revision();
+		// the file holds revision `saved`: the same epoch, the revisions after it taken again
+		fault(() -> this.redis.restart());
+		progress();
+		stopWorkloads();
+
+		// what Redis holds in the end: every write id in its stream
+		Set<String> kept = new HashSet<>();
+		for (StreamMessage<String, String> entry : this.admin.sync()
+			.xrange("{globalval:history}:changes", Range.create("-", "+"))) {
+			kept.add(entry.getBody().get("o") + ":" + entry.getBody().get("s"));
+		}
+		Set<String> acknowledged = new HashSet<>();
+		Set<String> reported = new HashSet<>();
+		for (int i = 0; i < PEERS; i++) {
+			readRaw(file(i), acknowledged, reported);
+		}
+		Set<String> lost = new HashSet<>(acknowledged);
+		lost.removeAll(kept);
+		Set<String> silent = new HashSet<>(lost);
+		silent.removeAll(reported);
+		System.out.printf("redis history (restart from an RDB file %d revisions old): %d acknowledged writes, %d "
+				+ "lost, %d reported by a peer, %d lost silently; converged after %s ms%n", before - saved,
+				acknowledged.size(), lost.size(), reported.size(), silent.size(), this.convergeMillis);
+		assertThat(lost).as("the restart went back past acknowledged writes").isNotEmpty();
+		assertThat(silent).as("acknowledged writes Redis lost that no peer reported").isEmpty();
+		assertConverged(histories());
+		// and the peers hold what Redis holds
+		Map<String, String> values = this.admin.sync().hgetall("{globalval:history}:values");
+		assertThat(histories().get(0).log().finalMap()).isEqualTo(values);
+	}
+
+	// the run
+
+	private void start(String... redisOptions) throws Exception {
+		this.redis = RedisServer.start(this.directory, redisOptions);
+		this.adminClient = RedisClient.create(this.redis.uri());
+		this.admin = this.adminClient.connect();
+		this.peers.addAll(RedisPeers.start(HistoryNodeProcessMain.class, PEERS, this.directory.resolve("peers.log"),
+				(i) -> List.of(this.redis.uri(), "PEER", "peer-" + i, file(i).toString(),
+						String.valueOf(WRITE_TIMEOUT_MILLIS))));
+		for (int i = 0; i < PEERS; i++) {
+			this.workloads.add(this.peers.get(i)
+				.send("bg workload " + (1000 + i) + " " + WRITES_IN_FLIGHT + " " + OPERATIONS_PER_SECOND));
+		}
+	}
+
+	private Path file(int peer) {
+		return this.directory.resolve("peer-" + peer + ".history");
+	}
+
+	/** Wait until the peers made {@link #PROGRESS} more changes. */
+	private void progress() throws Exception {
+		long from = revision();
+		await().atMost(AT_MOST).pollInterval(Duration.ofMillis(50)).until(() -> revision() >= from + PROGRESS);
+	}
+
+	private long revision() throws Exception {
+		long highest = 0;
+		for (NodeProcess peer : this.peers) {
+			highest = Math.max(highest, Long.parseLong(peer.call("revision")));
+		}
+		return highest;
+	}
+
+	/** Make a fault happen, then wait until every peer had a write acknowledged that it made after it. */
+	private void fault(Fault fault) throws Exception {
+		long at = System.nanoTime();
+		fault.happen();
+		await().atMost(AT_MOST).pollInterval(Duration.ofMillis(20)).until(() -> {
+			for (NodeProcess peer : this.peers) {
+				long okInvoked = Long.parseLong(peer.call("okinvoked"));
+				if (okInvoked - at <= 0) {
+					return false;
+				}
+			}
+			return true;
+		});
+		this.convergeMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - at));
+	}
+
+	private void killClients() {
+		// every client's connections but this one: the peers' write and tail connections
+		this.admin.sync().clientKill(KillArgs.Builder.typeNormal().skipme());
+	}
+
+	private void stopWorkloads() throws Exception {
+		for (NodeProcess peer : this.peers) {
+			peer.call("stop-workload");
+		}
+		for (int i = 0; i < PEERS; i++) {
+			// answered once its writes in flight are done and its history file has them
+			this.peers.get(i).await(this.workloads.get(i));
+		}
+		await().atMost(AT_MOST).pollInterval(Duration.ofMillis(50)).until(() -> {
+			Set<String> revisions = new HashSet<>();
+			for (NodeProcess peer : this.peers) {
+				revisions.add(peer.call("revision"));
+			}
+			return revisions.size() == 1;
+		});
+		for (NodeProcess peer : this.peers) {
+			peer.call("final");
+		}
+	}
+
+	// the judgement
+
+	private List<ProcessHistory> histories() throws Exception {
+		List<ProcessHistory> histories = new ArrayList<>();
+		for (int i = 0; i < PEERS; i++) {
+			histories.add(HistoryFiles.read(file(i)));
+		}
+		return histories;
+	}
+
+	private static void assertConverged(List<ProcessHistory> histories) {
+		ProcessHistory first = histories.get(0);
+		assertThat(first.log().hasFinalState()).isTrue();
+		for (ProcessHistory process : histories) {
+			assertThat(process.log().finalRevision()).as(process.name()).isEqualTo(first.log().finalRevision());
+			assertThat(process.log().finalMap()).as(process.name()).isEqualTo(first.log().finalMap());
+		}
+	}
+
+	/**
+	 * Read a history file line by line: the write ids of the writes acknowledged as changes,
+	 * and those of the changes the peer applied and then reported as discarded.
+	 */
+	private static void readRaw(Path file, Set<String> acknowledged, Set<String> reported) throws Exception {
+		Map<Long, HistoryLine> invoked = new HashMap<>();
+		TreeMap<Long, String> applied = new TreeMap<>();
+		for (String text : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+			HistoryLine line;
+			try {
+				line = json.readValue(text, HistoryLine.class);
+			}
+			catch (RuntimeException ex) {
+				continue;
+			}
+			switch (line.type()) {
+				case "invoke" -> invoked.put(line.op(), line);
+				case "ok" -> {
+					HistoryLine invoke = invoked.get(line.op());
+					boolean changed = switch (invoke.kind()) {
+						case "SET", "INCREMENT" -> true;
+						default -> line.applied();
+					};
+					if (changed) {
+						acknowledged.add(invoke.origin() + ":" + invoke.seq());
+					}
+				}
+				case "change" -> applied.put(line.revision(), line.origin() + ":" + line.seq());
+				case "discarded" -> {
+					Map<Long, String> after = applied.tailMap(line.revision(), false);
+					reported.addAll(after.values());
+					after.clear();
+				}
+				case "snapshot" -> applied.clear();
+				default -> {
+				}
+			}
+		}
+	}
+
+	@FunctionalInterface
+	private interface Fault {
+
+		void happen() throws Exception;
+
+	}
+
+}
