@@ -151,6 +151,17 @@ public interface RemoteSequencer extends AutoCloseable {
 		}
 
 		/**
+		 * Fail a write of this node that the sequencer had placed at a revision of a
+		 * history it then lost, before this node applied it, so that it is never
+		 * acknowledged when the new history reaches that revision.
+		 * @param seq the write's sequence number
+		 * @param revision the revision it had been given
+		 * @param why what happened, for the caller's exception
+		 */
+		default void writeLost(long seq, long revision, String why) {
+		}
+
+		/**
 		 * The connection to the sequencer is up (a read succeeded) or down (one failed).
 		 * May be called with the same state again; the node reports changes only.
 		 * @param connected whether connected now

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -144,6 +145,13 @@ public final class RedisSequencer implements RemoteSequencer {
 
 	/** Sequence numbers of this process's writes that are not settled: they may still reach Redis. */
 	private final ConcurrentSkipListSet<Long> unsettled = new ConcurrentSkipListSet<>();
+
+	/**
+	 * This process's writes that Redis sequenced (revision to sequence number) and the
+	 * follower had not applied yet when the outcome came: if the history goes back past
+	 * them before they are applied, they are checked against what Redis holds then.
+	 */
+	private final ConcurrentSkipListMap<Long, Long> sequencedAhead = new ConcurrentSkipListMap<>();
 
 	private volatile NodeSettings settings;
 
@@ -576,6 +584,9 @@ public final class RedisSequencer implements RemoteSequencer {
 		String[] record = text(reply.get(1)).split("\\|", 4);
 		WriteOutcome result = new WriteOutcome(Long.parseLong(record[1]), "1".equals(record[2]),
 				Long.parseLong(record[3]));
+		if (result.success() && this.follower.revision() < result.revision()) {
+			this.sequencedAhead.put(result.revision(), write.seq());
+		}
 		int replicas = this.redis.replicasToAck();
 		if (replicas == 0) {
 			attempt.result.complete(result);
@@ -717,6 +728,10 @@ public final class RedisSequencer implements RemoteSequencer {
 		this.follower.applyChange(revision, new String(key, StandardCharsets.UTF_8), value, origin, seq,
 				originNanos);
 		this.lastId = origin + ":" + seq;
+		if (!this.sequencedAhead.isEmpty()) {
+			// applied in the history followed: whatever this process wrote up to here is in it
+			this.sequencedAhead.headMap(revision, true).clear();
+		}
 		if (this.epoch == null) {
 			this.epoch = entryEpoch;
 		}
@@ -802,6 +817,42 @@ public final class RedisSequencer implements RemoteSequencer {
 			kept = 0;
 		}
 		this.follower.discardAfter(kept, why);
+		checkSequencedAhead(kept, why);
+	}
+
+	/**
+	 * This process's writes sequenced after the last revision kept, and not applied here
+	 * yet, were sequenced either in the history that was lost or in Redis's new one: the
+	 * entry at their revision tells which. The lost ones fail, so that they are never
+	 * acknowledged when the new history reaches their revision.
+	 */
+	private void checkSequencedAhead(long kept, String why) {
+		long timeoutMillis = this.settings.writeTimeout().toMillis() + TAIL_MARGIN_MILLIS;
+		for (Map.Entry<Long, Long> ahead : this.sequencedAhead.tailMap(kept, false).entrySet()) {
+			long revision = ahead.getKey();
+			long seq = ahead.getValue();
+			String ours = this.follower.nodeId() + ":" + seq;
+			String theirs = null;
+			try {
+				List<StreamMessage<String, byte[]>> entries = await(this.tailConnection.async()
+					.xrange(this.keys.changes, Range.create(revision + "-0", revision + "-0")), timeoutMillis);
+				if (!entries.isEmpty()) {
+					Map<String, byte[]> body = entries.get(0).getBody();
+					theirs = text(body.get("o")) + ":" + text(body.get("s"));
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (ExecutionException | TimeoutException | RuntimeException ex) {
+				logger.debug("Reading revision {} of '{}' failed", revision, name(), ex);
+			}
+			if (!ours.equals(theirs)) {
+				this.sequencedAhead.remove(revision, seq);
+				this.follower.writeLost(seq, revision, why);
+			}
+		}
 	}
 
 	/**
