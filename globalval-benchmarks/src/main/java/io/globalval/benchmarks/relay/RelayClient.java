@@ -13,9 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker's connection to the relay: {@link #send} writes a frame on the caller's
- * thread (one system call, no queue); one reader thread hands every frame that arrives
- * to a consumer, on that thread.
+ * A worker's connection to the relay, batching as its best users would: {@link #send}
+ * appends a frame to a buffer, and the first sender that finds no write going on writes
+ * the buffer on its own thread, again and again until it is empty, so that the frames of
+ * senders that came meanwhile leave in one system call (up to 64 KiB). Alone, a frame
+ * leaves at once, in a write of its own. One reader thread reads in large buffers and
+ * hands every frame of a read to a consumer, on that thread.
  */
 public final class RelayClient implements AutoCloseable {
 
@@ -28,6 +31,20 @@ public final class RelayClient implements AutoCloseable {
 	private final BiConsumer<String, byte[]> consumer;
 
 	private volatile boolean closed;
+
+	/** Most bytes written at once. */
+	private static final int BATCH_BYTES = 64 * 1024;
+
+	private final Object lock = new Object();
+
+	/** Frames waiting for the next write; guarded by {@link #lock}. */
+	private ByteBuffer pending = ByteBuffer.allocate(BATCH_BYTES);
+
+	/** The buffer being written, swapped with {@link #pending}; guarded by {@link #lock}. */
+	private ByteBuffer writing = ByteBuffer.allocate(BATCH_BYTES);
+
+	/** Whether a sender is writing; guarded by {@link #lock}. */
+	private boolean flushing;
 
 	private long bytesSent;
 
@@ -53,24 +70,78 @@ public final class RelayClient implements AutoCloseable {
 	}
 
 	/**
-	 * Write one frame, blocking until the kernel took it.
-	 * @param frame the frame
+	 * Send one frame: written now by this thread, with the frames of others that wait, or
+	 * by the thread writing already, with this one.
+	 * @param frame the frame, at most 64 KiB
 	 * @throws IOException if writing fails
 	 */
-	public synchronized void send(byte[] frame) throws IOException {
-		ByteBuffer buffer = ByteBuffer.wrap(frame);
-		while (buffer.hasRemaining()) {
-			this.channel.write(buffer);
+	public void send(byte[] frame) throws IOException {
+		if (frame.length > BATCH_BYTES) {
+			throw new IllegalArgumentException("A relay frame has at most " + BATCH_BYTES + " bytes, not " + frame.length);
 		}
-		this.bytesSent += frame.length;
+		synchronized (this.lock) {
+			while (this.pending.remaining() < frame.length) {
+				// full: the writer drains it first
+				waitForRoom();
+			}
+			this.pending.put(frame);
+			this.bytesSent += frame.length;
+			if (this.flushing) {
+				return;
+			}
+			this.flushing = true;
+		}
+		flush();
+	}
+
+	private void waitForRoom() throws IOException {
+		try {
+			this.lock.wait(1000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException("Interrupted while the relay client's buffer was full", ex);
+		}
+	}
+
+	/** Write what is pending until nothing is: the frames added meanwhile included. */
+	private void flush() throws IOException {
+		while (true) {
+			ByteBuffer batch;
+			synchronized (this.lock) {
+				if (this.pending.position() == 0) {
+					this.flushing = false;
+					return;
+				}
+				batch = this.pending;
+				this.pending = this.writing;
+				this.writing = batch;
+				this.lock.notifyAll();
+			}
+			batch.flip();
+			try {
+				while (batch.hasRemaining()) {
+					this.channel.write(batch);
+				}
+			}
+			catch (IOException ex) {
+				synchronized (this.lock) {
+					this.flushing = false;
+				}
+				throw ex;
+			}
+			batch.clear();
+		}
 	}
 
 	/**
 	 * Return the bytes this client has written.
 	 * @return the count
 	 */
-	public synchronized long bytesSent() {
-		return this.bytesSent;
+	public long bytesSent() {
+		synchronized (this.lock) {
+			return this.bytesSent;
+		}
 	}
 
 	private void readLoop() {
