@@ -367,17 +367,15 @@ public final class RedisSequencer implements RemoteSequencer {
 	}
 
 	private StatefulRedisConnection<String, byte[]> connect(NodeSettings settings, String purpose) {
-		String name = clientName(settings, purpose);
-		if (this.uri != null) {
-			return this.client.connect(CODEC, RedisURI.builder(this.uri).withClientName(name).build());
-		}
-		StatefulRedisConnection<String, byte[]> connection = this.client.connect(CODEC);
-		nameConnection(connection, name);
+		// not RedisURI.builder(uri): it cannot copy a Sentinel URI, which has no host
+		StatefulRedisConnection<String, byte[]> connection = (this.uri != null) ? this.client.connect(CODEC, this.uri)
+				: this.client.connect(CODEC);
+		nameConnection(connection, clientName(settings, purpose));
 		return connection;
 	}
 
 	/**
-	 * Name a connection made with the client's own URI. The deprecated setter is the one
+	 * Name a connection. The deprecated setter is the one
 	 * Lettuce remembers and sends again on every reconnect; {@code CLIENT SETNAME} as a
 	 * command would be forgotten at the first reconnect.
 	 */
