@@ -155,6 +155,7 @@ class RedisSentinelTests {
 		for (int i = 0; i < 10; i++) {
 			get(peers.get(i % 2).set("kept-" + i, i));
 		}
+		awaitConverged(peers);
 		long kept = peers.get(0).revision();
 		for (RedisServer replica : this.replicas) {
 			try (RedisClient client = RedisClient.create(replica.uri());
