@@ -15,7 +15,9 @@ import io.globalval.core.GlobalValNode;
  * {@link HealthIndicator} of globalval: a master is up; a worker (a Redis peer) is up
  * while it is connected to its master (to Redis), or has been cut off for less than
  * {@code globalval.health.max-disconnected} (it reconnects by itself), and down after
- * that.
+ * that. A Redis peer's details also show how it reaches Redis ({@code topology}) and the
+ * time and outcome of its last check that Redis still holds its history
+ * ({@code historyCheck}).
  */
 public class GlobalValHealthIndicator extends AbstractHealthIndicator {
 
@@ -53,6 +55,8 @@ public class GlobalValHealthIndicator extends AbstractHealthIndicator {
 		}
 		// where the changes are sequenced, as the transport says it: a socket, host:port, a Redis server
 		builder.withDetail("address", this.node.sequencerAddress());
+		// a Redis peer: the topology (standalone, Sentinel, Cluster) and the last check of the history
+		builder.withDetails(this.node.sequencerDetails());
 		if (!disconnectedFor.isZero()) {
 			builder.withDetail("disconnectedFor", disconnectedFor.toString())
 				.withDetail("maxDisconnected", this.maxDisconnected.toString());
