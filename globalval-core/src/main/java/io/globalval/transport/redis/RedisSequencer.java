@@ -191,6 +191,9 @@ public final class RedisSequencer implements RemoteSequencer {
 	 */
 	private final Map<Long, String> appliedIds = new ConcurrentHashMap<>();
 
+	/** Successful writes answered before the follower applied their revision, by revision; see {@link #deliver}. */
+	private final Map<Long, Delivery> awaitingApply = new ConcurrentHashMap<>();
+
 	/** Outcomes of writes that wait for the next snapshot; see {@link #deliver}. */
 	private final Queue<Runnable> afterSnapshot = new ConcurrentLinkedQueue<>();
 
@@ -739,14 +742,66 @@ public final class RedisSequencer implements RemoteSequencer {
 	 * revision that this process holds with another value.
 	 */
 	private void deliver(Attempt attempt, WriteOutcome result) {
-		String applied = this.appliedIds.get(result.revision());
-		if (!result.success() || applied == null || applied.equals(attempt.origin + ":" + attempt.command.seq())) {
+		if (!result.success()) {
+			// its revision is the one it was decided at, not one it wrote: nothing to compare
+			attempt.result.complete(result);
+			return;
+		}
+		long revision = result.revision();
+		String applied = this.appliedIds.get(revision);
+		if (applied == null && this.follower.revision() >= revision) {
+			// the id is kept before the revision shows: read again in case it was applied just now
+			applied = this.appliedIds.get(revision);
+			if (applied == null) {
+				// applied with a snapshot, or longer ago than the ids kept: nothing to compare
+				attempt.result.complete(result);
+				return;
+			}
+		}
+		if (applied == null) {
+			// the follower compares when it applies the revision, unless it did so meanwhile
+			Delivery delivery = new Delivery(attempt, result);
+			if (this.awaitingApply.putIfAbsent(revision, delivery) != null) {
+				attempt.result.complete(result);
+				return;
+			}
+			applied = this.appliedIds.get(revision);
+			if (applied == null || !this.awaitingApply.remove(revision, delivery)) {
+				return;
+			}
+		}
+		String ours = attempt.origin + ":" + attempt.command.seq();
+		if (applied.equals(ours)) {
 			attempt.result.complete(result);
 			return;
 		}
 		logger.debug("{} of '{}' got revision {}, where this process applied write {}; completing it after the "
-				+ "next snapshot", attempt.command.describe(), name(), result.revision(), applied);
+				+ "next snapshot", attempt.command.describe(), name(), revision, applied);
 		this.afterSnapshot.add(() -> attempt.result.complete(result));
+	}
+
+	/**
+	 * The follower applied a change: complete the write of this process that Redis
+	 * answered with its revision, or fail it if the change is another write, because the
+	 * history Redis gives this process went back after it answered, without that write.
+	 * Tail thread only.
+	 */
+	private void appliedWrite(long revision, String writeId) {
+		Delivery delivery = this.awaitingApply.remove(revision);
+		if (delivery == null) {
+			return;
+		}
+		Attempt attempt = delivery.attempt();
+		if (writeId.equals(attempt.origin + ":" + attempt.command.seq())) {
+			attempt.result.complete(delivery.result());
+			return;
+		}
+		attempt.result.completeExceptionally(new GlobalValException(("%s of '%s' was applied by %s at revision %d, "
+				+ "but Redis then gave this process write %s at that revision: its history went back after it "
+				+ "answered (a failover to a replica that lagged, a restart from an older file) and this write is "
+				+ "not in it; write it again if it still applies, or set globalval.redis.replicas-to-ack so that a "
+				+ "failover keeps acknowledged writes")
+			.formatted(attempt.command.describe(), name(), address(), revision, writeId)));
 	}
 
 	private static boolean retryable(Throwable cause) {
@@ -866,8 +921,10 @@ public final class RedisSequencer implements RemoteSequencer {
 		long originNanos = (origin == this.follower.nodeId()) ? Long.parseLong(text(body.get("n"))) : 0;
 		this.follower.metrics().addBytesReceived(key.length + ((value != null) ? value.length : 0));
 		// known before the revision shows, so that a write answered with it can compare ids
-		this.appliedIds.put(revision, origin + ":" + seq);
+		String writeId = origin + ":" + seq;
+		this.appliedIds.put(revision, writeId);
 		this.appliedIds.remove(revision - APPLIED_IDS);
+		appliedWrite(revision, writeId);
 		this.follower.applyChange(revision, new String(key, StandardCharsets.UTF_8), value, origin, seq,
 				originNanos);
 		this.lastId = origin + ":" + seq;
@@ -925,6 +982,14 @@ public final class RedisSequencer implements RemoteSequencer {
 		this.lastId = snapshotLastId;
 		this.appliedIds.clear();
 		this.follower.applySnapshot(revision, entries);
+		// which write a snapshot holds at a revision is not known: those it covers complete as they are
+		this.awaitingApply.entrySet().removeIf((waiting) -> {
+			if (waiting.getKey() > revision) {
+				return false;
+			}
+			waiting.getValue().attempt().result.complete(waiting.getValue().result());
+			return true;
+		});
 		for (Runnable delivery = this.afterSnapshot.poll(); delivery != null; delivery = this.afterSnapshot.poll()) {
 			delivery.run();
 		}
@@ -1121,6 +1186,10 @@ public final class RedisSequencer implements RemoteSequencer {
 		catch (RuntimeException ex) {
 			logger.debug("Failed to close a Redis connection", ex);
 		}
+	}
+
+	/** A write's outcome on its way to the node. */
+	private record Delivery(Attempt attempt, WriteOutcome result) {
 	}
 
 	/** The time and outcome of a check of the history in Redis. */
