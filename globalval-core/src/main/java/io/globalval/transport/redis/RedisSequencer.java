@@ -95,6 +95,14 @@ import io.globalval.protocol.WriteOutcome;
  * what it applied after it ({@link Follower#discardAfter}), and reloads the snapshot.</li>
  * <li><b>Connection loss.</b> Lettuce reconnects; the follower resumes from its revision
  * (it never skips one), and writes wait (bounded by the write timeout).</li>
+ * <li><b>Topologies.</b> A standalone server; Sentinel (a {@link RedisClient} whose URI
+ * names sentinels asks them for the primary on every connect and reconnect, so a failover
+ * is followed by reconnecting); or a Redis Cluster through a {@link RedisClusterClient}
+ * ({@link RedisConnection}): all keys share one hash tag, so every command goes to the
+ * primary of one slot. Lettuce follows {@code MOVED}; a lost connection or {@code MOVED}
+ * also reloads the topology here, whatever refresh options the client has, and a write try
+ * that a dead node holds is given up after a share of the write timeout and sent again
+ * where the slot is now. A failover is a history that may have gone back, as above.</li>
  * </ul>
  * Redis should persist (AOF) to keep acknowledged changes across its own restarts, and
  * must not evict these keys: {@link #start} refuses a Redis with {@code maxmemory} set and a
