@@ -21,6 +21,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisNode;
 import org.springframework.data.redis.connection.RedisSentinelConfiguration;
@@ -122,10 +123,12 @@ final class GlobalValNodeConfigurations {
 
 	/**
 	 * The Redis transport: a peer of the Redis server that the application's
-	 * {@link LettuceConnectionFactory} ({@code spring.data.redis.*}) connects to. The node
-	 * uses the factory's Lettuce client (its event loops, SSL, credentials and timeouts)
-	 * and opens two connections of its own on it. Its runtime hints (the Lua scripts) are
-	 * registered only when the transport is {@code redis} at build time.
+	 * {@link LettuceConnectionFactory} ({@code spring.data.redis.*}) connects to, standalone,
+	 * through Sentinel ({@code spring.data.redis.sentinel.*}) or in a Redis Cluster
+	 * ({@code spring.data.redis.cluster.*}). The node uses the factory's Lettuce client (its
+	 * event loops, SSL, credentials, timeouts and Cluster topology refresh) and opens two
+	 * connections of its own on it. Its runtime hints (the Lua scripts) are registered only
+	 * when the transport is {@code redis} at build time.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = { LETTUCE_CONNECTION_FACTORY, LETTUCE_CLIENT })
@@ -155,11 +158,10 @@ final class GlobalValNodeConfigurations {
 			AbstractRedisClient client = factory.getRequiredNativeClient();
 			RedisSequencer sequencer;
 			try {
-				sequencer = new RedisSequencer(client, redisSettings, address(factory));
+				sequencer = new RedisSequencer(client, redisSettings, address(factory), sentinelMaster(factory));
 			}
 			catch (IllegalArgumentException ex) {
-				throw new InvalidConfigurationPropertyValueException(TRANSPORT, "redis",
-						ex.getMessage() + " (spring.data.redis.cluster.* configures a Redis Cluster)");
+				throw new InvalidConfigurationPropertyValueException(TRANSPORT, "redis", ex.getMessage());
 			}
 			GlobalValNode node = GlobalValNodes.builder(settings)
 				.sequencer(sequencer)
@@ -199,10 +201,27 @@ final class GlobalValNodeConfigurations {
 		}
 
 		/**
+		 * The master name that the factory's client asks the sentinels for, or {@code null}
+		 * when it does not use Sentinel.
+		 */
+		static String sentinelMaster(LettuceConnectionFactory factory) {
+			RedisSentinelConfiguration sentinel = factory.getSentinelConfiguration();
+			if (!factory.isRedisSentinelAware() || sentinel == null) {
+				return null;
+			}
+			return (sentinel.getMaster() != null) ? sentinel.getMaster().getName() : "?";
+		}
+
+		/**
 		 * Where the factory's client connects, for logs and health details: Lettuce does
 		 * not tell a client's URI. Never the password.
 		 */
 		static String address(LettuceConnectionFactory factory) {
+			RedisClusterConfiguration cluster = factory.getClusterConfiguration();
+			if (factory.isClusterAware() && cluster != null) {
+				return "redis-cluster://"
+						+ cluster.getClusterNodes().stream().map(RedisNode::asString).collect(Collectors.joining(","));
+			}
 			RedisSentinelConfiguration sentinel = factory.getSentinelConfiguration();
 			if (factory.isRedisSentinelAware() && sentinel != null) {
 				String master = (sentinel.getMaster() != null) ? sentinel.getMaster().getName() : "?";

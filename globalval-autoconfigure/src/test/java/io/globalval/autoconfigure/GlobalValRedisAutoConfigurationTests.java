@@ -5,11 +5,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -325,7 +327,15 @@ class GlobalValRedisAutoConfigurationTests {
 				assertThat(health.getDetails()).containsEntry("role", Role.PEER)
 					.containsEntry("connected", true)
 					.containsEntry("address", "redis://127.0.0.1:" + redis.port())
+					.containsEntry("topology", Map.of("mode", "standalone"))
 					.doesNotContainKeys("socket", "redis", "workers");
+				// a read that brings nothing (block-timeout=200ms) is followed by a check of the history
+				await().atMost(WAIT).untilAsserted(() -> assertThat(context.getBean(GlobalValHealthIndicator.class)
+					.health()
+					.getDetails()).extractingByKey("historyCheck")
+					.asInstanceOf(InstanceOfAssertFactories.MAP)
+					.containsEntry("outcome", "same history at revision 1")
+					.containsKey("at"));
 			});
 	}
 

@@ -3,6 +3,7 @@ package io.globalval.core;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import org.slf4j.Logger;
@@ -357,6 +358,12 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 	public String sequencerAddress() {
 		RemoteSequencer remote = this.sequencer;
 		return (remote != null) ? remote.address() : this.transport.address(this.state.settings);
+	}
+
+	@Override
+	public Map<String, Object> sequencerDetails() {
+		RemoteSequencer remote = this.sequencer;
+		return (remote != null) ? remote.details() : Map.of();
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package io.globalval.core;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.globalval.Role;
@@ -33,6 +34,15 @@ public interface GlobalValNode extends AutoCloseable {
 	 * @return a description of the address
 	 */
 	String sequencerAddress();
+
+	/**
+	 * Return what a health report shows of a peer's remote sequencer beyond its address
+	 * (for Redis: its topology and the last check of its history).
+	 * @return details by name; empty for a master or a worker
+	 */
+	default Map<String, Object> sequencerDetails() {
+		return Map.of();
+	}
 
 	/**
 	 * Return the local replica.

@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.globalval.GlobalValConnectionException;
-import io.globalval.GlobalValException;
 import io.globalval.GlobalValTimeoutException;
 import io.globalval.Role;
 import io.globalval.protocol.EpochHistory;
@@ -219,19 +218,6 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 	@Override
 	public void discardAfter(long keptRevision, String why) {
 		this.state.discardAfter(keptRevision, why);
-	}
-
-	@Override
-	public void writeLost(long seq, long revision, String why) {
-		PendingWrite entry = this.pending.find(seq);
-		if (entry == null || entry.future.isDone()) {
-			return;
-		}
-		this.pending.remove(entry);
-		entry.future.completeExceptionally(new GlobalValException(("%s was sequenced at revision %d by %s, but %s "
-				+ "lost it before this process of '%s' applied it (%s): it is not applied; write it again if it "
-				+ "still holds").formatted(entry.describe(), revision, this.sequencer.address(),
-						this.sequencer.address(), this.state.settings.name(), why)));
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package io.globalval.core;
 
 import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.globalval.GlobalValException;
@@ -69,6 +70,15 @@ public interface RemoteSequencer extends AutoCloseable {
 	 * @return the address
 	 */
 	String address();
+
+	/**
+	 * Return what a health report shows of this sequencer beyond its address, such as how
+	 * it is reached and what it last checked.
+	 * @return details by name: strings, numbers, booleans, or maps of those; empty by default
+	 */
+	default Map<String, Object> details() {
+		return Map.of();
+	}
 
 	/**
 	 * Stop following, fail what is still in flight, and close connections.
@@ -148,17 +158,6 @@ public interface RemoteSequencer extends AutoCloseable {
 		 * @param why what happened, for the log
 		 */
 		default void discardAfter(long keptRevision, String why) {
-		}
-
-		/**
-		 * Fail a write of this node that the sequencer had placed at a revision of a
-		 * history it then lost, before this node applied it, so that it is never
-		 * acknowledged when the new history reaches that revision.
-		 * @param seq the write's sequence number
-		 * @param revision the revision it had been given
-		 * @param why what happened, for the caller's exception
-		 */
-		default void writeLost(long seq, long revision, String why) {
 		}
 
 		/**

@@ -53,27 +53,34 @@ public final class RedisServer implements AutoCloseable {
 	 * @return the server, answering {@code PING}
 	 */
 	public static RedisServer start(Path directory, String... options) throws IOException {
-		Path executable = findExecutable();
+		Path executable = findExecutable("redis-server");
 		RedisServer server = new RedisServer(executable, directory, freePort(), List.of(options));
 		server.launch();
 		return server;
 	}
 
-	private static Path findExecutable() {
+	/**
+	 * Find a Redis executable on the PATH.
+	 * @param name {@code redis-server}, {@code redis-sentinel} or {@code redis-cli}
+	 * @return its path
+	 * @throws IllegalStateException if it is not there, saying which package has it
+	 */
+	static Path findExecutable(String name) {
 		String path = System.getenv("PATH");
 		if (path != null) {
 			for (String dir : path.split(File.pathSeparator)) {
-				Path candidate = Path.of(dir, "redis-server");
+				Path candidate = Path.of(dir, name);
 				if (Files.isExecutable(candidate)) {
 					return candidate;
 				}
 			}
 		}
-		throw new IllegalStateException("redis-server is not on the PATH (" + path + "), but the Redis transport "
-				+ "tests run against a real one; install it with: apt-get install -y redis-server");
+		String pkg = "redis-cli".equals(name) ? "redis-tools" : name;
+		throw new IllegalStateException(name + " is not on the PATH (" + path + "), but the Redis transport "
+				+ "tests run against real servers; install it with: apt-get install -y " + pkg);
 	}
 
-	private static int freePort() throws IOException {
+	static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			socket.setReuseAddress(true);
 			return socket.getLocalPort();
@@ -95,7 +102,7 @@ public final class RedisServer implements AutoCloseable {
 					throw new IllegalStateException("redis-server on port " + this.port + " exited with "
 							+ this.process.exitValue() + "; its log: " + readLog());
 				}
-				return answersPing();
+				return answersPing(this.port);
 			});
 		}
 		catch (ConditionTimeoutException ex) {
@@ -105,9 +112,9 @@ public final class RedisServer implements AutoCloseable {
 		}
 	}
 
-	private boolean answersPing() {
+	static boolean answersPing(int port) {
 		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port), 500);
+			socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
 			socket.setSoTimeout(1000);
 			OutputStream out = socket.getOutputStream();
 			out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -150,6 +157,14 @@ public final class RedisServer implements AutoCloseable {
 	 */
 	public String uri() {
 		return "redis://127.0.0.1:" + this.port;
+	}
+
+	/**
+	 * Return the directory of the server's files.
+	 * @return the directory
+	 */
+	public Path directory() {
+		return this.directory;
 	}
 
 	/**

@@ -24,6 +24,9 @@ import io.globalval.core.GlobalValNode;
  * ({@code clusterWorkers}), and is down once it gave up restarting one of them (more
  * than {@code globalval.cluster.max-restarts-per-minute}): only a restart of the master
  * starts that worker again.
+ * A Redis peer's details also show how it reaches Redis ({@code topology}) and the
+ * time and outcome of its last check that Redis still holds its history
+ * ({@code historyCheck}).
  */
 public class GlobalValHealthIndicator extends AbstractHealthIndicator {
 
@@ -93,6 +96,8 @@ public class GlobalValHealthIndicator extends AbstractHealthIndicator {
 		}
 		// where the changes are sequenced, as the transport says it: a socket, host:port, a Redis server
 		builder.withDetail("address", this.node.sequencerAddress());
+		// a Redis peer: the topology (standalone, Sentinel, Cluster) and the last check of the history
+		builder.withDetails(this.node.sequencerDetails());
 		if (!disconnectedFor.isZero()) {
 			builder.withDetail("disconnectedFor", disconnectedFor.toString())
 				.withDetail("maxDisconnected", this.maxDisconnected.toString());

@@ -2,13 +2,17 @@ package io.globalval.transport.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.Queue;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -30,14 +34,13 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisReadOnlyException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.StatefulRedisConnectionImpl;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +95,14 @@ import io.globalval.protocol.WriteOutcome;
  * what it applied after it ({@link Follower#discardAfter}), and reloads the snapshot.</li>
  * <li><b>Connection loss.</b> Lettuce reconnects; the follower resumes from its revision
  * (it never skips one), and writes wait (bounded by the write timeout).</li>
+ * <li><b>Topologies.</b> A standalone server; Sentinel (a {@link RedisClient} whose URI
+ * names sentinels asks them for the primary on every connect and reconnect, so a failover
+ * is followed by reconnecting); or a Redis Cluster through a {@link RedisClusterClient}
+ * ({@link RedisConnection}): all keys share one hash tag, so every command goes to the
+ * primary of one slot. Lettuce follows {@code MOVED}; a lost connection or {@code MOVED}
+ * also reloads the topology here, whatever refresh options the client has, and a write try
+ * that a dead node holds is given up after a share of the write timeout and sent again
+ * where the slot is now. A failover is a history that may have gone back, as above.</li>
  * </ul>
  * Redis should persist (AOF) to keep acknowledged changes across its own restarts, and
  * must not evict these keys: {@link #start} refuses a Redis with {@code maxmemory} set and a
@@ -109,8 +120,6 @@ public final class RedisSequencer implements RemoteSequencer {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisSequencer.class);
 
-	private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
-
 	/** How long past its block timeout a blocking read may take before it counts as failed. */
 	private static final long TAIL_MARGIN_MILLIS = 5000;
 
@@ -120,6 +129,9 @@ public final class RedisSequencer implements RemoteSequencer {
 	/** Stream entries compared at once while looking for where a forked history parted. */
 	private static final int FORK_SEARCH_BATCH = 256;
 
+	/** How many of the latest applied write ids are kept to compare with the writes' answers. */
+	private static final int APPLIED_IDS = 4096;
+
 	/** Stream entries read at most at once. */
 	private static final int READ_BATCH = 1000;
 
@@ -127,7 +139,20 @@ public final class RedisSequencer implements RemoteSequencer {
 
 	private static final long MAX_RETRY_MILLIS = 500;
 
-	private final RedisClient client;
+	/**
+	 * How many tries of a write to a Redis Cluster fit in the write timeout at least: each
+	 * is given up after that share of it.
+	 */
+	private static final int CLUSTER_TRIES = 4;
+
+	/** The least time between two topology refreshes of a Cluster client's adaptive triggers. */
+	private static final Duration ADAPTIVE_REFRESH_TIMEOUT = Duration.ofSeconds(1);
+
+	/** How often a Cluster client of the sequencer's own refreshes its topology without a trigger. */
+	private static final Duration PERIODIC_REFRESH = Duration.ofSeconds(30);
+
+	/** A {@link RedisClient} (standalone or Sentinel) or a {@link RedisClusterClient}. */
+	private final AbstractRedisClient client;
 
 	private final RedisURI uri;
 
@@ -135,6 +160,9 @@ public final class RedisSequencer implements RemoteSequencer {
 
 	/** Where the client's own URI points, as its owner describes it; {@code null} if not told. */
 	private final String clientAddress;
+
+	/** The Sentinel master name of the client's own URI, as its owner tells it; {@code null} if none. */
+	private final String clientSentinelMaster;
 
 	private final RedisTransportSettings redis;
 
@@ -146,22 +174,15 @@ public final class RedisSequencer implements RemoteSequencer {
 	/** Sequence numbers of this process's writes that are not settled: they may still reach Redis. */
 	private final ConcurrentSkipListSet<Long> unsettled = new ConcurrentSkipListSet<>();
 
-	/**
-	 * This process's writes that Redis sequenced (revision to sequence number) and the
-	 * follower had not applied yet when the outcome came: if the history goes back past
-	 * them before they are applied, they are checked against what Redis holds then.
-	 */
-	private final ConcurrentSkipListMap<Long, Long> sequencedAhead = new ConcurrentSkipListMap<>();
-
 	private volatile NodeSettings settings;
 
 	private volatile Follower follower;
 
 	private volatile RedisKeys keys;
 
-	private volatile StatefulRedisConnection<String, byte[]> writeConnection;
+	private volatile RedisConnection writeConnection;
 
-	private volatile StatefulRedisConnection<String, byte[]> tailConnection;
+	private volatile RedisConnection tailConnection;
 
 	private volatile ScheduledExecutorService retries;
 
@@ -170,6 +191,22 @@ public final class RedisSequencer implements RemoteSequencer {
 	private volatile boolean tailConnected;
 
 	private volatile boolean closed;
+
+	/**
+	 * The write ids of the last {@link #APPLIED_IDS} changes the follower applied, by
+	 * revision, for writes answered with a revision that this process may hold with another
+	 * write (a forked history); cleared by a snapshot.
+	 */
+	private final Map<Long, String> appliedIds = new ConcurrentHashMap<>();
+
+	/** Successful writes answered before the follower applied their revision, by revision; see {@link #deliver}. */
+	private final Map<Long, Delivery> awaitingApply = new ConcurrentHashMap<>();
+
+	/** Outcomes of writes that wait for the next snapshot; see {@link #deliver}. */
+	private final Queue<Runnable> afterSnapshot = new ConcurrentLinkedQueue<>();
+
+	/** The outcome of the last check that Redis holds the history this process follows. */
+	private volatile HistoryCheck lastHistoryCheck;
 
 	// tail thread only
 
@@ -191,26 +228,47 @@ public final class RedisSequencer implements RemoteSequencer {
 	 * Create a sequencer on a client that someone else owns (the application's, such as
 	 * Spring Data Redis's {@code LettuceConnectionFactory.getNativeClient()}), connecting
 	 * with the client's own URI. Closing the sequencer closes its connections, not the client.
-	 * @param client the client, a {@link RedisClient} (standalone or Sentinel)
+	 * @param client the client, a {@link RedisClient} (standalone or Sentinel) or a
+	 * {@link RedisClusterClient}
 	 * @param settings the transport's settings
-	 * @throws IllegalArgumentException if the client is not a {@link RedisClient}
+	 * @throws IllegalArgumentException if the client is neither
 	 */
 	public RedisSequencer(AbstractRedisClient client, RedisTransportSettings settings) {
-		this(client, null, settings, false, null);
+		this(client, null, settings, false, null, null);
 	}
 
 	/**
 	 * Create a sequencer on a client that someone else owns, connecting with the client's
 	 * own URI, which the owner describes for logs and health details (Lettuce does not
 	 * tell a client's URI). Closing the sequencer closes its connections, not the client.
-	 * @param client the client, a {@link RedisClient} (standalone or Sentinel)
+	 * @param client the client, a {@link RedisClient} (standalone or Sentinel) or a
+	 * {@link RedisClusterClient}
 	 * @param settings the transport's settings
 	 * @param clientAddress where the client connects, such as {@code redis://cache-1:6379},
 	 * without a password; returned by {@link #address()}
-	 * @throws IllegalArgumentException if the client is not a {@link RedisClient}
+	 * @throws IllegalArgumentException if the client is neither
 	 */
 	public RedisSequencer(AbstractRedisClient client, RedisTransportSettings settings, String clientAddress) {
-		this(client, null, settings, false, clientAddress);
+		this(client, null, settings, false, clientAddress, null);
+	}
+
+	/**
+	 * Create a sequencer on a client that someone else owns whose own URI is a Sentinel
+	 * URI, connecting with it; the owner describes it for logs and health details (Lettuce
+	 * does not tell a client's URI). Closing the sequencer closes its connections, not the
+	 * client.
+	 * @param client the client, a {@link RedisClient} (standalone or Sentinel) or a
+	 * {@link RedisClusterClient}
+	 * @param settings the transport's settings
+	 * @param clientAddress where the client connects, without a password; returned by
+	 * {@link #address()}
+	 * @param sentinelMaster the name of the master the client's URI asks the sentinels for,
+	 * or {@code null} if it is not a Sentinel URI
+	 * @throws IllegalArgumentException if the client is neither
+	 */
+	public RedisSequencer(AbstractRedisClient client, RedisTransportSettings settings, String clientAddress,
+			String sentinelMaster) {
+		this(client, null, settings, false, clientAddress, sentinelMaster);
 	}
 
 	/**
@@ -218,31 +276,36 @@ public final class RedisSequencer implements RemoteSequencer {
 	 * event loops), connecting to a given URI. Closing the sequencer closes its connections,
 	 * not the client.
 	 * @param client the client, a {@link RedisClient}
-	 * @param uri where Redis is
+	 * @param uri where Redis is (a standalone server or Sentinel)
 	 * @param settings the transport's settings
 	 * @throws IllegalArgumentException if the client is not a {@link RedisClient}
 	 */
 	public RedisSequencer(AbstractRedisClient client, RedisURI uri, RedisTransportSettings settings) {
-		this(client, uri, settings, false, null);
+		this(client, uri, settings, false, null, null);
 	}
 
 	private RedisSequencer(AbstractRedisClient client, RedisURI uri, RedisTransportSettings settings,
-			boolean ownsClient, String clientAddress) {
+			boolean ownsClient, String clientAddress, String clientSentinelMaster) {
 		if (client == null) {
 			throw new IllegalArgumentException("'client' must not be null");
 		}
 		if (settings == null) {
 			throw new IllegalArgumentException("'settings' must not be null");
 		}
-		if (!(client instanceof RedisClient)) {
+		if (!(client instanceof RedisClient) && !(client instanceof RedisClusterClient)) {
 			throw new IllegalArgumentException("The globalval Redis transport needs a RedisClient (standalone or "
-					+ "Sentinel), not a " + client.getClass().getName() + "; Redis Cluster is not supported yet");
+					+ "Sentinel) or a RedisClusterClient, not a " + client.getClass().getName());
 		}
-		this.client = (RedisClient) client;
+		if (client instanceof RedisClusterClient && uri != null) {
+			throw new IllegalArgumentException("A RedisClusterClient connects to the nodes it was created with; "
+					+ "create the sequencer on it without a URI (" + uri + ")");
+		}
+		this.client = client;
 		this.uri = uri;
 		this.redis = settings;
 		this.ownsClient = ownsClient;
 		this.clientAddress = clientAddress;
+		this.clientSentinelMaster = clientSentinelMaster;
 	}
 
 	/**
@@ -255,7 +318,33 @@ public final class RedisSequencer implements RemoteSequencer {
 		if (uri == null) {
 			throw new IllegalArgumentException("'uri' must not be null");
 		}
-		return new RedisSequencer(RedisClient.create(), uri, settings, true, null);
+		return new RedisSequencer(RedisClient.create(), uri, settings, true, null, null);
+	}
+
+	/**
+	 * Create a sequencer with a Redis Cluster client of its own, shut down when the
+	 * sequencer closes. The client refreshes its view of the Cluster on every adaptive
+	 * trigger ({@code MOVED}, {@code ASK}, persistent reconnects, ...) and periodically,
+	 * so that it follows a failover of the primary that owns this application's slot.
+	 * @param seeds some nodes of the Cluster; the client discovers the others
+	 * @param settings the transport's settings
+	 * @return the sequencer
+	 */
+	public static RedisSequencer createCluster(Iterable<RedisURI> seeds, RedisTransportSettings settings) {
+		if (seeds == null || !seeds.iterator().hasNext()) {
+			throw new IllegalArgumentException("'seeds' must not be empty");
+		}
+		RedisClusterClient client = RedisClusterClient.create(seeds);
+		client.setOptions(ClusterClientOptions.builder()
+			.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+				.enableAllAdaptiveRefreshTriggers()
+				.adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_TIMEOUT)
+				.enablePeriodicRefresh(PERIODIC_REFRESH)
+				.build())
+			.build());
+		List<String> nodes = new ArrayList<>();
+		seeds.forEach((seed) -> nodes.add(seed.getHost() + ":" + seed.getPort()));
+		return new RedisSequencer(client, null, settings, true, "redis-cluster://" + String.join(",", nodes), null);
 	}
 
 	@Override
@@ -266,10 +355,53 @@ public final class RedisSequencer implements RemoteSequencer {
 		return (this.clientAddress != null) ? this.clientAddress : "Redis";
 	}
 
+	/**
+	 * Return the topology ({@code mode} standalone, sentinel with its {@code master} name,
+	 * or cluster with the {@code slot} of this application's keys and its current
+	 * {@code owner}) and, once there was one, the time and outcome of the last check of
+	 * the history ({@code historyCheck}: after a read that brought nothing, or when a change
+	 * or a snapshot showed that Redis went back).
+	 * @return the details
+	 */
+	@Override
+	public Map<String, Object> details() {
+		Map<String, Object> topology = new LinkedHashMap<>();
+		RedisKeys names = this.keys;
+		String sentinelMaster = (this.uri != null && !this.uri.getSentinels().isEmpty())
+				? this.uri.getSentinelMasterId() : this.clientSentinelMaster;
+		if (this.client instanceof RedisClusterClient) {
+			topology.put("mode", "cluster");
+			RedisConnection connection = this.writeConnection;
+			if (names != null) {
+				topology.put("slot", SlotHash.getSlot(names.changes));
+				String owner = (connection != null) ? connection.ownerOf(names.changes) : null;
+				topology.put("owner", (owner != null) ? owner : "unknown");
+			}
+		}
+		else if (sentinelMaster != null) {
+			topology.put("mode", "sentinel");
+			topology.put("master", sentinelMaster);
+		}
+		else {
+			topology.put("mode", "standalone");
+		}
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("topology", topology);
+		HistoryCheck check = this.lastHistoryCheck;
+		if (check != null) {
+			details.put("historyCheck", Map.of("at", check.at().toString(), "outcome", check.outcome()));
+		}
+		return details;
+	}
+
+	private void historyChecked(String outcome) {
+		this.lastHistoryCheck = new HistoryCheck(Instant.now(), outcome);
+	}
+
 	@Override
 	public boolean isConnected() {
-		StatefulRedisConnection<String, byte[]> write = this.writeConnection;
-		StatefulRedisConnection<String, byte[]> tail = this.tailConnection;
+		RedisConnection write = this.writeConnection;
+		RedisConnection tail = this.tailConnection;
 		return !this.closed && this.tailConnected && write != null && write.isOpen() && tail != null && tail.isOpen();
 	}
 
@@ -310,7 +442,7 @@ public final class RedisSequencer implements RemoteSequencer {
 			thread.setDaemon(true);
 			return thread;
 		});
-		RedisAsyncCommands<String, byte[]> commands = this.writeConnection.async();
+		RedisClusterAsyncCommands<String, byte[]> commands = this.writeConnection.async();
 		for (RedisScript script : List.of(RedisScript.WRITE, RedisScript.SNAPSHOT, RedisScript.STATUS)) {
 			// EVALSHA falls back to EVAL if this fails; loading early only saves that round trip
 			commands.scriptLoad(script.source).whenComplete((sha, ex) -> {
@@ -335,7 +467,8 @@ public final class RedisSequencer implements RemoteSequencer {
 	private void checkEviction() {
 		String memory;
 		try {
-			memory = await(this.writeConnection.async().info("memory"), this.settings.writeTimeout().toMillis());
+			memory = await(this.writeConnection.serverOf(this.keys.revision).info("memory"),
+					this.settings.writeTimeout().toMillis());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -374,29 +507,8 @@ public final class RedisSequencer implements RemoteSequencer {
 		return null;
 	}
 
-	private StatefulRedisConnection<String, byte[]> connect(NodeSettings settings, String purpose) {
-		String name = clientName(settings, purpose);
-		if (this.uri != null) {
-			return this.client.connect(CODEC, RedisURI.builder(this.uri).withClientName(name).build());
-		}
-		StatefulRedisConnection<String, byte[]> connection = this.client.connect(CODEC);
-		nameConnection(connection, name);
-		return connection;
-	}
-
-	/**
-	 * Name a connection made with the client's own URI. The deprecated setter is the one
-	 * Lettuce remembers and sends again on every reconnect; {@code CLIENT SETNAME} as a
-	 * command would be forgotten at the first reconnect.
-	 */
-	@SuppressWarnings("deprecation")
-	private static void nameConnection(StatefulRedisConnection<String, byte[]> connection, String name) {
-		if (connection instanceof StatefulRedisConnectionImpl<?, ?> impl) {
-			impl.setClientName(name);
-		}
-		else {
-			connection.async().clientSetname(name);
-		}
+	private RedisConnection connect(NodeSettings settings, String purpose) {
+		return RedisConnection.open(this.client, this.uri, clientName(settings, purpose));
 	}
 
 	/**
@@ -433,6 +545,8 @@ public final class RedisSequencer implements RemoteSequencer {
 		String[] scriptKeys = { keys.revision, keys.values, keys.revisions, keys.changes, keys.writes(attempt.origin),
 				keys.epoch, keys.last };
 		RedisFuture<List<Object>> call;
+		boolean cluster = this.writeConnection.isCluster();
+		boolean direct = cluster && this.redis.replicasToAck() > 0;
 		int bytes = 0;
 		try {
 			synchronized (this.sendLock) {
@@ -441,7 +555,11 @@ public final class RedisSequencer implements RemoteSequencer {
 				for (byte[] arg : args) {
 					bytes += arg.length;
 				}
-				RedisAsyncCommands<String, byte[]> commands = this.writeConnection.async();
+				// WAIT must go where the write ran: in a Cluster, straight to the slot's primary (a MOVED
+				// answer then makes it retry there after the topology is reloaded), else routed by key
+				RedisClusterAsyncCommands<String, byte[]> commands = direct ? this.writeConnection.serverOf(keys.changes)
+						: this.writeConnection.async();
+				attempt.sentTo = commands;
 				call = attempt.useEval
 						? commands.eval(RedisScript.WRITE.source, ScriptOutputType.MULTI, scriptKeys, args)
 						: commands.evalsha(RedisScript.WRITE.sha, ScriptOutputType.MULTI, scriptKeys, args);
@@ -453,7 +571,20 @@ public final class RedisSequencer implements RemoteSequencer {
 			return;
 		}
 		this.follower.metrics().addBytesSent(bytes);
-		call.whenComplete((reply, ex) -> completed(attempt, reply, ex));
+		if (!cluster) {
+			call.whenComplete((reply, ex) -> completed(attempt, reply, ex));
+			return;
+		}
+		// a try sent to a Cluster node that died waits there for it to come back: give it up after a
+		// while, so that the next try goes where the reloaded topology says the slot is now
+		long tryMillis = Math.max(1, this.settings.writeTimeout().toMillis() / CLUSTER_TRIES);
+		call.toCompletableFuture().copy().orTimeout(tryMillis, TimeUnit.MILLISECONDS).whenComplete((reply, ex) -> {
+			if (ex != null && unwrap(ex) instanceof TimeoutException) {
+				// a cancelled command is not sent again after a reconnect
+				call.cancel(true);
+			}
+			completed(attempt, reply, ex);
+		});
 	}
 
 	/**
@@ -544,6 +675,9 @@ public final class RedisSequencer implements RemoteSequencer {
 				.formatted(address(), write.describe(), name(), this.settings.writeTimeout(), cause)));
 			return;
 		}
+		if (!(cause instanceof RedisCommandExecutionException) || String.valueOf(cause.getMessage()).startsWith("MOVED")) {
+			this.writeConnection.topologyMayHaveChanged();
+		}
 		attempt.tries++;
 		long delayMillis = Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(attempt.tries, 10));
 		delayMillis = Math.min(delayMillis, TimeUnit.NANOSECONDS.toMillis(attempt.deadlineNanos - now));
@@ -584,21 +718,18 @@ public final class RedisSequencer implements RemoteSequencer {
 		String[] record = text(reply.get(1)).split("\\|", 4);
 		WriteOutcome result = new WriteOutcome(Long.parseLong(record[1]), "1".equals(record[2]),
 				Long.parseLong(record[3]));
-		if (result.success() && this.follower.revision() < result.revision()) {
-			this.sequencedAhead.put(result.revision(), write.seq());
-		}
 		int replicas = this.redis.replicasToAck();
 		if (replicas == 0) {
-			attempt.result.complete(result);
+			deliver(attempt, result);
 			return;
 		}
 		// WAIT covers every write this connection sent before it, this one included; it ends a
 		// little before the write's deadline, so that its answer, not the deadline, says what happened
 		long remainingMillis = TimeUnit.NANOSECONDS.toMillis(attempt.deadlineNanos - System.nanoTime());
 		long timeoutMillis = Math.max(1, remainingMillis - Math.min(WAIT_MARGIN_MILLIS, remainingMillis / 4));
-		this.writeConnection.async().waitForReplication(replicas, timeoutMillis).whenComplete((acked, ex) -> {
+		attempt.sentTo.waitForReplication(replicas, timeoutMillis).whenComplete((acked, ex) -> {
 			if (ex == null && acked != null && acked >= replicas) {
-				attempt.result.complete(result);
+				deliver(attempt, result);
 				return;
 			}
 			String why = (ex != null) ? "WAIT failed: " + unwrap(ex) : "only " + acked + " acknowledged it";
@@ -611,6 +742,76 @@ public final class RedisSequencer implements RemoteSequencer {
 		});
 	}
 
+	/**
+	 * Hand a write's outcome to the node, which completes it once this process applied its
+	 * revision. If this process applied another write at that revision, its history forked
+	 * from Redis's (Redis went back and took this write there): the outcome waits for the
+	 * snapshot that the follower loads once it notices, or the caller would be told of a
+	 * revision that this process holds with another value.
+	 */
+	private void deliver(Attempt attempt, WriteOutcome result) {
+		if (!result.success()) {
+			// its revision is the one it was decided at, not one it wrote: nothing to compare
+			attempt.result.complete(result);
+			return;
+		}
+		long revision = result.revision();
+		String applied = this.appliedIds.get(revision);
+		if (applied == null && this.follower.revision() >= revision) {
+			// the id is kept before the revision shows: read again in case it was applied just now
+			applied = this.appliedIds.get(revision);
+			if (applied == null) {
+				// applied with a snapshot, or longer ago than the ids kept: nothing to compare
+				attempt.result.complete(result);
+				return;
+			}
+		}
+		if (applied == null) {
+			// the follower compares when it applies the revision, unless it did so meanwhile
+			Delivery delivery = new Delivery(attempt, result);
+			if (this.awaitingApply.putIfAbsent(revision, delivery) != null) {
+				attempt.result.complete(result);
+				return;
+			}
+			applied = this.appliedIds.get(revision);
+			if (applied == null || !this.awaitingApply.remove(revision, delivery)) {
+				return;
+			}
+		}
+		String ours = attempt.origin + ":" + attempt.command.seq();
+		if (applied.equals(ours)) {
+			attempt.result.complete(result);
+			return;
+		}
+		logger.debug("{} of '{}' got revision {}, where this process applied write {}; completing it after the "
+				+ "next snapshot", attempt.command.describe(), name(), revision, applied);
+		this.afterSnapshot.add(() -> attempt.result.complete(result));
+	}
+
+	/**
+	 * The follower applied a change: complete the write of this process that Redis
+	 * answered with its revision, or fail it if the change is another write, because the
+	 * history Redis gives this process went back after it answered, without that write.
+	 * Tail thread only.
+	 */
+	private void appliedWrite(long revision, String writeId) {
+		Delivery delivery = this.awaitingApply.remove(revision);
+		if (delivery == null) {
+			return;
+		}
+		Attempt attempt = delivery.attempt();
+		if (writeId.equals(attempt.origin + ":" + attempt.command.seq())) {
+			attempt.result.complete(delivery.result());
+			return;
+		}
+		attempt.result.completeExceptionally(new GlobalValException(("%s of '%s' was applied by %s at revision %d, "
+				+ "but Redis then gave this process write %s at that revision: its history went back after it "
+				+ "answered (a failover to a replica that lagged, a restart from an older file) and this write is "
+				+ "not in it; write it again if it still applies, or set globalval.redis.replicas-to-ack so that a "
+				+ "failover keeps acknowledged writes")
+			.formatted(attempt.command.describe(), name(), address(), revision, writeId)));
+	}
+
 	private static boolean retryable(Throwable cause) {
 		if (cause instanceof RedisCommandExecutionException) {
 			String message = String.valueOf(cause.getMessage());
@@ -619,7 +820,7 @@ public final class RedisSequencer implements RemoteSequencer {
 					|| message.startsWith("BUSY") || message.startsWith("TRYAGAIN")
 					|| message.startsWith("CLUSTERDOWN") || message.startsWith("MASTERDOWN")
 					|| message.startsWith("READONLY") || message.startsWith("NOREPLICAS")
-					|| message.startsWith("OOM");
+					|| message.startsWith("OOM") || message.startsWith("MOVED") || message.startsWith("ASK");
 		}
 		// lost connections (Lettuce may hand over the socket's IOException) and command timeouts:
 		// the command may or may not have run, and the write id makes sending it again safe
@@ -668,6 +869,7 @@ public final class RedisSequencer implements RemoteSequencer {
 				}
 				this.tailConnected = false;
 				this.follower.connectionChanged(false);
+				this.tailConnection.topologyMayHaveChanged();
 				failures++;
 				Throwable cause = unwrap(ex);
 				if (failures == 1) {
@@ -725,13 +927,14 @@ public final class RedisSequencer implements RemoteSequencer {
 		// nanoTime is comparable only within one process here: peers may be on other hosts
 		long originNanos = (origin == this.follower.nodeId()) ? Long.parseLong(text(body.get("n"))) : 0;
 		this.follower.metrics().addBytesReceived(key.length + ((value != null) ? value.length : 0));
+		// known before the revision shows, so that a write answered with it can compare ids
+		String writeId = origin + ":" + seq;
+		this.appliedIds.put(revision, writeId);
+		this.appliedIds.remove(revision - APPLIED_IDS);
+		appliedWrite(revision, writeId);
 		this.follower.applyChange(revision, new String(key, StandardCharsets.UTF_8), value, origin, seq,
 				originNanos);
 		this.lastId = origin + ":" + seq;
-		if (!this.sequencedAhead.isEmpty()) {
-			// applied in the history followed: whatever this process wrote up to here is in it
-			this.sequencedAhead.headMap(revision, true).clear();
-		}
 		if (this.epoch == null) {
 			this.epoch = entryEpoch;
 		}
@@ -767,8 +970,10 @@ public final class RedisSequencer implements RemoteSequencer {
 		if (this.follower.isReady() && !this.lossReported) {
 			if (this.epoch != null && !this.epoch.equals(snapshotEpoch)) {
 				// another history altogether: nothing this process applied is in it
-				this.follower.discardAfter(0, address() + " holds another history of '" + name() + "' (epoch "
-						+ snapshotEpoch + ", was " + this.epoch + "): Redis lost its data");
+				String why = address() + " holds another history of '" + name() + "' (epoch " + snapshotEpoch
+						+ ", was " + this.epoch + "): Redis lost its data";
+				historyChecked("discarded every change: " + why);
+				this.follower.discardAfter(0, why);
 			}
 			else if (revision < current) {
 				reportLoss(revision, address() + " holds revision " + revision + " of '" + name()
@@ -785,7 +990,19 @@ public final class RedisSequencer implements RemoteSequencer {
 		this.follower.metrics().addBytesReceived(bytes);
 		this.epoch = snapshotEpoch;
 		this.lastId = snapshotLastId;
+		this.appliedIds.clear();
 		this.follower.applySnapshot(revision, entries);
+		// which write a snapshot holds at a revision is not known: those it covers complete as they are
+		this.awaitingApply.entrySet().removeIf((waiting) -> {
+			if (waiting.getKey() > revision) {
+				return false;
+			}
+			waiting.getValue().attempt().result.complete(waiting.getValue().result());
+			return true;
+		});
+		for (Runnable delivery = this.afterSnapshot.poll(); delivery != null; delivery = this.afterSnapshot.poll()) {
+			delivery.run();
+		}
 		logger.debug("Loaded a snapshot of '{}': {} keys at revision {}", name(), entries.size(), revision);
 	}
 
@@ -816,22 +1033,26 @@ public final class RedisSequencer implements RemoteSequencer {
 			logger.debug("Finding where the history of '{}' forked failed", name(), ex);
 			kept = 0;
 		}
+		historyChecked("discarded the changes after revision " + kept + ": " + why);
 		this.follower.discardAfter(kept, why);
 		checkSequencedAhead(kept, why);
 	}
 
 	/**
-	 * This process's writes sequenced after the last revision kept, and not applied here
-	 * yet, were sequenced either in the history that was lost or in Redis's new one: the
-	 * entry at their revision tells which. The lost ones fail, so that they are never
-	 * acknowledged when the new history reaches their revision.
+	 * This process's writes answered with a revision after the last one kept, and not
+	 * applied here yet, were sequenced either in the history that was lost or in Redis's new
+	 * one: the entry Redis holds at their revision tells which. The lost ones fail now, before
+	 * the snapshot that covers their revision would complete them.
 	 */
 	private void checkSequencedAhead(long kept, String why) {
 		long timeoutMillis = this.settings.writeTimeout().toMillis() + TAIL_MARGIN_MILLIS;
-		for (Map.Entry<Long, Long> ahead : this.sequencedAhead.tailMap(kept, false).entrySet()) {
-			long revision = ahead.getKey();
-			long seq = ahead.getValue();
-			String ours = this.follower.nodeId() + ":" + seq;
+		for (Map.Entry<Long, Delivery> waiting : this.awaitingApply.entrySet()) {
+			long revision = waiting.getKey();
+			Attempt attempt = waiting.getValue().attempt();
+			if (revision <= kept) {
+				continue;
+			}
+			String ours = attempt.origin + ":" + attempt.command.seq();
 			String theirs = null;
 			try {
 				List<StreamMessage<String, byte[]>> entries = await(this.tailConnection.async()
@@ -848,9 +1069,11 @@ public final class RedisSequencer implements RemoteSequencer {
 			catch (ExecutionException | TimeoutException | RuntimeException ex) {
 				logger.debug("Reading revision {} of '{}' failed", revision, name(), ex);
 			}
-			if (!ours.equals(theirs)) {
-				this.sequencedAhead.remove(revision, seq);
-				this.follower.writeLost(seq, revision, why);
+			if (!ours.equals(theirs) && this.awaitingApply.remove(revision, waiting.getValue())) {
+				attempt.result.completeExceptionally(new GlobalValException(("%s of '%s' was sequenced at revision "
+						+ "%d by %s, but Redis lost it before this process applied it (%s): it is not applied; write "
+						+ "it again if it still holds, or set globalval.redis.replicas-to-ack so that a failover keeps "
+						+ "acknowledged writes").formatted(attempt.command.describe(), name(), revision, address(), why)));
 			}
 		}
 	}
@@ -903,26 +1126,34 @@ public final class RedisSequencer implements RemoteSequencer {
 		if (this.epoch != null && !this.epoch.equals(redisEpoch)) {
 			logger.warn("The history of '{}' in {} is not the one this process follows (epoch {}, was {}): Redis "
 					+ "lost its data; reloading its snapshot", name(), address(), redisEpoch, this.epoch);
+			historyChecked("another history (epoch " + redisEpoch + ", was " + this.epoch + "): Redis lost its data");
 			this.needSnapshot = true;
 		}
 		else if (redisRevision < revision) {
 			// the snapshot reports what this process applied that Redis no longer holds
+			historyChecked("went back to revision " + redisRevision + " from " + revision);
 			this.needSnapshot = true;
 		}
 		else if (redisRevision == revision && this.lastId != null && redisLastId != null
 				&& !redisLastId.equals(this.lastId)) {
+			historyChecked("forked: write " + redisLastId + " at revision " + revision + ", this process applied "
+					+ this.lastId);
 			this.needSnapshot = true;
 		}
 		else if (redisRevision > revision && !entriesAfter) {
 			logger.warn("The stream of '{}' in {} lacks the changes after revision {} (revision {} in Redis); "
 					+ "reloading a snapshot", name(), address(), revision, redisRevision);
+			historyChecked("the stream lacks the changes after revision " + revision + "; reloading a snapshot");
 			this.needSnapshot = true;
+		}
+		else {
+			historyChecked("same history at revision " + revision);
 		}
 	}
 
 	private List<Object> script(RedisScript script, String[] scriptKeys, byte[][] args)
 			throws InterruptedException, ExecutionException, TimeoutException {
-		RedisAsyncCommands<String, byte[]> commands = this.tailConnection.async();
+		RedisClusterAsyncCommands<String, byte[]> commands = this.tailConnection.async();
 		long timeoutMillis = this.settings.writeTimeout().toMillis() + TAIL_MARGIN_MILLIS;
 		try {
 			return await(commands.evalsha(script.sha, ScriptOutputType.MULTI, scriptKeys, args), timeoutMillis);
@@ -1002,7 +1233,7 @@ public final class RedisSequencer implements RemoteSequencer {
 		}
 	}
 
-	private static void closeQuietly(StatefulRedisConnection<String, byte[]> connection) {
+	private static void closeQuietly(RedisConnection connection) {
 		if (connection == null) {
 			return;
 		}
@@ -1012,6 +1243,14 @@ public final class RedisSequencer implements RemoteSequencer {
 		catch (RuntimeException ex) {
 			logger.debug("Failed to close a Redis connection", ex);
 		}
+	}
+
+	/** A write's outcome on its way to the node. */
+	private record Delivery(Attempt attempt, WriteOutcome result) {
+	}
+
+	/** The time and outcome of a check of the history in Redis. */
+	private record HistoryCheck(Instant at, String outcome) {
 	}
 
 	/** One write on its way: retried with the same id until it is answered or its deadline passes. */
@@ -1027,6 +1266,9 @@ public final class RedisSequencer implements RemoteSequencer {
 
 		/** Whether to send the script itself (after NOSCRIPT) rather than its digest. */
 		volatile boolean useEval;
+
+		/** The commands that sent the last try, where its WAIT goes. */
+		volatile RedisClusterAsyncCommands<String, byte[]> sentTo;
 
 		volatile int tries;
 

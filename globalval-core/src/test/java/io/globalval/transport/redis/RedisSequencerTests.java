@@ -498,12 +498,12 @@ class RedisSequencerTests {
 	}
 
 	@Test
-	void clusterClientIsRefusedClearly() {
+	void clusterClientWithAUriIsRefusedClearly() {
 		RedisClusterClient client = RedisClusterClient.create(this.redis.uri());
 		this.closeables.add(client::shutdown);
-		assertThatThrownBy(() -> new RedisSequencer(client, FAST)).isInstanceOf(IllegalArgumentException.class)
-			.hasMessageContaining("needs a RedisClient")
-			.hasMessageContaining("Redis Cluster is not supported yet");
+		assertThatThrownBy(() -> new RedisSequencer(client, RedisURI.create(this.redis.uri()), FAST))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("A RedisClusterClient connects to the nodes it was created with");
 	}
 
 	@Test
