@@ -69,8 +69,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Arguments: {@code <directory> <role> <name> <history file> <write timeout millis>
  * [<persistence directory> <fsync>]}. The node runs on the Unix-socket transport through a
  * {@link CuttableTransport}; with role {@code PEER} it is a peer of the Redis server whose
- * URI is given as the directory ({@code cut} then cuts nothing: Redis's {@code CLIENT KILL}
- * does).
+ * URI is given as the directory (a {@code redis-sentinel://} URI too), and whose sixth
+ * argument, if any, is its {@code replicas-to-ack} ({@code cut} then cuts nothing: Redis's
+ * {@code CLIENT KILL} does).
  * <p>
  * Write ids are the node's id and its sequence number, which the node increments on
  * every write call: one thread issues all writes, so its own count is that number.
@@ -124,7 +125,7 @@ public final class HistoryNodeProcessMain {
 		if (!redis) {
 			settings.directory(Path.of(args[0])).role(RolePreference.valueOf(args[1]));
 		}
-		if (args.length > 6) {
+		if (!redis && args.length > 6) {
 			settings.persistence(Persistence.in(Path.of(args[5]), Persistence.Fsync.valueOf(args[6])));
 		}
 		String name = args[2];
@@ -132,9 +133,14 @@ public final class HistoryNodeProcessMain {
 		Recorder recorder = new Recorder(writer);
 		CuttableTransport transport = redis ? null : new CuttableTransport();
 		GlobalValNodes.Builder builder = GlobalValNodes.builder(settings.build()).listener(recorder);
+		// a peer's sixth argument: globalval.redis.replicas-to-ack
+		int replicasToAck = (redis && args.length > 5) ? Integer.parseInt(args[5]) : 0;
 		GlobalValNode node = (redis ? builder.sequencer(RedisSequencer.create(RedisURI.create(args[0]),
-				RedisTransportSettings.builder().blockTimeout(Duration.ofMillis(200)).build())) : builder.transport(transport))
-			.start();
+				RedisTransportSettings.builder()
+					.blockTimeout(Duration.ofMillis(200))
+					.replicasToAck(replicasToAck)
+					.build()))
+				: builder.transport(transport)).start();
 		writer.write(HistoryLine.node(name, node.nodeId()));
 		HistoryNodeProcessMain main = new HistoryNodeProcessMain(node, name, writer, recorder, transport);
 		NodeProcessMain.serve(node, (command, rest) -> switch (command) {
