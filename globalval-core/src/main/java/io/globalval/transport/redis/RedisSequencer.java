@@ -208,12 +208,15 @@ public final class RedisSequencer implements RemoteSequencer {
 	/** The outcome of the last check that Redis holds the history this process follows. */
 	private volatile HistoryCheck lastHistoryCheck;
 
-	// tail thread only
+	// the tail thread's, and the event loop's while it applies a read (the tail thread waits meanwhile)
 
 	/** The epoch of the history this process follows; {@code null} while Redis had none. */
 	private String epoch;
 
 	private boolean needSnapshot = true;
+
+	/** Why the last read found a forked history, for the tail thread to report; else {@code null}. */
+	private String fork;
 
 	/**
 	 * The write id ({@code <origin>:<seq>}) of the change at the follower's revision, as
@@ -838,25 +841,28 @@ public final class RedisSequencer implements RemoteSequencer {
 					this.needSnapshot = false;
 				}
 				long revision = this.follower.revision();
-				List<StreamMessage<String, byte[]>> messages = await(this.tailConnection.async()
+				// the reply is applied on the connection's event loop as it arrives, not handed to
+				// this thread first: one thread hand-off less for every change (this thread waits)
+				RedisFuture<List<StreamMessage<String, byte[]>>> read = this.tailConnection.async()
 					.xread(XReadArgs.Builder.block(this.redis.blockTimeout().toMillis()).count(READ_BATCH),
-							XReadArgs.StreamOffset.from(this.keys.changes, revision + "-0")),
+							XReadArgs.StreamOffset.from(this.keys.changes, revision + "-0"));
+				Read outcome = await(read, read.toCompletableFuture().thenApply(this::applyAll),
 						this.redis.blockTimeout().toMillis() + TAIL_MARGIN_MILLIS);
 				tailAnswered();
 				if (failures > 0) {
 					logger.info("globalval '{}' follows {} again from revision {}", name(), address(), revision);
 					failures = 0;
 				}
-				if (messages == null || messages.isEmpty()) {
+				if (outcome == Read.NOTHING) {
 					checkHistory(revision);
 				}
-				else {
-					for (StreamMessage<String, byte[]> message : messages) {
-						if (!apply(message)) {
-							this.needSnapshot = true;
-							break;
-						}
-					}
+				else if (outcome == Read.FORKED) {
+					reportFork(this.follower.revision(), this.fork);
+					this.fork = null;
+					this.needSnapshot = true;
+				}
+				else if (outcome == Read.SNAPSHOT_NEEDED) {
+					this.needSnapshot = true;
 				}
 			}
 			catch (InterruptedException ex) {
@@ -890,6 +896,22 @@ public final class RedisSequencer implements RemoteSequencer {
 		}
 	}
 
+	/**
+	 * Apply what one read brought, on the event loop that decoded it, while the tail thread
+	 * waits for the outcome; nothing here waits for Redis.
+	 */
+	private Read applyAll(List<StreamMessage<String, byte[]>> messages) {
+		if (messages == null || messages.isEmpty()) {
+			return Read.NOTHING;
+		}
+		for (StreamMessage<String, byte[]> message : messages) {
+			if (!apply(message)) {
+				return (this.fork != null) ? Read.FORKED : Read.SNAPSHOT_NEEDED;
+			}
+		}
+		return Read.APPLIED;
+	}
+
 	/** Apply one stream entry; false if a snapshot must be loaded instead. */
 	private boolean apply(StreamMessage<String, byte[]> message) {
 		String id = message.getId();
@@ -912,8 +934,9 @@ public final class RedisSequencer implements RemoteSequencer {
 		}
 		String previous = text(body.get("p"));
 		if (this.lastId != null && previous != null && !previous.equals(this.lastId)) {
-			reportFork(current, "revision " + revision + " in " + address() + " follows write " + previous
-					+ ", but this process applied write " + this.lastId + " at revision " + current);
+			// reported by the tail thread: finding where the histories part waits for Redis
+			this.fork = "revision " + revision + " in " + address() + " follows write " + previous
+					+ ", but this process applied write " + this.lastId + " at revision " + current;
 			return false;
 		}
 		long origin = Long.parseLong(text(body.get("o")));
@@ -1166,6 +1189,22 @@ public final class RedisSequencer implements RemoteSequencer {
 		}
 	}
 
+	/**
+	 * Wait for what a command's reply is turned into, cancelling the command if it does not
+	 * come in time.
+	 */
+	private static <T> T await(RedisFuture<?> command, CompletableFuture<T> result, long timeoutMillis)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		try {
+			return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException | InterruptedException ex) {
+			// a cancelled command is not sent again after a reconnect
+			command.cancel(true);
+			throw ex;
+		}
+	}
+
 	private static <T> T await(RedisFuture<T> future, long timeoutMillis)
 			throws InterruptedException, ExecutionException, TimeoutException {
 		try {
@@ -1254,6 +1293,23 @@ public final class RedisSequencer implements RemoteSequencer {
 	}
 
 	/** One write on its way: retried with the same id until it is answered or its deadline passes. */
+	/** What one read of the stream came to. */
+	private enum Read {
+
+		/** Nothing new within the block timeout. */
+		NOTHING,
+
+		/** Every entry applied. */
+		APPLIED,
+
+		/** A gap, another epoch or a resync: a snapshot is next. */
+		SNAPSHOT_NEEDED,
+
+		/** The history forked: reported, then a snapshot. */
+		FORKED
+
+	}
+
 	private static final class Attempt {
 
 		final long origin;
