@@ -17,14 +17,25 @@
 # and removes every process, namespace, veth and the bridge it made when it exits,
 # on failure too. All traffic stays on the bridge, between the namespaces it made.
 #
+# With SENTINEL=1 the Redis is Sentinel-managed: gvdemo-redis runs a primary (port 6379),
+# two replicas (6380, 6381) and three redis-sentinel processes (26379-26381); the samples connect
+# through Spring Boot's own spring.data.redis.sentinel.* with
+# globalval.redis.replicas-to-ack=1. After the checks above, the script SIGKILLs the
+# primary, waits (bounded) until the sentinels promote a replica, writes on one host
+# and reads on the others, and checks that the values acknowledged before the failover
+# are still there on every host.
+#
 # Usage: sudo scripts/multi-host-demo.sh      (build first: ./mvnw -B package -DskipTests)
+#        sudo SENTINEL=1 scripts/multi-host-demo.sh
 # Environment: JAR (default sample-app/target/sample-app.jar), STARTUP_SECONDS (240),
-# KEEP_LOGS=1 keeps the processes' logs (their path is printed).
+# FAILOVER_SECONDS (60), KEEP_LOGS=1 keeps the processes' logs (their path is printed).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=${JAR:-$ROOT/sample-app/target/sample-app.jar}
 STARTUP_SECONDS=${STARTUP_SECONDS:-240}
+FAILOVER_SECONDS=${FAILOVER_SECONDS:-60}
+SENTINEL=${SENTINEL:-0}
 IP=$(command -v ip || echo /usr/sbin/ip)
 
 PREFIX=gvdemo
@@ -33,6 +44,9 @@ SUBNET=10.213.57
 REDIS_NS=${PREFIX}-redis
 REDIS_ADDR=${SUBNET}.10
 REDIS_PORT=6379
+REPLICA_PORTS=(6380 6381)
+SENTINEL_PORTS=(26379 26380 26381)
+MASTER_NAME=mymaster
 HOSTS=(${PREFIX}-h1 ${PREFIX}-h2 ${PREFIX}-h3)
 declare -A ADDR=([${PREFIX}-h1]=${SUBNET}.11 [${PREFIX}-h2]=${SUBNET}.12 [${PREFIX}-h3]=${SUBNET}.13)
 HTTP_PORT=8080
@@ -98,7 +112,9 @@ cleanup() {
 }
 
 [ "$(id -u)" = 0 ] || fail "run as root (network namespaces and a bridge are made)"
-for tool in "$IP" redis-server redis-cli java curl; do
+TOOLS=("$IP" redis-server redis-cli java curl)
+[ "$SENTINEL" = 1 ] && TOOLS+=(redis-sentinel)
+for tool in "${TOOLS[@]}"; do
 	command -v "$tool" >/dev/null 2>&1 || fail "$tool is missing"
 done
 [ -f "$JAR" ] || fail "$JAR is missing; build it with ./mvnw -B package -DskipTests"
@@ -157,14 +173,72 @@ for _ in $(seq 1 50); do
 done
 [ "$redis_up" = 1 ] || fail "redis-server did not answer on $REDIS_ADDR:$REDIS_PORT; $(tail -5 "$WORK/redis/redis.log" 2>/dev/null)"
 log "redis-server answers PING from ${HOSTS[0]}"
+PRIMARY_PID=${STARTED_PIDS[-1]}
+
+# redis_cli NS PORT ARGS...: redis-cli from a host namespace to the Redis namespace's address
+redis_cli() {
+	local ns=$1 port=$2
+	shift 2
+	"$IP" netns exec "$ns" redis-cli -h "$REDIS_ADDR" -p "$port" "$@"
+}
+
+if [ "$SENTINEL" = 1 ]; then
+	for port in "${REPLICA_PORTS[@]}"; do
+		log "starting a replica of it on $REDIS_ADDR:$port"
+		mkdir -p "$WORK/replica-$port"
+		"$IP" netns exec "$REDIS_NS" redis-server --bind "$REDIS_ADDR" --port "$port" --protected-mode no \
+			--appendonly yes --save '' --dir "$WORK/replica-$port" --logfile "$WORK/replica-$port/redis.log" \
+			--daemonize no --replicaof "$REDIS_ADDR" "$REDIS_PORT" >"$WORK/replica-$port/stdout.log" 2>&1 &
+		STARTED_PIDS+=($!)
+	done
+	for port in "${SENTINEL_PORTS[@]}"; do
+		mkdir -p "$WORK/sentinel-$port"
+		# a sentinel rewrites its configuration file: one writable file each
+		cat >"$WORK/sentinel-$port/sentinel.conf" <<CONF
+port $port
+bind $REDIS_ADDR
+protected-mode no
+daemonize no
+dir $WORK/sentinel-$port
+logfile $WORK/sentinel-$port/sentinel.log
+sentinel monitor $MASTER_NAME $REDIS_ADDR $REDIS_PORT 2
+sentinel down-after-milliseconds $MASTER_NAME 1000
+sentinel failover-timeout $MASTER_NAME 5000
+CONF
+		"$IP" netns exec "$REDIS_NS" redis-sentinel "$WORK/sentinel-$port/sentinel.conf" \
+			>"$WORK/sentinel-$port/stdout.log" 2>&1 &
+		STARTED_PIDS+=($!)
+	done
+	log "waiting (at most ${FAILOVER_SECONDS}s) until the replicas are in sync and every sentinel knows them"
+	deadline=$((SECONDS + FAILOVER_SECONDS))
+	ready() {
+		local port sentinel
+		for port in "${REPLICA_PORTS[@]}"; do
+			redis_cli "${HOSTS[0]}" "$port" info replication 2>/dev/null | grep -q 'master_link_status:up' || return 1
+			for sentinel in "${SENTINEL_PORTS[@]}"; do
+				redis_cli "${HOSTS[0]}" "$sentinel" sentinel replicas "$MASTER_NAME" 2>/dev/null | grep -qx "$port" \
+					|| return 1
+			done
+		done
+	}
+	until ready; do
+		[ "$SECONDS" -lt "$deadline" ] || fail "the replicas or the sentinels did not come up; see $WORK"
+		sleep 0.5
+	done
+	log "sentinels on ${SENTINEL_PORTS[*]} watch $MASTER_NAME at $REDIS_ADDR:$REDIS_PORT and its replicas"
+	SENTINEL_NODES=$(printf "$REDIS_ADDR:%s," "${SENTINEL_PORTS[@]}")
+	REDIS_ARGS=(--spring.data.redis.sentinel.master="$MASTER_NAME" --spring.data.redis.sentinel.nodes="${SENTINEL_NODES%,}"
+		--globalval.redis.replicas-to-ack=1)
+else
+	REDIS_ARGS=(--spring.data.redis.host="$REDIS_ADDR" --spring.data.redis.port="$REDIS_PORT")
+fi
 
 for ns in "${HOSTS[@]}"; do
 	mkdir -p "$WORK/$ns/tmp"
 	log "starting the sample in $ns on ${ADDR[$ns]}:$HTTP_PORT, TMPDIR=$WORK/$ns/tmp"
 	"$IP" netns exec "$ns" env TMPDIR="$WORK/$ns/tmp" java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
 		-Djava.io.tmpdir="$WORK/$ns/tmp" -jar "$JAR" \
-		--globalval.transport=redis --spring.data.redis.host="$REDIS_ADDR" \
-		--spring.data.redis.port="$REDIS_PORT" --globalval.cluster.workers=0 --server.port="$HTTP_PORT" \
+		--globalval.transport=redis "${REDIS_ARGS[@]}" --globalval.cluster.workers=0 --server.port="$HTTP_PORT" \
 		--globalval.node-name="$ns" >"$WORK/$ns/app.log" 2>&1 &
 	STARTED_PIDS+=($!)
 done
@@ -241,5 +315,45 @@ for ns in "${HOSTS[@]}"; do
 		|| fail "$ns logged no event of the greeting"
 	log "$ns logged the event: ${line##*: }"
 done
-log "redis keys: $("$IP" netns exec "${HOSTS[0]}" redis-cli -h "$REDIS_ADDR" -p "$REDIS_PORT" --scan --pattern '{globalval:sample}:*' | sort | tr '\n' ' ')"
+log "redis keys: $(redis_cli "${HOSTS[0]}" "$REDIS_PORT" --scan --pattern '{globalval:sample}:*' | sort | tr '\n' ' ')"
 log "OK: a value set on one host was read on the two others; increments from three hosts were exact"
+
+if [ "$SENTINEL" = 1 ]; then
+	log "SIGKILL of the primary (pid $PRIMARY_PID) on $REDIS_ADDR:$REDIS_PORT"
+	killed_at=$SECONDS
+	kill -KILL "$PRIMARY_PID"
+	wait "$PRIMARY_PID" 2>/dev/null || true
+	deadline=$((SECONDS + FAILOVER_SECONDS))
+	promoted=$REDIS_PORT
+	until [ "$promoted" != "$REDIS_PORT" ]; do
+		[ "$SECONDS" -lt "$deadline" ] || fail "the sentinels did not promote a replica within ${FAILOVER_SECONDS}s"
+		sleep 0.2
+		promoted=$(redis_cli "${HOSTS[0]}" "${SENTINEL_PORTS[0]}" sentinel get-master-addr-by-name "$MASTER_NAME" \
+			2>/dev/null | tail -1)
+	done
+	log "the sentinels promoted $REDIS_ADDR:$promoted after about $((SECONDS - killed_at))s"
+	log "PUT after-failover on ${HOSTS[1]}: acknowledged once the other replica, now following $promoted, has it"
+	answer=""
+	until answer=$(http "${HOSTS[1]}" PUT /values/after-failover -H 'Content-Type: application/json' \
+		-d '"written after the failover"') && case "$answer" in *changeRevision*) true ;; *) false ;; esac; do
+		# refused until the other replica follows the new primary (replicas-to-ack=1): the answer says why
+		[ "$SECONDS" -lt "$deadline" ] || fail "no write was acknowledged after the failover: $answer"
+		sleep 1
+	done
+	echo "  $answer"
+	revision=$(printf '%s' "$answer" | sed -n 's/.*"changeRevision":\([0-9][0-9]*\).*/\1/p')
+	for ns in "${HOSTS[@]}"; do
+		read_answer=$(http "$ns" GET "/values?revision=$revision")
+		case "$read_answer" in
+			*'"after-failover":"written after the failover"'*'"greeting":"hello from host 1"'* | \
+			*'"greeting":"hello from host 1"'*'"after-failover":"written after the failover"'*) ;;
+			*) fail "$ns lacks a value after the failover: $read_answer" ;;
+		esac
+		case "$read_answer" in
+			*'"visits":3'*) ;;
+			*) fail "$ns lost the visits acknowledged before the failover: $read_answer" ;;
+		esac
+		log "$ns after the failover: greeting, visits=3 and after-failover all there"
+	done
+	log "OK: the Sentinel failover kept every acknowledged value, and writes went on on the new primary"
+fi
