@@ -215,6 +215,12 @@ public final class RedisSequencer implements RemoteSequencer {
 
 	private boolean needSnapshot = true;
 
+	/** The read of the stream in flight, to cancel it. */
+	private volatile RedisFuture<List<StreamMessage<String, byte[]>>> currentRead;
+
+	/** When a read of the stream last got its answer ({@link System#nanoTime()}). */
+	private volatile long lastReadNanos;
+
 	/** Why the last read found a forked history, for the tail thread to report; else {@code null}. */
 	private String fork;
 
@@ -841,13 +847,12 @@ public final class RedisSequencer implements RemoteSequencer {
 					this.needSnapshot = false;
 				}
 				long revision = this.follower.revision();
-				// the reply is applied on the connection's event loop as it arrives, not handed to
-				// this thread first: one thread hand-off less for every change (this thread waits)
-				RedisFuture<List<StreamMessage<String, byte[]>>> read = this.tailConnection.async()
-					.xread(XReadArgs.Builder.block(this.redis.blockTimeout().toMillis()).count(READ_BATCH),
-							XReadArgs.StreamOffset.from(this.keys.changes, revision + "-0"));
-				Read outcome = await(read, read.toCompletableFuture().thenApply(this::applyAll),
-						this.redis.blockTimeout().toMillis() + TAIL_MARGIN_MILLIS);
+				// replies are applied on the connection's event loop as they arrive, and while they
+				// bring changes the next read is sent from there too: no thread hand-off per change;
+				// this thread takes over when a read brings nothing, or something to act on
+				CompletableFuture<Read> reads = new CompletableFuture<>();
+				readAndApply(revision, reads);
+				Read outcome = awaitReads(reads);
 				tailAnswered();
 				if (failures > 0) {
 					logger.info("globalval '{}' follows {} again from revision {}", name(), address(), revision);
@@ -893,6 +898,85 @@ public final class RedisSequencer implements RemoteSequencer {
 					break;
 				}
 			}
+		}
+	}
+
+	/**
+	 * Read the stream after a revision and apply what comes, on the event loop; while reads
+	 * bring changes, read again from there. Completes {@code reads} with the outcome of the
+	 * first read that did not just apply changes.
+	 */
+	private void readAndApply(long revision, CompletableFuture<Read> reads) {
+		RedisFuture<List<StreamMessage<String, byte[]>>> read;
+		try {
+			read = this.tailConnection.async()
+				.xread(XReadArgs.Builder.block(this.redis.blockTimeout().toMillis()).count(READ_BATCH),
+						XReadArgs.StreamOffset.from(this.keys.changes, revision + "-0"));
+		}
+		catch (RuntimeException ex) {
+			reads.completeExceptionally(ex);
+			return;
+		}
+		this.currentRead = read;
+		read.whenComplete((messages, ex) -> {
+			if (ex != null) {
+				reads.completeExceptionally(ex);
+				return;
+			}
+			this.lastReadNanos = System.nanoTime();
+			if (!this.tailConnected) {
+				tailAnswered();
+			}
+			Read outcome;
+			try {
+				outcome = applyAll(messages);
+			}
+			catch (RuntimeException failure) {
+				reads.completeExceptionally(failure);
+				return;
+			}
+			if (outcome == Read.APPLIED && !this.closed && !reads.isDone()) {
+				readAndApply(this.follower.revision(), reads);
+				return;
+			}
+			reads.complete(outcome);
+		});
+	}
+
+	/**
+	 * Wait for the reads of {@link #readAndApply} to come to something. They may go on for
+	 * long while changes keep coming; only a read that gets no answer in time counts as
+	 * failed, and is cancelled.
+	 */
+	private Read awaitReads(CompletableFuture<Read> reads)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		long timeoutMillis = this.redis.blockTimeout().toMillis() + TAIL_MARGIN_MILLIS;
+		this.lastReadNanos = System.nanoTime();
+		while (true) {
+			try {
+				return reads.get(timeoutMillis, TimeUnit.MILLISECONDS);
+			}
+			catch (TimeoutException ex) {
+				if (System.nanoTime() - this.lastReadNanos < TimeUnit.MILLISECONDS.toNanos(timeoutMillis)) {
+					// answers keep coming: the reads are making progress
+					continue;
+				}
+				cancelRead(reads);
+				throw ex;
+			}
+			catch (InterruptedException ex) {
+				cancelRead(reads);
+				throw ex;
+			}
+		}
+	}
+
+	private void cancelRead(CompletableFuture<Read> reads) {
+		// stop the chain first, then the read in flight: a cancelled command is not sent again
+		reads.cancel(false);
+		RedisFuture<?> read = this.currentRead;
+		if (read != null) {
+			read.cancel(true);
 		}
 	}
 
@@ -1186,22 +1270,6 @@ public final class RedisSequencer implements RemoteSequencer {
 				throw ex;
 			}
 			return await(commands.eval(script.source, ScriptOutputType.MULTI, scriptKeys, args), timeoutMillis);
-		}
-	}
-
-	/**
-	 * Wait for what a command's reply is turned into, cancelling the command if it does not
-	 * come in time.
-	 */
-	private static <T> T await(RedisFuture<?> command, CompletableFuture<T> result, long timeoutMillis)
-			throws InterruptedException, ExecutionException, TimeoutException {
-		try {
-			return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
-		}
-		catch (TimeoutException | InterruptedException ex) {
-			// a cancelled command is not sent again after a reconnect
-			command.cancel(true);
-			throw ex;
 		}
 	}
 
