@@ -83,7 +83,9 @@ import io.globalval.protocol.WriteOutcome;
  * <li><b>Following.</b> A dedicated connection and thread load a snapshot (both hashes
  * and the revision read in one script, {@code snapshot.lua}), then read the stream from
  * that revision with {@code XREAD BLOCK}, applying changes strictly in revision order.
- * A gap (the stream was trimmed past this process) or an entry of another history
+ * A reply is applied on the connection's event loop as it arrives, and while replies
+ * bring changes the next read is sent from there: the thread waits, and takes over only
+ * for what must wait for Redis (the history check, a fork, a snapshot). A gap (the stream was trimmed past this process) or an entry of another history
  * (Redis lost its data and began again) makes it reload the snapshot. A read that brings
  * nothing is followed by a check ({@code status.lua}) that Redis still holds the
  * history this process follows, so a lost history is noticed even when no one writes.</li>
