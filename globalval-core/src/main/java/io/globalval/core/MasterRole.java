@@ -132,6 +132,10 @@ final class MasterRole implements RoleEngine, MasterHandler {
 		EngineRuntime runtime = state.runtime;
 		this.timers.add(runtime.schedule("master-timer-" + name, state.settings.pingInterval(),
 				state.settings.pingInterval(), this::ping));
+		// the master's own writes wait for a worker's confirmation at most write-timeout, whatever
+		// the ping interval (a ping interval of an hour left them waiting that long)
+		this.timers.add(runtime.schedule("write-timeouts-" + name, state.writeSweepPeriod(), state.writeSweepPeriod(),
+				() -> this.sequencer.submit(new Sequencer.ExpireUnconfirmed(this.state.runtime.nanoTime()))));
 		if (this.store != null && persistence.fsync() == Persistence.Fsync.EVERY_SECOND) {
 			this.timers.add(runtime.schedule("fsync-" + name, Duration.ofSeconds(1), Duration.ofSeconds(1),
 					() -> this.sequencer.submit(new Sequencer.Sync())));
@@ -392,7 +396,6 @@ final class MasterRole implements RoleEngine, MasterHandler {
 		if (!this.membersSettled) {
 			this.sequencer.submit(new Sequencer.CheckHolding());
 		}
-		this.sequencer.submit(new Sequencer.ExpireUnconfirmed(this.state.runtime.nanoTime()));
 		byte[] frame = FrameCodec.encode(new Message.Ping(this.state.runtime.nanoTime(), this.state.replica.revision()));
 		this.links.values().forEach((link) -> link.send(frame));
 	}

@@ -2,12 +2,15 @@ package io.globalval.core;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.globalval.GlobalValTimeoutException;
 import io.globalval.protocol.EpochHistory;
 import io.globalval.protocol.ErrorCode;
 import io.globalval.protocol.Frame;
@@ -16,6 +19,7 @@ import io.globalval.protocol.WriteCommand.SetValue;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Tests for {@link MasterRole}: what it checks on the transport's threads before a
@@ -39,6 +43,9 @@ class MasterRoleTests {
 			.directory(Path.of("/nonexistent/globalval-test"))
 			.nodeName("master")
 			.maxKeyLength(8)
+			// no ping to drive anything: only the write timeout's own timer
+			.pingInterval(Duration.ofHours(1))
+			.writeTimeout(Duration.ofSeconds(1))
 			.build();
 		this.state = new NodeState(settings, new ValueCodec(JsonMapper.builder().build(), settings.maxValueSize()),
 				this.runtime);
@@ -114,6 +121,22 @@ class MasterRoleTests {
 			});
 		assertThat(this.state.replica.revision()).isZero();
 		assertThat(peer.closedBecause()).isNull();
+	}
+
+	@Test
+	void ownWriteThatNoWorkerConfirmsFailsWithinTheWriteTimeoutWhateverThePingInterval() {
+		RecordingPeer peer = new RecordingPeer("worker-1");
+		this.master.received(peer, hello("test", 11));
+		this.runtime.runAll();
+		CompletableFuture<Object> write = this.master.write(new SetValue(1, "k", json("1"), 0), this.runtime.nanoTime());
+		this.runtime.runAll();
+		// a worker is connected: the write waits for its confirmation
+		assertThat(write).isNotDone();
+		this.runtime.advance(Duration.ofMillis(1200));
+		this.runtime.runAll();
+		assertThat(write).isCompletedExceptionally();
+		assertThatThrownBy(write::join).hasCauseInstanceOf(GlobalValTimeoutException.class)
+			.hasMessageContaining("no worker confirmed it");
 	}
 
 	private static Message.Hello hello(String app, int nodeId) {
