@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -69,7 +71,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Arguments: {@code <directory> <role> <name> <history file> <write timeout millis>
  * [<persistence directory> <fsync>]}. The node runs on the Unix-socket transport through a
  * {@link CuttableTransport}; with role {@code PEER} it is a peer of the Redis server whose
- * URI is given as the directory (a {@code redis-sentinel://} URI too), and whose sixth
+ * URI is given as the directory (a {@code redis-sentinel://} URI too, or
+ * {@code redis-cluster:<host:port>,...} for a Redis Cluster), and whose sixth
  * argument, if any, is its {@code replicas-to-ack} ({@code cut} then cuts nothing: Redis's
  * {@code CLIENT KILL} does).
  * <p>
@@ -135,11 +138,11 @@ public final class HistoryNodeProcessMain {
 		GlobalValNodes.Builder builder = GlobalValNodes.builder(settings.build()).listener(recorder);
 		// a peer's sixth argument: globalval.redis.replicas-to-ack
 		int replicasToAck = (redis && args.length > 5) ? Integer.parseInt(args[5]) : 0;
-		GlobalValNode node = (redis ? builder.sequencer(RedisSequencer.create(RedisURI.create(args[0]),
-				RedisTransportSettings.builder()
-					.blockTimeout(Duration.ofMillis(200))
-					.replicasToAck(replicasToAck)
-					.build()))
+		RedisTransportSettings redisSettings = RedisTransportSettings.builder()
+			.blockTimeout(Duration.ofMillis(200))
+			.replicasToAck(replicasToAck)
+			.build();
+		GlobalValNode node = (redis ? builder.sequencer(redisSequencer(args[0], redisSettings))
 				: builder.transport(transport)).start();
 		writer.write(HistoryLine.node(name, node.nodeId()));
 		HistoryNodeProcessMain main = new HistoryNodeProcessMain(node, name, writer, recorder, transport);
@@ -170,6 +173,19 @@ public final class HistoryNodeProcessMain {
 			case "final" -> main.finalState();
 			default -> null;
 		});
+	}
+
+	/** A Redis sequencer: {@code redis-cluster:host:port,host:port,...} for a Cluster, else a Redis URI. */
+	private static RedisSequencer redisSequencer(String address, RedisTransportSettings settings) {
+		String cluster = "redis-cluster:";
+		if (address.startsWith(cluster)) {
+			List<RedisURI> seeds = new ArrayList<>();
+			for (String node : address.substring(cluster.length()).split(",")) {
+				seeds.add(RedisURI.create("redis://" + node));
+			}
+			return RedisSequencer.createCluster(seeds, settings);
+		}
+		return RedisSequencer.create(RedisURI.create(address), settings);
 	}
 
 	/**

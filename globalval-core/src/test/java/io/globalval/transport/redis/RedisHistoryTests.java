@@ -32,6 +32,7 @@ import io.globalval.testsupport.HistoryFiles.ProcessHistory;
 import io.globalval.testsupport.HistoryLine;
 import io.globalval.testsupport.HistoryNodeProcessMain;
 import io.globalval.testsupport.NodeProcess;
+import io.globalval.testsupport.RedisClusterServers;
 import io.globalval.testsupport.RedisSentinels;
 import io.globalval.testsupport.RedisServer;
 import tools.jackson.databind.json.JsonMapper;
@@ -44,7 +45,7 @@ import static org.awaitility.Awaitility.await;
  * each its own JVM, run random writes and reads on a real redis-server while Redis's own
  * faults happen: its clients' connections killed ({@code CLIENT KILL}), the server
  * SIGKILLed and restarted, and the server restarted from an older RDB file (a history that
- * goes back), and a Sentinel failover of a SIGKILLed primary. Each test prints a line with the operations, the faults and the time to
+ * goes back), and a Sentinel or Redis Cluster failover of a SIGKILLed primary. Each test prints a line with the operations, the faults and the time to
  * converge after each fault: from the fault to the first write acknowledged after it in
  * every peer.
  */
@@ -63,6 +64,9 @@ class RedisHistoryTests {
 
 	private static final Duration AT_MOST = Duration.ofSeconds(60);
 
+	/** A key of the peers' application: its slot is theirs. */
+	private static final String SLOT_KEY = "{globalval:history}:revision";
+
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	@TempDir
@@ -78,6 +82,8 @@ class RedisHistoryTests {
 
 	private RedisSentinels sentinels;
 
+	private RedisClusterServers cluster;
+
 	private final List<NodeProcess> peers = new ArrayList<>();
 
 	private final List<String> workloads = new ArrayList<>();
@@ -92,6 +98,9 @@ class RedisHistoryTests {
 		}
 		if (this.sentinels != null) {
 			this.sentinels.close();
+		}
+		if (this.cluster != null) {
+			this.cluster.close();
 		}
 		this.replicas.forEach(RedisServer::close);
 		if (this.redis != null) {
@@ -172,6 +181,26 @@ class RedisHistoryTests {
 
 		// discards may come: writes the old primary applied that no replica had acknowledged
 		judge("Sentinel failover of a SIGKILLed primary, replicas-to-ack=1", 1);
+	}
+
+	@Test
+	void aClusterFailoverOfTheSlotsPrimaryWithReplicasToAckLosesNoAcknowledgedWrite() throws Exception {
+		this.cluster = RedisClusterServers.start(this.directory.resolve("cluster"), 3);
+		startPeers("redis-cluster:" + this.cluster.nodes(), "1");
+		progress();
+		fault(() -> {
+			int owner = this.cluster.ownerOf(SLOT_KEY, 0);
+			this.cluster.server(owner).kill();
+			await().atMost(AT_MOST).pollInterval(Duration.ofMillis(50)).until(() -> {
+				int now = this.cluster.ownerOf(SLOT_KEY, owner);
+				return now != -1 && now != owner;
+			});
+			// back as a replica of the new primary, so that writes reach a replica again
+			this.cluster.server(owner).restart();
+		});
+		progress();
+		stopWorkloads();
+		judge("Redis Cluster failover of the slot's SIGKILLed primary, replicas-to-ack=1", 1);
 	}
 
 	// the run
