@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +32,7 @@ import static org.awaitility.Awaitility.await;
  */
 class SampleClusterProcessesTests {
 
-	private static final Duration STARTUP = Duration.ofSeconds(120);
+	private static final Duration STARTUP = Duration.ofSeconds(180);
 
 	/** Small and quick to start: the workers get these options too. */
 	private static final List<String> JVM_OPTIONS = List.of("-Xmx192m", "-XX:TieredStopAtLevel=1",
@@ -210,13 +211,15 @@ class SampleClusterProcessesTests {
 	}
 
 	/** The first of {@code count} consecutive free ports, none of them among {@code taken} to taken + 2. */
+	/**
+	 * Consecutive free ports below Linux's ephemeral range (32768 and up), so that no process
+	 * given a port by the system (a test of the other Surefire fork binding port 0, an
+	 * outgoing connection) takes one of them between this check and the workers' start.
+	 */
 	private static int freePorts(int count, int... taken) throws IOException {
-		for (int attempt = 0; attempt < 100; attempt++) {
-			int first;
-			try (ServerSocket socket = new ServerSocket(0)) {
-				first = socket.getLocalPort();
-			}
-			if (first + count > 65535 || overlaps(first, count, taken)) {
+		for (int attempt = 0; attempt < 200; attempt++) {
+			int first = ThreadLocalRandom.current().nextInt(20_000, 32_000 - count);
+			if (overlaps(first, count, taken)) {
 				continue;
 			}
 			if (allFree(first, count)) {
