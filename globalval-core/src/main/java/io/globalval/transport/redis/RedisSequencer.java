@@ -789,8 +789,7 @@ public final class RedisSequencer implements RemoteSequencer {
 				return;
 			}
 		}
-		String ours = attempt.origin + ":" + attempt.command.seq();
-		if (applied.equals(ours)) {
+		if (applied.equals(attempt.writeId())) {
 			attempt.result.complete(result);
 			return;
 		}
@@ -811,7 +810,7 @@ public final class RedisSequencer implements RemoteSequencer {
 			return;
 		}
 		Attempt attempt = delivery.attempt();
-		if (writeId.equals(attempt.origin + ":" + attempt.command.seq())) {
+		if (writeId.equals(attempt.writeId())) {
 			attempt.result.complete(delivery.result());
 			return;
 		}
@@ -1037,13 +1036,13 @@ public final class RedisSequencer implements RemoteSequencer {
 		long originNanos = (origin == this.follower.nodeId()) ? Long.parseLong(text(body.get("n"))) : 0;
 		this.follower.metrics().addBytesReceived(key.length + ((value != null) ? value.length : 0));
 		// known before the revision shows, so that a write answered with it can compare ids
-		String writeId = origin + ":" + seq;
+		String writeId = writeId(origin, seq);
 		this.appliedIds.put(revision, writeId);
 		this.appliedIds.remove(revision - APPLIED_IDS);
 		appliedWrite(revision, writeId);
 		this.follower.applyChange(revision, new String(key, StandardCharsets.UTF_8), value, origin, seq,
 				originNanos);
-		this.lastId = origin + ":" + seq;
+		this.lastId = writeId;
 		if (this.epoch == null) {
 			this.epoch = entryEpoch;
 		}
@@ -1161,14 +1160,13 @@ public final class RedisSequencer implements RemoteSequencer {
 			if (revision <= kept) {
 				continue;
 			}
-			String ours = attempt.origin + ":" + attempt.command.seq();
+			String ours = attempt.writeId();
 			String theirs = null;
 			try {
 				List<StreamMessage<String, byte[]>> entries = await(this.tailConnection.async()
 					.xrange(this.keys.changes, Range.create(revision + "-0", revision + "-0")), timeoutMillis);
 				if (!entries.isEmpty()) {
-					Map<String, byte[]> body = entries.get(0).getBody();
-					theirs = text(body.get("o")) + ":" + text(body.get("s"));
+					theirs = writeId(entries.get(0).getBody());
 				}
 			}
 			catch (InterruptedException ex) {
@@ -1207,7 +1205,7 @@ public final class RedisSequencer implements RemoteSequencer {
 				String id = entry.getId();
 				long revision = Long.parseLong(id.substring(0, id.indexOf('-')));
 				String ours = this.follower.writeIdAt(revision);
-				String theirs = text(entry.getBody().get("o")) + ":" + text(entry.getBody().get("s"));
+				String theirs = writeId(entry.getBody());
 				if (ours == null || ours.equals(theirs)) {
 					return revision;
 				}
@@ -1285,6 +1283,16 @@ public final class RedisSequencer implements RemoteSequencer {
 			future.cancel(true);
 			throw ex;
 		}
+	}
+
+	/** A write id as stream entries, the {@code last} key and the follower's log give it. */
+	private static String writeId(long origin, long seq) {
+		return origin + ":" + seq;
+	}
+
+	/** The write id of a stream entry. */
+	private static String writeId(Map<String, byte[]> entry) {
+		return text(entry.get("o")) + ":" + text(entry.get("s"));
 	}
 
 	private static String text(Object bytes) {
@@ -1402,6 +1410,10 @@ public final class RedisSequencer implements RemoteSequencer {
 			this.origin = origin;
 			this.command = command;
 			this.deadlineNanos = deadlineNanos;
+		}
+
+		String writeId() {
+			return RedisSequencer.writeId(this.origin, this.command.seq());
 		}
 
 	}
