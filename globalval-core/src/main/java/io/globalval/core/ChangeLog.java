@@ -4,15 +4,22 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.globalval.protocol.Frame;
+import io.globalval.protocol.FrameCodec;
+import io.globalval.protocol.Message;
+
 /**
- * The most recent changes as encoded {@code APPLIED} frames, so that a worker that
- * reconnects or saw a gap catches up with deltas instead of a snapshot. Bounded by a
- * count and by bytes; the oldest changes go first. Revisions in it are contiguous.
- * Single-threaded: only the sequencer uses it.
+ * The most recent changes as {@code APPLIED} frames, so that a worker that reconnects or
+ * saw a gap catches up with deltas instead of a snapshot. Bounded by a count and by
+ * bytes; the oldest changes go first. Revisions in it are contiguous. A change may be
+ * added as its decoded message (what a worker receives); it is encoded only when it is
+ * read, which is rare (a catch-up, a fetch), so that applying a change costs no
+ * encoding. Single-threaded: only the thread that applies changes uses it.
  */
 final class ChangeLog {
 
-	private final byte[][] frames;
+	/** Per change, its encoded frame ({@code byte[]}) or its message ({@link Message.Applied}). */
+	private final Object[] frames;
 
 	private final long maxBytes;
 
@@ -26,7 +33,7 @@ final class ChangeLog {
 	private long bytes;
 
 	ChangeLog(int capacity, long maxBytes) {
-		this.frames = new byte[Math.max(1, capacity)][];
+		this.frames = new Object[Math.max(1, capacity)];
 		this.maxBytes = maxBytes;
 	}
 
@@ -36,6 +43,19 @@ final class ChangeLog {
 	 * @param frame the encoded frame
 	 */
 	void append(long revision, byte[] frame) {
+		add(revision, frame, frame.length);
+	}
+
+	/**
+	 * Add the change with the next revision as its message, encoded only if it is read.
+	 * @param applied the change, its revision one more than the last added (or anything,
+	 * if empty)
+	 */
+	void append(Message.Applied applied) {
+		add(applied.revision(), applied, estimatedBytes(applied));
+	}
+
+	private void add(long revision, Object frame, int frameBytes) {
 		if (this.size > 0 && revision != this.firstRevision + this.size) {
 			clear();
 		}
@@ -47,7 +67,7 @@ final class ChangeLog {
 		}
 		this.frames[(this.head + this.size) % this.frames.length] = frame;
 		this.size++;
-		this.bytes += frame.length;
+		this.bytes += frameBytes;
 		while (this.bytes > this.maxBytes && this.size > 1) {
 			dropOldest();
 		}
@@ -66,7 +86,7 @@ final class ChangeLog {
 		if (this.size == 0 || revision + 1 < this.firstRevision || revision > latest) {
 			return null;
 		}
-		return all().subList((int) (revision + 1 - this.firstRevision), this.size);
+		return range((int) (revision + 1 - this.firstRevision), this.size);
 	}
 
 	/**
@@ -74,11 +94,38 @@ final class ChangeLog {
 	 * @return the frames
 	 */
 	List<byte[]> all() {
-		List<byte[]> result = new ArrayList<>(this.size);
-		for (int i = 0; i < this.size; i++) {
-			result.add(this.frames[(this.head + i) % this.frames.length]);
+		return range(0, this.size);
+	}
+
+	private List<byte[]> range(int from, int to) {
+		List<byte[]> result = new ArrayList<>(to - from);
+		for (int i = from; i < to; i++) {
+			result.add(frameAt((this.head + i) % this.frames.length));
 		}
 		return result;
+	}
+
+	/** The frame in a slot, encoded now (once) if it was added as a message. */
+	private byte[] frameAt(int slot) {
+		Object entry = this.frames[slot];
+		if (entry instanceof Message.Applied applied) {
+			byte[] frame = FrameCodec.encode(applied);
+			this.frames[slot] = frame;
+			this.bytes += frame.length - estimatedBytes(applied);
+			return frame;
+		}
+		return (byte[]) entry;
+	}
+
+	/** What a message counts against the byte bound until it is encoded: at least its frame's size. */
+	private static int estimatedBytes(Message.Applied applied) {
+		int value = (applied.value() != null) ? applied.value().length : 0;
+		// revision, epoch, origin, seq (varints of at most 10 bytes), nanos (8), two lengths (5 each)
+		return Frame.HEADER_BYTES + 58 + 3 * applied.key().length() + value;
+	}
+
+	private static int bytesOf(Object entry) {
+		return (entry instanceof byte[] frame) ? frame.length : estimatedBytes((Message.Applied) entry);
 	}
 
 	void clear() {
@@ -93,7 +140,7 @@ final class ChangeLog {
 	}
 
 	private void dropOldest() {
-		this.bytes -= this.frames[this.head].length;
+		this.bytes -= bytesOf(this.frames[this.head]);
 		this.frames[this.head] = null;
 		this.head = (this.head + 1) % this.frames.length;
 		this.size--;

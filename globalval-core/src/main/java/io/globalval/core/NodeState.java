@@ -123,8 +123,12 @@ final class NodeState {
 		ReplicaEntry previous = this.replica.apply(key, json, revision);
 		this.history = this.history.extend(revision, epoch);
 		this.appliedSequences.applied(origin, seq);
-		this.log.append(revision, (frame != null) ? frame
-				: FrameCodec.encode(new Message.Applied(revision, epoch, key, json, origin, seq, originNanos)));
+		if (frame != null) {
+			this.log.append(revision, frame);
+		}
+		else {
+			this.log.append(new Message.Applied(revision, epoch, key, json, origin, seq, originNanos));
+		}
 		this.metrics.changesApplied.increment();
 		if (originNanos != 0) {
 			this.metrics.propagated(this.runtime.nanoTime() - originNanos);

@@ -1,5 +1,7 @@
 package io.globalval.core;
 
+import java.util.List;
+
 /**
  * The other end of one connection, as the core sees it: something to send frames to.
  * Implemented by transports.
@@ -26,6 +28,19 @@ public interface Peer {
 	 * Write what {@link #append} queued. Never blocks on the peer. By default, nothing.
 	 */
 	default void flush() {
+	}
+
+	/**
+	 * Queue frames and write them with what {@link #append} queued before, as
+	 * {@link #append} of each and then {@link #flush()} would, but at the cost of one:
+	 * the master sends each worker a batch of changes at once.
+	 * @param frames the frames, in order, not modified afterwards by the caller
+	 */
+	default void sendAll(List<byte[]> frames) {
+		for (int i = 0; i < frames.size(); i++) {
+			append(frames.get(i));
+		}
+		flush();
 	}
 
 	/**

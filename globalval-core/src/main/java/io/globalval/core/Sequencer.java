@@ -278,8 +278,8 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 		this.deferredFrames.clear();
 		this.deferredFutures.clear();
 		this.deferredResults.clear();
-		this.corked.forEach((link) -> link.corked = false);
-		this.corked.clear();
+		// what the batch applied before the failure goes out, ahead of the rejections
+		flushLinks();
 		failUnconfirmed("its disk failed");
 		for (Write write : this.held) {
 			write.reject("The master of '" + name + "' " + this.failure);

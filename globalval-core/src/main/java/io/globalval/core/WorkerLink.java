@@ -1,5 +1,7 @@
 package io.globalval.core;
 
+import java.util.ArrayList;
+
 /**
  * The master's view of one connected worker.
  */
@@ -33,6 +35,9 @@ final class WorkerLink {
 	/** Whether the sequencer appended frames it has not flushed yet; its thread only. */
 	boolean corked;
 
+	/** The frames the sequencer appended since its last flush; its thread only. */
+	private final ArrayList<byte[]> corkedFrames = new ArrayList<>();
+
 	WorkerLink(Peer peer, long nodeId, String name, long pid) {
 		this.peer = peer;
 		this.nodeId = nodeId;
@@ -44,14 +49,22 @@ final class WorkerLink {
 		this.peer.send(frame);
 	}
 
-	/** Queue a frame without writing it, until {@link #flush()}. */
+	/**
+	 * Keep a frame until {@link #flush()}, which hands every frame kept to the connection
+	 * at once. The sequencer's thread only.
+	 */
 	void append(byte[] frame) {
-		this.peer.append(frame);
+		this.corkedFrames.add(frame);
 	}
 
-	/** Write what {@link #append} queued. */
+	/** Write what {@link #append} kept. The sequencer's thread only. */
 	void flush() {
-		this.peer.flush();
+		if (this.corkedFrames.isEmpty()) {
+			this.peer.flush();
+			return;
+		}
+		this.peer.sendAll(this.corkedFrames);
+		this.corkedFrames.clear();
 	}
 
 	WorkerStatus status() {

@@ -13,27 +13,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker's connection to the relay, batching as its best users would: {@link #send}
- * appends a frame to a buffer, and the first sender that finds no write going on writes
- * the buffer on its own thread, again and again until it is empty, so that the frames of
- * senders that came meanwhile leave in one system call (up to 64 KiB). Alone, a frame
- * leaves at once, in a write of its own. One reader thread reads in large buffers and
- * hands every frame of a read to a consumer, on that thread.
+ * A worker's connection to the relay, batching as its best users would, and as
+ * globalval's own connections do: {@link #send} appends a frame to a buffer; when the
+ * connection is idle (nothing written for {@link #IDLE_NANOS}) the sender writes the
+ * buffer at once on its own thread, so a lone frame crosses no thread; otherwise a
+ * writer thread owns the buffer until it is empty and writes what piles up meanwhile in
+ * one system call (up to 64 KiB), so that a stream of frames from even one sender leaves
+ * in large writes. One reader thread reads in large buffers and hands every frame of a
+ * read to a consumer, on that thread.
  */
 public final class RelayClient implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(RelayClient.class);
 
+	/** Most bytes written at once. */
+	private static final int BATCH_BYTES = 64 * 1024;
+
+	/** How long after a write the connection counts as busy, and frames go through the writer thread. */
+	private static final long IDLE_NANOS = 200_000;
+
 	private final SocketChannel channel;
 
 	private final Thread reader;
 
+	private final Thread writer;
+
 	private final BiConsumer<String, byte[]> consumer;
 
 	private volatile boolean closed;
-
-	/** Most bytes written at once. */
-	private static final int BATCH_BYTES = 64 * 1024;
 
 	private final Object lock = new Object();
 
@@ -43,8 +50,16 @@ public final class RelayClient implements AutoCloseable {
 	/** The buffer being written, swapped with {@link #pending}; guarded by {@link #lock}. */
 	private ByteBuffer writing = ByteBuffer.allocate(BATCH_BYTES);
 
-	/** Whether a sender is writing; guarded by {@link #lock}. */
+	/** Whether a thread (a sender or the writer) is writing; guarded by {@link #lock}. */
 	private boolean flushing;
+
+	/** Whether the writer thread owns writing until the buffer is empty; guarded by {@link #lock}. */
+	private boolean handedOff;
+
+	/** When the last write ended; guarded by {@link #lock}. */
+	private long lastWriteNanos = System.nanoTime() - IDLE_NANOS;
+
+	private IOException writeFailure;
 
 	private long bytesSent;
 
@@ -54,6 +69,9 @@ public final class RelayClient implements AutoCloseable {
 		this.reader = new Thread(this::readLoop, "relay-client-reader");
 		this.reader.setDaemon(true);
 		this.reader.start();
+		this.writer = new Thread(this::writeLoop, "relay-client-writer");
+		this.writer.setDaemon(true);
+		this.writer.start();
 	}
 
 	/**
@@ -70,16 +88,19 @@ public final class RelayClient implements AutoCloseable {
 	}
 
 	/**
-	 * Send one frame: written now by this thread, with the frames of others that wait, or
-	 * by the thread writing already, with this one.
+	 * Send one frame: written now by this thread if the connection is idle, else by the
+	 * writer thread with the frames that pile up meanwhile.
 	 * @param frame the frame, at most 64 KiB
-	 * @throws IOException if writing fails
+	 * @throws IOException if writing failed
 	 */
 	public void send(byte[] frame) throws IOException {
 		if (frame.length > BATCH_BYTES) {
 			throw new IllegalArgumentException("A relay frame has at most " + BATCH_BYTES + " bytes, not " + frame.length);
 		}
 		synchronized (this.lock) {
+			if (this.writeFailure != null) {
+				throw this.writeFailure;
+			}
 			while (this.pending.remaining() < frame.length) {
 				// full: the writer drains it first
 				waitForRoom();
@@ -90,8 +111,22 @@ public final class RelayClient implements AutoCloseable {
 				return;
 			}
 			this.flushing = true;
+			if (System.nanoTime() - this.lastWriteNanos < IDLE_NANOS) {
+				this.handedOff = true;
+				this.lock.notifyAll();
+				return;
+			}
 		}
-		flush();
+		try {
+			writeUntilEmpty();
+		}
+		catch (IOException ex) {
+			synchronized (this.lock) {
+				this.writeFailure = ex;
+				this.flushing = false;
+			}
+			throw ex;
+		}
 	}
 
 	private void waitForRoom() throws IOException {
@@ -105,12 +140,13 @@ public final class RelayClient implements AutoCloseable {
 	}
 
 	/** Write what is pending until nothing is: the frames added meanwhile included. */
-	private void flush() throws IOException {
+	private void writeUntilEmpty() throws IOException {
 		while (true) {
 			ByteBuffer batch;
 			synchronized (this.lock) {
 				if (this.pending.position() == 0) {
 					this.flushing = false;
+					this.handedOff = false;
 					return;
 				}
 				batch = this.pending;
@@ -119,18 +155,45 @@ public final class RelayClient implements AutoCloseable {
 				this.lock.notifyAll();
 			}
 			batch.flip();
-			try {
-				while (batch.hasRemaining()) {
-					this.channel.write(batch);
+			while (batch.hasRemaining()) {
+				this.channel.write(batch);
+			}
+			batch.clear();
+			synchronized (this.lock) {
+				this.lastWriteNanos = System.nanoTime();
+			}
+		}
+	}
+
+	private void writeLoop() {
+		while (!this.closed) {
+			synchronized (this.lock) {
+				while (!this.handedOff && !this.closed) {
+					try {
+						this.lock.wait();
+					}
+					catch (InterruptedException ex) {
+						return;
+					}
 				}
+			}
+			if (this.closed) {
+				return;
+			}
+			try {
+				writeUntilEmpty();
 			}
 			catch (IOException ex) {
 				synchronized (this.lock) {
+					this.writeFailure = ex;
 					this.flushing = false;
+					this.handedOff = false;
 				}
-				throw ex;
+				if (!this.closed) {
+					logger.warn("Writing to the relay failed: {}", ex.toString());
+				}
+				return;
 			}
-			batch.clear();
 		}
 	}
 
@@ -175,6 +238,9 @@ public final class RelayClient implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
+		synchronized (this.lock) {
+			this.lock.notifyAll();
+		}
 		try {
 			this.channel.close();
 		}

@@ -7,6 +7,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
@@ -171,6 +172,32 @@ public final class ChannelConnection implements Peer {
 			if (enqueue(frame) && this.queuedBytes >= MAX_CORKED_BYTES) {
 				writeQueued();
 			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Queue frames and write the queue, under one acquisition of the lock.
+	 * @param frames the frames, not modified afterwards by the caller
+	 */
+	@Override
+	public void sendAll(List<byte[]> frames) {
+		if (this.closed) {
+			return;
+		}
+		this.lock.lock();
+		try {
+			for (int i = 0; i < frames.size(); i++) {
+				if (!enqueue(frames.get(i))) {
+					return;
+				}
+				if (this.queuedBytes >= MAX_CORKED_BYTES) {
+					writeQueued();
+				}
+			}
+			writeQueued();
 		}
 		finally {
 			this.lock.unlock();
