@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.Range;
@@ -44,10 +45,12 @@ import static org.awaitility.Awaitility.await;
  * Histories on the Redis transport, judged by the {@link HistoryChecker}: three peers,
  * each its own JVM, run random writes and reads on a real redis-server while Redis's own
  * faults happen: its clients' connections killed ({@code CLIENT KILL}), the server
- * SIGKILLed and restarted, and the server restarted from an older RDB file (a history that
- * goes back), and a Sentinel or Redis Cluster failover of a SIGKILLed primary. Each test prints a line with the operations, the faults and the time to
- * converge after each fault: from the fault to the first write acknowledged after it in
- * every peer.
+ * SIGKILLed and restarted, the server restarted from an older RDB file or from an
+ * {@code everysec} append-only file that misses its last writes (a history that goes
+ * back), and a Sentinel or Redis Cluster failover of a SIGKILLed primary, with and without
+ * {@code replicas-to-ack}. Each test prints a line with the operations, the faults, how
+ * long each fault took and the time to converge after each fault: from the fault to the
+ * first write acknowledged after it in every peer.
  */
 class RedisHistoryTests {
 
@@ -61,6 +64,9 @@ class RedisHistoryTests {
 
 	/** Revisions every fault waits for first, so that each has writes before and after it. */
 	private static final long PROGRESS = 300;
+
+	/** Revisions the primary makes without its replicas before it dies, in the failover without replicas-to-ack. */
+	private static final long LAG = 50;
 
 	private static final Duration AT_MOST = Duration.ofSeconds(60);
 
@@ -89,6 +95,8 @@ class RedisHistoryTests {
 	private final List<String> workloads = new ArrayList<>();
 
 	private final List<Long> convergeMillis = new ArrayList<>();
+
+	private final List<Long> faultMillis = new ArrayList<>();
 
 	@AfterEach
 	void stopEverything() {
@@ -137,42 +145,41 @@ class RedisHistoryTests {
 		progress();
 		stopWorkloads();
 
-		// what Redis holds in the end: every write id in its stream
-		Set<String> kept = new HashSet<>();
-		for (StreamMessage<String, String> entry : this.admin.sync()
-			.xrange("{globalval:history}:changes", Range.create("-", "+"))) {
-			kept.add(entry.getBody().get("o") + ":" + entry.getBody().get("s"));
-		}
-		Set<String> acknowledged = new HashSet<>();
-		Set<String> reported = new HashSet<>();
-		for (int i = 0; i < PEERS; i++) {
-			readRaw(file(i), acknowledged, reported);
-		}
-		Set<String> lost = new HashSet<>(acknowledged);
-		lost.removeAll(kept);
-		Set<String> silent = new HashSet<>(lost);
-		silent.removeAll(reported);
-		System.out.printf("redis history (restart from an RDB file %d revisions old): %d acknowledged writes, %d "
-				+ "lost, %d reported by a peer, %d lost silently; converged after %s ms%n", before - saved,
-				acknowledged.size(), lost.size(), reported.size(), silent.size(), this.convergeMillis);
-		assertThat(lost).as("the restart went back past acknowledged writes").isNotEmpty();
-		assertThat(silent).as("acknowledged writes Redis lost that no peer reported").isEmpty();
-		assertConverged(histories());
-		// and the peers hold what Redis holds
-		Map<String, String> values = this.admin.sync().hgetall("{globalval:history}:values");
-		assertThat(histories().get(0).log().finalMap()).isEqualTo(values);
+		Losses losses = judgeLosses("restart from an RDB file " + (before - saved) + " revisions old", 1);
+		assertThat(losses.lost()).as("the restart went back past acknowledged writes").isNotEmpty();
+	}
+
+	@Test
+	void aRedisRestartedFromAnEverysecAppendOnlyFileLosesItsLastWritesButEveryLostWriteIsReported()
+			throws Exception {
+		// no rewrite of the append-only file during the run: the copy stays what Redis would load
+		start("--appendonly", "yes", "--appendfsync", "everysec", "--auto-aof-rewrite-percentage", "0");
+		progress();
+		// what a crash leaves of an everysec file: what was written up to some point, the last
+		// command perhaps cut short (aof-load-truncated, on by default, loads the rest)
+		Path appendOnly = this.directory.resolve("appendonlydir");
+		Path copy = this.directory.resolve("appendonlydir-copy");
+		copyFiles(appendOnly, copy);
+		long copied = revision();
+		progress();
+		long before = revision();
+		// the copy holds about revision `copied`: the same epoch, the revisions after it taken again
+		fault(() -> {
+			this.redis.kill();
+			copyFiles(copy, appendOnly);
+			this.redis.restart();
+		});
+		progress();
+		stopWorkloads();
+
+		Losses losses = judgeLosses(
+				"restart from an everysec append-only file about " + (before - copied) + " revisions old", 1);
+		assertThat(losses.lost()).as("the restart went back past acknowledged writes").isNotEmpty();
 	}
 
 	@Test
 	void aSentinelFailoverWithReplicasToAckLosesNoAcknowledgedWrite() throws Exception {
-		// no delay before a full sync: a replica reconfigured by the failover catches up at once
-		this.redis = RedisServer.start(Files.createDirectories(this.directory.resolve("primary")),
-				"--repl-diskless-sync-delay", "0");
-		for (int i = 0; i < 2; i++) {
-			this.replicas.add(RedisServer.start(Files.createDirectories(this.directory.resolve("replica-" + i)),
-					"--replicaof", "127.0.0.1", String.valueOf(this.redis.port()), "--repl-diskless-sync-delay", "0"));
-		}
-		this.sentinels = RedisSentinels.start(this.directory, 3, this.redis.port(), this.replicas.size());
+		startSentinels();
 		startPeers(this.sentinels.uri().toURI().toString(), "1");
 		progress();
 		fault(() -> this.redis.kill());
@@ -181,6 +188,35 @@ class RedisHistoryTests {
 
 		// discards may come: writes the old primary applied that no replica had acknowledged
 		judge("Sentinel failover of a SIGKILLed primary, replicas-to-ack=1", 1);
+	}
+
+	@Test
+	void aSentinelFailoverWithoutReplicasToAckReportsEveryAcknowledgedWriteItLoses() throws Exception {
+		startSentinels();
+		startPeers(this.sentinels.uri().toURI().toString(), "0");
+		progress();
+		// the replicas lag (on loopback they would copy every write at once): cut off from the
+		// primary, which refuses their AUTH, while the peers make LAG more revisions there alone
+		replicasAuthenticateWith("not-the-password", true);
+		long cut = revision();
+		await().atMost(AT_MOST).pollInterval(Duration.ofMillis(20)).until(() -> revision() >= cut + LAG);
+		fault(() -> {
+			this.redis.kill();
+			// the replicas may follow the promoted one: both lack what the dead primary wrote alone
+			replicasAuthenticateWith("", false);
+			await().atMost(AT_MOST)
+				.pollInterval(Duration.ofMillis(50))
+				.ignoreExceptions()
+				.until(() -> this.sentinels.masterPort() != this.redis.port());
+		});
+		progress();
+		stopWorkloads();
+
+		// the acknowledged writes among those revisions are lost: reported, never silent
+		this.adminClient = RedisClient.create("redis://127.0.0.1:" + this.sentinels.masterPort());
+		this.admin = this.adminClient.connect();
+		judgeLosses("replicas cut off for " + LAG + " revisions, then a Sentinel failover of the SIGKILLed primary, "
+				+ "no replicas-to-ack", 1);
 	}
 
 	@Test
@@ -210,6 +246,35 @@ class RedisHistoryTests {
 		this.adminClient = RedisClient.create(this.redis.uri());
 		this.admin = this.adminClient.connect();
 		startPeers(this.redis.uri(), "0");
+	}
+
+	/** A primary ({@link #redis}), two replicas and three sentinels. */
+	private void startSentinels() throws Exception {
+		// no delay before a full sync: a replica reconfigured by the failover catches up at once
+		this.redis = RedisServer.start(Files.createDirectories(this.directory.resolve("primary")),
+				"--repl-diskless-sync-delay", "0");
+		for (int i = 0; i < 2; i++) {
+			this.replicas.add(RedisServer.start(Files.createDirectories(this.directory.resolve("replica-" + i)),
+					"--replicaof", "127.0.0.1", String.valueOf(this.redis.port()), "--repl-diskless-sync-delay", "0"));
+		}
+		this.sentinels = RedisSentinels.start(this.directory, 3, this.redis.port(), this.replicas.size());
+	}
+
+	/**
+	 * Set {@code masterauth} on every replica; with {@code cut}, also close its link to the
+	 * primary, which refuses a password (it has none), so that the replica stays cut off
+	 * until {@code masterauth} is empty again.
+	 */
+	private void replicasAuthenticateWith(String password, boolean cut) {
+		for (RedisServer replica : this.replicas) {
+			try (RedisClient client = RedisClient.create(replica.uri());
+					StatefulRedisConnection<String, String> connection = client.connect()) {
+				connection.sync().configSet("masterauth", password);
+				if (cut) {
+					connection.sync().clientKill(KillArgs.Builder.typeMaster());
+				}
+			}
+		}
 	}
 
 	private void startPeers(String uri, String replicasToAck) throws Exception {
@@ -244,6 +309,7 @@ class RedisHistoryTests {
 	private void fault(Fault fault) throws Exception {
 		long at = System.nanoTime();
 		fault.happen();
+		this.faultMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - at));
 		await().atMost(AT_MOST).pollInterval(Duration.ofMillis(20)).until(() -> {
 			for (NodeProcess peer : this.peers) {
 				long okInvoked = Long.parseLong(peer.call("okinvoked"));
@@ -297,8 +363,9 @@ class RedisHistoryTests {
 		}
 		List<Anomaly> anomalies = HistoryChecker.check(history.operations(operations.toArray(Operation[]::new)).build());
 		List<String> discards = histories.stream().flatMap((process) -> process.discards().stream()).toList();
-		System.out.printf("redis history (%s): %d operations, %d faults, %d anomalies, %d discards, converged after "
-				+ "%s ms%n", faults, operations.size(), faultCount, anomalies.size(), discards.size(), this.convergeMillis);
+		System.out.printf("redis history (%s): %d operations, %d faults taking %s ms, %d anomalies, %d discards, "
+				+ "converged after %s ms%n", faults, operations.size(), faultCount, this.faultMillis, anomalies.size(),
+				discards.size(), this.convergeMillis);
 		assertThat(anomalies).as(() -> anomalies.stream().limit(20).map(Anomaly::toString).toList().toString())
 			.isEmpty();
 		assertConverged(histories);
@@ -306,6 +373,52 @@ class RedisHistoryTests {
 	}
 
 	private record Judgement(List<Operation> operations, List<Anomaly> anomalies, List<String> discards) {
+	}
+
+	/**
+	 * Judge a run in which Redis went back (or may have): the acknowledged writes that
+	 * {@link #admin}'s Redis no longer holds are lost, and every one of them must have been
+	 * reported as discarded by a peer; every peer ends with the same map at the same
+	 * revision, and that map is Redis's. Print what was run. Losses are not required: the
+	 * caller asserts them where the fault makes them certain.
+	 */
+	private Losses judgeLosses(String faults, int faultCount) throws Exception {
+		// what Redis holds in the end: every write id in its stream
+		Set<String> kept = new HashSet<>();
+		for (StreamMessage<String, String> entry : this.admin.sync()
+			.xrange("{globalval:history}:changes", Range.create("-", "+"))) {
+			kept.add(entry.getBody().get("o") + ":" + entry.getBody().get("s"));
+		}
+		Set<String> acknowledged = new HashSet<>();
+		Set<String> reported = new HashSet<>();
+		for (int i = 0; i < PEERS; i++) {
+			readRaw(file(i), acknowledged, reported);
+		}
+		Set<String> lost = new HashSet<>(acknowledged);
+		lost.removeAll(kept);
+		Set<String> silent = new HashSet<>(lost);
+		silent.removeAll(reported);
+		List<ProcessHistory> histories = histories();
+		int operations = histories.stream().mapToInt((process) -> process.operations().size()).sum();
+		System.out.printf("redis history (%s): %d operations, %d acknowledged writes, %d faults taking %s ms, %d lost, "
+				+ "%d reported by a peer (%d writes reported in all), %d lost silently; converged after %s ms%n", faults,
+				operations, acknowledged.size(), faultCount, this.faultMillis, lost.size(), lost.size() - silent.size(),
+				reported.size(), silent.size(), this.convergeMillis);
+		assertThat(silent).as("acknowledged writes Redis lost that no peer reported").isEmpty();
+		assertConverged(histories);
+		// and the peers hold what Redis holds
+		Map<String, String> values = this.admin.sync().hgetall("{globalval:history}:values");
+		assertThat(histories.get(0).log().finalMap()).isEqualTo(values);
+		return new Losses(lost, reported, silent);
+	}
+
+	/**
+	 * Write ids of a run where Redis went back.
+	 * @param lost acknowledged writes that Redis does not hold
+	 * @param reported writes a peer reported as discarded, acknowledged or not
+	 * @param silent lost writes that no peer reported
+	 */
+	private record Losses(Set<String> lost, Set<String> reported, Set<String> silent) {
 	}
 
 	private List<ProcessHistory> histories() throws Exception {
@@ -361,6 +474,23 @@ class RedisHistoryTests {
 				case "snapshot" -> applied.clear();
 				default -> {
 				}
+			}
+		}
+	}
+
+	/**
+	 * Make a folder of files (no sub-folders) hold a copy of another's files and nothing else.
+	 */
+	private static void copyFiles(Path from, Path to) throws Exception {
+		Files.createDirectories(to);
+		try (Stream<Path> files = Files.list(to)) {
+			for (Path file : files.toList()) {
+				Files.delete(file);
+			}
+		}
+		try (Stream<Path> files = Files.list(from)) {
+			for (Path file : files.toList()) {
+				Files.copy(file, to.resolve(file.getFileName()));
 			}
 		}
 	}
