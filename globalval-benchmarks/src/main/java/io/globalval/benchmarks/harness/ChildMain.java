@@ -63,7 +63,7 @@ public final class ChildMain {
 
 	private volatile List<Values.Val> throughputValues = List.of();
 
-	private volatile List<CompletableFuture<?>> throughputFutures = List.of();
+	private volatile Outcomes throughputOutcomes = new Outcomes();
 
 	/** How the last failed write of a workload failed, for the JSON line. */
 	private volatile String failureExample;
@@ -454,7 +454,8 @@ public final class ChildMain {
 		for (int i = 0; i < keys.length; i++) {
 			keys[i] = "k" + i;
 		}
-		List<CompletableFuture<?>> futures = new ArrayList<>(values.size());
+		Outcomes outcomes = new Outcomes();
+		this.throughputOutcomes = outcomes;
 		long wait;
 		while ((wait = startAt - System.nanoTime()) > 0) {
 			LockSupport.parkNanos(wait);
@@ -465,11 +466,10 @@ public final class ChildMain {
 			if ((n & 255) == 255 && System.nanoTime() - deadline > 0) {
 				break;
 			}
-			futures.add(this.node.set(keys[(int) (value.s() % 1000)], value));
+			outcomes.track(this.node.set(keys[(int) (value.s() % 1000)], value));
 			n++;
 		}
 		long t1 = System.nanoTime();
-		this.throughputFutures = futures;
 		Map<String, Object> result = new HashMap<>();
 		result.put("t0", t0);
 		result.put("t1", t1);
@@ -483,9 +483,10 @@ public final class ChildMain {
 		recorder.complete.await(wait, TimeUnit.NANOSECONDS);
 		this.node.probe(Probe.NONE);
 		Map<String, Object> result = recorder.result();
-		result.put("failed", failures(this.throughputFutures, 1000));
-		result.put("failure", this.failureExample);
-		this.throughputFutures = List.of();
+		Outcomes outcomes = this.throughputOutcomes;
+		result.put("failed", outcomes.failures(1000));
+		result.put("failure", outcomes.failureExample());
+		this.throughputOutcomes = new Outcomes();
 		this.throughputValues = List.of();
 		return result;
 	}
