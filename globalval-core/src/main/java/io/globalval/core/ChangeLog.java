@@ -12,7 +12,7 @@ import io.globalval.protocol.Message;
  * The most recent changes as {@code APPLIED} frames, so that a worker that reconnects or
  * saw a gap catches up with deltas instead of a snapshot. Bounded by a count and by
  * bytes; the oldest changes go first. Revisions in it are contiguous. A change may be
- * added as its decoded message (what a worker receives); it is encoded only when it is
+ * added as its decoded message (what a worker receives); it is encoded each time it is
  * read, which is rare (a catch-up, a fetch), so that applying a change costs no
  * encoding. Single-threaded: only the thread that applies changes uses it.
  */
@@ -105,19 +105,16 @@ final class ChangeLog {
 		return result;
 	}
 
-	/** The frame in a slot, encoded now (once) if it was added as a message. */
+	/**
+	 * The frame in a slot, encoded now if it was added as a message (not kept: reading
+	 * changes nothing, and reads are rare).
+	 */
 	private byte[] frameAt(int slot) {
 		Object entry = this.frames[slot];
-		if (entry instanceof Message.Applied applied) {
-			byte[] frame = FrameCodec.encode(applied);
-			this.frames[slot] = frame;
-			this.bytes += frame.length - estimatedBytes(applied);
-			return frame;
-		}
-		return (byte[]) entry;
+		return (entry instanceof Message.Applied applied) ? FrameCodec.encode(applied) : (byte[]) entry;
 	}
 
-	/** What a message counts against the byte bound until it is encoded: at least its frame's size. */
+	/** What a message counts against the byte bound: at least its frame's size. */
 	private static int estimatedBytes(Message.Applied applied) {
 		int value = (applied.value() != null) ? applied.value().length : 0;
 		// revision, epoch, origin, seq (varints of at most 10 bytes), nanos (8), two lengths (5 each)

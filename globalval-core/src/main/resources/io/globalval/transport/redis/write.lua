@@ -23,6 +23,10 @@ local op, key, seq = ARGV[1], ARGV[2], ARGV[8]
 -- exactly once: a write seen before is answered with its first outcome
 local seen = redis.call('ZRANGEBYSCORE', KEYS[5], seq, seq, 'LIMIT', 0, 1)
 if seen[1] then
+  -- a write, though it changes nothing a reader sees: the WAIT that follows (replicas-to-ack) covers
+  -- this connection's writes up to its last one that was replicated; without one here, a retry on a
+  -- connection that wrote nothing since a failover would be acknowledged by a WAIT that covers nothing
+  redis.call('PEXPIRE', KEYS[5], ARGV[12])
   return {'dup', seen[1]}
 end
 

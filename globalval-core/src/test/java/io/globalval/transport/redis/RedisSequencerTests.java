@@ -1,5 +1,6 @@
 package io.globalval.transport.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +41,7 @@ import io.globalval.core.NodeSettings;
 import io.globalval.core.RemoteSequencer;
 import io.globalval.core.ValueCodec;
 import io.globalval.protocol.WriteCommand.IncrementValue;
+import io.globalval.protocol.WriteCommand.SetValue;
 import io.globalval.protocol.WriteOutcome;
 import io.globalval.testsupport.RedisServer;
 
@@ -165,6 +167,26 @@ class RedisSequencerTests {
 		assertThat(admin().hget("{globalval:once}:values", "n")).isEqualTo("10");
 		assertThat(admin().xlen("{globalval:once}:changes")).isEqualTo(2);
 		await().atMost(WAIT).untilAsserted(() -> assertThat(follower.changes).containsExactly("1 n 5", "2 n 10"));
+	}
+
+	@Test
+	void aRepeatedWriteIsAnsweredWithAWriteSoThatWaitForReplicasCoversIt() throws Exception {
+		// WAIT (replicas-to-ack) covers the connection's writes up to its last replicated one: a
+		// duplicate answer must be such a write, or a retry after a failover, on a connection that
+		// wrote nothing since, would be acknowledged by a WAIT that covers nothing
+		RecordingFollower follower = new RecordingFollower(43);
+		RedisSequencer sequencer = RedisSequencer.create(RedisURI.create(this.redis.uri()), FAST);
+		this.closeables.add(sequencer);
+		sequencer.start(NodeSettings.builder().name("dupwrite").build(), follower);
+		await().atMost(WAIT).until(() -> follower.ready);
+		SetValue write = new SetValue(1, "k", "1".getBytes(StandardCharsets.UTF_8), System.nanoTime());
+		WriteOutcome first = get(sequencer.submit(follower.nodeId, write, deadline()));
+		String writes = "{globalval:dupwrite}:writes:" + follower.nodeId;
+		admin().pexpire(writes, 5_000);
+		WriteOutcome again = get(sequencer.submit(follower.nodeId, write, deadline()));
+		assertThat(again).isEqualTo(first);
+		assertThat(admin().pttl(writes)).isGreaterThan(5_000);
+		assertThat(admin().xlen("{globalval:dupwrite}:changes")).isEqualTo(1);
 	}
 
 	private static long deadline() {
