@@ -258,7 +258,8 @@ public final class Harness implements AutoCloseable {
 
 	/**
 	 * Start a group with {@code keys} keys preloaded.
-	 * @param jfr flight-recording file prefix for globalval's master and first two workers, or null
+	 * @param jfr flight-recording file prefix for globalval's master and first two workers (its
+	 * first two peers on Redis), or null
 	 */
 	private Group startGroup(String system, int keys, String jfr) {
 		Group group = new Group(system);
@@ -307,9 +308,10 @@ public final class Harness implements AutoCloseable {
 				case "globalval-redis", "redisson" -> {
 					group.redis = RedisProcess.start(group.directory);
 					for (int i = 0; i < n; i++) {
-						group.workers.add(group.start("peer", i, false, List.of()));
+						group.workers.add(group.start("peer", i, false, (i < 2) ? jfrOptions(jfr, "peer" + i) : List.of()));
 					}
 					group.workers.forEach((w) -> w.awaitHello(START_TIMEOUT_MILLIS));
+					group.graceful = jfr != null;
 					if (keys > 0) {
 						group.workers.get(0).call(START_TIMEOUT_MILLIS, "preload", 0, keys);
 						if ("redisson".equals(system)) {
@@ -479,8 +481,8 @@ public final class Harness implements AutoCloseable {
 		int updates = this.options.throughputUpdates;
 		int writerCount = "1w".equals(mode) ? 1 : n;
 		int per = updates / writerCount;
-		String jfr = ("globalval".equals(system) && this.options.jfrDirectory != null)
-				? "T-" + mode + "-run" + this.run : null;
+		String jfr = (system.startsWith("globalval") && this.options.jfrDirectory != null)
+				? system + "-T-" + mode + "-run" + this.run : null;
 		try (Group group = startGroup(system, 10, jfr)) {
 			List<ChildProcess> writers = group.workers.subList(0, writerCount);
 			warm(group, writers);
