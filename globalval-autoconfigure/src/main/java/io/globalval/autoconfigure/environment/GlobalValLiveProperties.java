@@ -110,7 +110,7 @@ public final class GlobalValLiveProperties implements DisposableBean {
 		Map<String, Object> values = this.node.replica().toMap();
 		Set<String> keys = new LinkedHashSet<>();
 		values.keySet().stream().filter(this.names::covers).forEach(keys::add);
-		keys.addAll(keysInSource());
+		keys.addAll(this.source.keys());
 		Set<String> changed = new LinkedHashSet<>();
 		for (String key : keys) {
 			install(key, values.get(key), current, changed);
@@ -153,17 +153,6 @@ public final class GlobalValLiveProperties implements DisposableBean {
 		this.source.replace(key, now, before);
 		changed.addAll(now.keySet());
 		changed.addAll(before.keySet());
-	}
-
-	private Set<String> keysInSource() {
-		Set<String> keys = new LinkedHashSet<>();
-		for (String name : this.source.getPropertyNames()) {
-			GlobalValPropertySource.Owned owned = this.source.owned(name);
-			if (owned != null) {
-				keys.add(owned.key());
-			}
-		}
-		return keys;
 	}
 
 	private void tell(Set<String> changed) {

@@ -3,6 +3,7 @@ package io.globalval.autoconfigure.environment;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.core.env.EnumerablePropertySource;
@@ -23,6 +24,14 @@ public final class GlobalValPropertySource extends EnumerablePropertySource<Map<
 	public static final String NAME = "globalval";
 
 	private final Map<String, Owned> properties;
+
+	/**
+	 * The property names each key gave when it was last installed, so that a change
+	 * looks at its own key's properties, not at all of them. A name another key took
+	 * over since stays listed; {@link #propertiesOf} checks the owner. Written by the
+	 * one thread that installs (under the caller's lock).
+	 */
+	private final Map<String, Set<String>> namesByKey = new ConcurrentHashMap<>();
 
 	private volatile String[] names = new String[0];
 
@@ -67,12 +76,21 @@ public final class GlobalValPropertySource extends EnumerablePropertySource<Map<
 	 */
 	Map<String, Object> propertiesOf(String key) {
 		Map<String, Object> result = new LinkedHashMap<>();
-		this.properties.forEach((name, owned) -> {
-			if (owned.key().equals(key)) {
+		for (String name : this.namesByKey.getOrDefault(key, Set.of())) {
+			Owned owned = this.properties.get(name);
+			if (owned != null && owned.key().equals(key)) {
 				result.put(name, owned.value());
 			}
-		});
+		}
 		return result;
+	}
+
+	/**
+	 * Return the keys whose properties are installed.
+	 * @return the global values' keys
+	 */
+	Set<String> keys() {
+		return Set.copyOf(this.namesByKey.keySet());
 	}
 
 	/**
@@ -82,14 +100,27 @@ public final class GlobalValPropertySource extends EnumerablePropertySource<Map<
 	 * @param before its properties before
 	 */
 	void replace(String key, Map<String, Object> now, Map<String, Object> before) {
-		now.forEach((name, value) -> this.properties.put(name, new Owned(key, value)));
-		before.keySet().forEach((name) -> {
+		boolean namesChanged = false;
+		for (Map.Entry<String, Object> property : now.entrySet()) {
+			namesChanged |= this.properties.put(property.getKey(), new Owned(key, property.getValue())) == null;
+		}
+		for (String name : before.keySet()) {
 			if (!now.containsKey(name)) {
 				// only what this key put: a property of another key keeps its value
-				this.properties.computeIfPresent(name, (property, owned) -> owned.key().equals(key) ? null : owned);
+				namesChanged |= this.properties.computeIfPresent(name,
+						(property, owned) -> owned.key().equals(key) ? null : owned) == null;
 			}
-		});
-		this.names = this.properties.keySet().toArray(new String[0]);
+		}
+		if (now.isEmpty()) {
+			this.namesByKey.remove(key);
+		}
+		else {
+			this.namesByKey.put(key, Set.copyOf(now.keySet()));
+		}
+		if (namesChanged) {
+			// a new value for the same names (the usual change) keeps the array
+			this.names = this.properties.keySet().toArray(new String[0]);
+		}
 	}
 
 	/**
