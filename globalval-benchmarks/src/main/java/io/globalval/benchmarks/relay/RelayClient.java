@@ -121,11 +121,17 @@ public final class RelayClient implements AutoCloseable {
 			writeUntilEmpty();
 		}
 		catch (IOException ex) {
-			synchronized (this.lock) {
-				this.writeFailure = ex;
-				this.flushing = false;
-			}
+			writeFailed(ex);
 			throw ex;
+		}
+	}
+
+	/** Remember a failed write: later sends fail with it, and nobody writes any more. */
+	private void writeFailed(IOException ex) {
+		synchronized (this.lock) {
+			this.writeFailure = ex;
+			this.flushing = false;
+			this.handedOff = false;
 		}
 	}
 
@@ -184,11 +190,7 @@ public final class RelayClient implements AutoCloseable {
 				writeUntilEmpty();
 			}
 			catch (IOException ex) {
-				synchronized (this.lock) {
-					this.writeFailure = ex;
-					this.flushing = false;
-					this.handedOff = false;
-				}
+				writeFailed(ex);
 				if (!this.closed) {
 					logger.warn("Writing to the relay failed: {}", ex.toString());
 				}
