@@ -179,10 +179,22 @@ class RedisHistoryTests {
 
 	@Test
 	void aSentinelFailoverWithReplicasToAckLosesNoAcknowledgedWrite() throws Exception {
-		startSentinels();
+		// one replica, so replicas-to-ack=1 is every replica Sentinel can promote: with two, WAIT 1
+		// may be answered by the one that is not promoted (Sentinel prefers the most up-to-date
+		// replica by offsets it polls, and does not promise it), and a CI run lost 7 acknowledged
+		// writes that way; the README says so
+		startSentinels(1);
 		startPeers(this.sentinels.uri().toURI().toString(), "1");
 		progress();
-		fault(() -> this.redis.kill());
+		fault(() -> {
+			this.redis.kill();
+			await().atMost(AT_MOST)
+				.pollInterval(Duration.ofMillis(50))
+				.ignoreExceptions()
+				.until(() -> this.sentinels.masterPort() != this.redis.port());
+			// back, and made a replica of the promoted one by the sentinels, so that WAIT 1 is answered again
+			this.redis.restart();
+		});
 		progress();
 		stopWorkloads();
 
@@ -192,7 +204,7 @@ class RedisHistoryTests {
 
 	@Test
 	void aSentinelFailoverWithoutReplicasToAckReportsEveryAcknowledgedWriteItLoses() throws Exception {
-		startSentinels();
+		startSentinels(2);
 		startPeers(this.sentinels.uri().toURI().toString(), "0");
 		progress();
 		// the replicas lag (on loopback they would copy every write at once): cut off from the
@@ -248,12 +260,15 @@ class RedisHistoryTests {
 		startPeers(this.redis.uri(), "0");
 	}
 
-	/** A primary ({@link #redis}), two replicas and three sentinels. */
-	private void startSentinels() throws Exception {
+	/**
+	 * A primary ({@link #redis}), replicas and three sentinels.
+	 * @param replicaCount how many replicas
+	 */
+	private void startSentinels(int replicaCount) throws Exception {
 		// no delay before a full sync: a replica reconfigured by the failover catches up at once
 		this.redis = RedisServer.start(Files.createDirectories(this.directory.resolve("primary")),
 				"--repl-diskless-sync-delay", "0");
-		for (int i = 0; i < 2; i++) {
+		for (int i = 0; i < replicaCount; i++) {
 			this.replicas.add(RedisServer.start(Files.createDirectories(this.directory.resolve("replica-" + i)),
 					"--replicaof", "127.0.0.1", String.valueOf(this.redis.port()), "--repl-diskless-sync-delay", "0"));
 		}
