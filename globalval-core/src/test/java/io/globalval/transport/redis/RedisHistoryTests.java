@@ -181,8 +181,8 @@ class RedisHistoryTests {
 	void aSentinelFailoverWithReplicasToAckLosesNoAcknowledgedWrite() throws Exception {
 		// one replica, so replicas-to-ack=1 is every replica Sentinel can promote: with two, WAIT 1
 		// may be answered by the one that is not promoted (Sentinel prefers the most up-to-date
-		// replica by offsets it polls, and does not promise it), and a CI run lost 7 acknowledged
-		// writes that way; the README says so
+		// replica by offsets it polls, and does not promise it): a CI run with two lost 7
+		// acknowledged writes; the README says so
 		startSentinels(1);
 		startPeers(this.sentinels.uri().toURI().toString(), "1");
 		progress();
