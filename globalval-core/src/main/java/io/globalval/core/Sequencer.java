@@ -300,18 +300,14 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 
 	/** Queue a frame on a link without writing it; {@link #flushLinks()} writes it. */
 	private void append(WorkerLink link, byte[] frame) {
-		link.append(frame);
-		if (!link.corked) {
-			link.corked = true;
+		if (link.append(frame)) {
 			this.corked.add(link);
 		}
 	}
 
 	private void flushLinks() {
 		for (int i = 0; i < this.corked.size(); i++) {
-			WorkerLink link = this.corked.get(i);
-			link.corked = false;
-			link.flush();
+			this.corked.get(i).flush();
 		}
 		this.corked.clear();
 	}

@@ -32,9 +32,6 @@ final class WorkerLink {
 	 */
 	volatile boolean gone;
 
-	/** Whether the sequencer appended frames it has not flushed yet; its thread only. */
-	boolean corked;
-
 	/** The frames the sequencer appended since its last flush; its thread only. */
 	private final ArrayList<byte[]> corkedFrames = new ArrayList<>();
 
@@ -52,9 +49,11 @@ final class WorkerLink {
 	/**
 	 * Keep a frame until {@link #flush()}, which hands every frame kept to the connection
 	 * at once. The sequencer's thread only.
+	 * @return whether it is the first frame kept since the last flush
 	 */
-	void append(byte[] frame) {
+	boolean append(byte[] frame) {
 		this.corkedFrames.add(frame);
+		return this.corkedFrames.size() == 1;
 	}
 
 	/** Write what {@link #append} kept. The sequencer's thread only. */
