@@ -14,9 +14,7 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +32,7 @@ abstract sealed class RedisConnection implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisConnection.class);
 
-	static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+	static final RedisCodec<String, byte[]> CODEC = KeysAndBytesCodec.INSTANCE;
 
 	/**
 	 * Connect with a client.

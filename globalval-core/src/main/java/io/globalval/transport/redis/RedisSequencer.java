@@ -3,6 +3,7 @@ package io.globalval.transport.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -64,12 +65,15 @@ import io.globalval.protocol.WriteOutcome;
  *
  * <h2>Design</h2>
  * <ul>
- * <li><b>Sequencing.</b> One Lua script per write ({@code write.lua}, by {@code EVALSHA},
- * falling back to {@code EVAL} on {@code NOSCRIPT}) checks it, takes the next revision
+ * <li><b>Sequencing.</b> A Lua script ({@code write.lua}, by {@code EVALSHA},
+ * falling back to {@code EVAL} on {@code NOSCRIPT}) checks each write, takes the next revision
  * ({@code INCR}), stores the value and its revision in two hashes ({@code HSET}), and
  * appends the change to a stream with the id {@code <revision>-0} ({@code XADD MAXLEN ~}).
  * Redis runs a script alone, so compare-and-set and increment are atomic, and revisions
- * have no gaps. Keys are in {@link RedisKeys}: one hash tag per application.</li>
+ * have no gaps. Keys are in {@link RedisKeys}: one hash tag per application. A write
+ * leaves at once while fewer than two calls wait for their answer; the writes that queue
+ * meanwhile leave together as the next call (a group commit, up to 256 writes or 512 KiB),
+ * in the order they were made, with one answer per write.</li>
  * <li><b>Exactly once.</b> A write carries its origin's node id and sequence number; the
  * script keeps the outcome of each in a sorted set per origin and answers a repeat with
  * it. Lettuce sends a command again after a reconnect, and this class retries a write
@@ -147,6 +151,15 @@ public final class RedisSequencer implements RemoteSequencer {
 	 */
 	private static final int CLUSTER_TRIES = 4;
 
+	/** Batches of writes sent and not answered at most; more writes queue and leave as the next batch. */
+	private static final int MAX_BATCHES_IN_FLIGHT = 2;
+
+	/** The most writes in one batch. */
+	private static final int MAX_BATCH_WRITES = 256;
+
+	/** The most bytes of keys and values in one batch (a larger write goes alone). */
+	private static final int MAX_BATCH_BYTES = 512 * 1024;
+
 	/** The least time between two topology refreshes of a Cluster client's adaptive triggers. */
 	private static final Duration ADAPTIVE_REFRESH_TIMEOUT = Duration.ofSeconds(1);
 
@@ -172,6 +185,12 @@ public final class RedisSequencer implements RemoteSequencer {
 	private final String epochCandidate = Long.toHexString(ThreadLocalRandom.current().nextLong());
 
 	private final Object sendLock = new Object();
+
+	/** Writes waiting for a batch to leave, in the order they were sent; guarded by {@link #sendLock}. */
+	private final ArrayDeque<Attempt> queued = new ArrayDeque<>();
+
+	/** Batches sent and not answered; guarded by {@link #sendLock}. */
+	private int batchesInFlight;
 
 	/** Sequence numbers of this process's writes that are not settled: they may still reach Redis. */
 	private final ConcurrentSkipListSet<Long> unsettled = new ConcurrentSkipListSet<>();
@@ -550,40 +569,125 @@ public final class RedisSequencer implements RemoteSequencer {
 		return attempt.result;
 	}
 
+	/**
+	 * Send a write: at once when fewer than {@link #MAX_BATCHES_IN_FLIGHT} batches wait for
+	 * their answer, else it queues and leaves with the writes queued beside it as one batch
+	 * when an answer comes (a group commit: under load, one command and one script call for
+	 * many writes; alone, a write waits for nothing).
+	 */
 	private void send(Attempt attempt) {
-		WriteCommand command = attempt.command;
-		RedisKeys keys = this.keys;
-		String[] scriptKeys = { keys.revision, keys.values, keys.revisions, keys.changes, keys.writes(attempt.origin),
-				keys.epoch, keys.last };
-		RedisFuture<List<Object>> call;
-		boolean cluster = this.writeConnection.isCluster();
-		boolean direct = cluster && this.redis.replicasToAck() > 0;
-		int bytes = 0;
-		try {
-			synchronized (this.sendLock) {
-				this.unsettled.add(command.seq());
-				byte[][] args = arguments(attempt.origin, command, this.unsettled.first());
-				for (byte[] arg : args) {
-					bytes += arg.length;
+		List<Batch> failed;
+		synchronized (this.sendLock) {
+			this.unsettled.add(attempt.command.seq());
+			this.queued.add(attempt);
+			failed = sendQueued();
+		}
+		failDispatches(failed);
+		if (this.closed) {
+			failQueued();
+		}
+	}
+
+	/** Fail the writes that queued for a batch and will not leave: the sequencer closed. */
+	private void failQueued() {
+		List<Attempt> left;
+		synchronized (this.sendLock) {
+			left = new ArrayList<>(this.queued);
+			this.queued.clear();
+		}
+		for (Attempt attempt : left) {
+			this.unsettled.remove(attempt.command.seq());
+			attempt.result.completeExceptionally(new GlobalValConnectionException("The Redis sequencer of '" + name()
+					+ "' was closed before " + attempt.command.describe() + " was sent"));
+		}
+	}
+
+	/**
+	 * Send queued writes as batches while fewer than {@link #MAX_BATCHES_IN_FLIGHT} are in
+	 * flight. Under {@link #sendLock}, so that the low mark of unsettled writes is computed
+	 * and the command queued at once (see the class comment).
+	 * @return the batches that could not be queued at all, to fail outside the lock
+	 */
+	private List<Batch> sendQueued() {
+		List<Batch> failed = null;
+		while (!this.closed && this.batchesInFlight < MAX_BATCHES_IN_FLIGHT && !this.queued.isEmpty()) {
+			Batch batch = nextBatch();
+			this.batchesInFlight++;
+			try {
+				dispatch(batch);
+			}
+			catch (RuntimeException ex) {
+				// nothing was queued: the same rules as for a command that failed
+				this.batchesInFlight--;
+				batch.failure = ex;
+				if (failed == null) {
+					failed = new ArrayList<>(1);
 				}
-				// WAIT must go where the write ran: in a Cluster, straight to the slot's primary (a MOVED
-				// answer then makes it retry there after the topology is reloaded), else routed by key
-				RedisClusterAsyncCommands<String, byte[]> commands = direct ? this.writeConnection.serverOf(keys.changes)
-						: this.writeConnection.async();
-				attempt.sentTo = commands;
-				call = attempt.useEval
-						? commands.eval(RedisScript.WRITE.source, ScriptOutputType.MULTI, scriptKeys, args)
-						: commands.evalsha(RedisScript.WRITE.sha, ScriptOutputType.MULTI, scriptKeys, args);
+				failed.add(batch);
 			}
 		}
-		catch (RuntimeException ex) {
-			// nothing was queued: the same rules as for a command that failed
-			completed(attempt, null, ex);
-			return;
+		return (failed != null) ? failed : List.of();
+	}
+
+	/** Take the next writes of one origin from the queue, bounded in count and bytes. */
+	private Batch nextBatch() {
+		Attempt first = this.queued.poll();
+		List<Attempt> attempts = new ArrayList<>(Math.min(this.queued.size() + 1, MAX_BATCH_WRITES));
+		attempts.add(first);
+		int bytes = payloadBytes(first.command);
+		while (attempts.size() < MAX_BATCH_WRITES) {
+			Attempt next = this.queued.peek();
+			if (next == null || next.origin != first.origin || bytes + payloadBytes(next.command) > MAX_BATCH_BYTES) {
+				break;
+			}
+			bytes += payloadBytes(next.command);
+			attempts.add(this.queued.poll());
 		}
+		return new Batch(attempts);
+	}
+
+	/** Roughly the bytes a write puts in a batch: its key and values. */
+	private static int payloadBytes(WriteCommand command) {
+		int bytes = (command.key() != null) ? command.key().length() : 0;
+		byte[] value = command.newValue();
+		if (value != null) {
+			bytes += value.length;
+		}
+		if (command instanceof CompareAndSetValue cas && cas.expected() != null) {
+			bytes += cas.expected().length;
+		}
+		return bytes;
+	}
+
+	private void dispatch(Batch batch) {
+		RedisKeys keys = this.keys;
+		Attempt first = batch.attempts.get(0);
+		String[] scriptKeys = { keys.revision, keys.values, keys.revisions, keys.changes, keys.writes(first.origin),
+				keys.epoch, keys.last };
+		boolean cluster = this.writeConnection.isCluster();
+		boolean direct = cluster && this.redis.replicasToAck() > 0;
+		byte[][] args = arguments(batch, this.unsettled.first());
+		int bytes = 0;
+		for (byte[] arg : args) {
+			bytes += arg.length;
+		}
+		boolean useEval = false;
+		for (Attempt attempt : batch.attempts) {
+			useEval |= attempt.useEval;
+		}
+		// WAIT must go where the write ran: in a Cluster, straight to the slot's primary (a MOVED
+		// answer then makes it retry there after the topology is reloaded), else routed by key
+		RedisClusterAsyncCommands<String, byte[]> commands = direct ? this.writeConnection.serverOf(keys.changes)
+				: this.writeConnection.async();
+		for (Attempt attempt : batch.attempts) {
+			attempt.sentTo = commands;
+		}
+		RedisFuture<List<Object>> call = useEval
+				? commands.eval(RedisScript.WRITE.source, ScriptOutputType.MULTI, scriptKeys, args)
+				: commands.evalsha(RedisScript.WRITE.sha, ScriptOutputType.MULTI, scriptKeys, args);
 		this.follower.metrics().addBytesSent(bytes);
 		if (!cluster) {
-			call.whenComplete((reply, ex) -> completed(attempt, reply, ex));
+			call.whenComplete((reply, ex) -> answered(batch, reply, ex));
 			return;
 		}
 		// a try sent to a Cluster node that died waits there for it to come back: give it up after a
@@ -594,52 +698,128 @@ public final class RedisSequencer implements RemoteSequencer {
 				// a cancelled command is not sent again after a reconnect
 				call.cancel(true);
 			}
-			completed(attempt, reply, ex);
+			answered(batch, reply, ex);
 		});
 	}
 
+	/** A batch was answered (or failed): send what queued meanwhile, then settle each of its writes. */
+	private void answered(Batch batch, List<Object> reply, Throwable ex) {
+		List<Batch> failed;
+		synchronized (this.sendLock) {
+			this.batchesInFlight--;
+			failed = sendQueued();
+		}
+		List<Attempt> attempts = batch.attempts;
+		Throwable failure = ex;
+		if (failure == null && (reply == null || reply.size() != attempts.size())) {
+			failure = new RedisException("expected " + attempts.size() + " answers, got " + reply);
+		}
+		for (int i = 0; i < attempts.size(); i++) {
+			Attempt attempt = attempts.get(i);
+			if (failure != null) {
+				completed(attempt, null, failure);
+				continue;
+			}
+			Object answer = reply.get(i);
+			if (answer instanceof List<?> list && !list.isEmpty() && "err".equals(text(list.get(0)))) {
+				completed(attempt, null, new RedisCommandExecutionException(text((list.size() > 1) ? list.get(1) : null)));
+			}
+			else {
+				@SuppressWarnings("unchecked")
+				List<Object> one = (answer instanceof List<?>) ? (List<Object>) answer : List.of(String.valueOf(answer));
+				completed(attempt, one, null);
+			}
+		}
+		failDispatches(failed);
+	}
+
+	private void failDispatches(List<Batch> failed) {
+		for (Batch batch : failed) {
+			for (Attempt attempt : batch.attempts) {
+				completed(attempt, null, batch.failure);
+			}
+		}
+	}
+
 	/**
-	 * The arguments of {@code write.lua} for a write: the one place that knows how each
-	 * kind of write is put to the script.
+	 * The arguments of {@code write.lua} for a batch: what is common to it first, then
+	 * eight for each write.
 	 */
-	private byte[][] arguments(long origin, WriteCommand command, long lowestUnsettled) {
-		String op;
+	private byte[][] arguments(Batch batch, long lowestUnsettled) {
+		List<Attempt> attempts = batch.attempts;
+		long retentionMillis = Math.max(this.redis.writeIdRetention().toMillis(),
+				2 * this.settings.writeTimeout().toMillis());
+		byte[][] args = new byte[6 + 8 * attempts.size()][];
+		args[0] = ascii(attempts.get(0).origin);
+		args[1] = ascii(this.redis.streamMaxLength());
+		args[2] = ascii(lowestUnsettled);
+		args[3] = ascii(retentionMillis);
+		args[4] = ascii(this.epochCandidate);
+		args[5] = ascii(this.redis.maxWriteIdsPerNode());
+		int at = 6;
+		for (Attempt attempt : attempts) {
+			writeArguments(attempt.command, args, at);
+			at += 8;
+		}
+		return args;
+	}
+
+	/**
+	 * The eight arguments of {@code write.lua} for one write: the one place that knows how
+	 * each kind of write is put to the script.
+	 */
+	private static void writeArguments(WriteCommand command, byte[][] args, int at) {
+		byte[] op;
 		byte[] value = null;
 		byte[] expected = null;
 		long delta = 0;
 		if (command instanceof SetValue set) {
-			op = "S";
+			op = OP_SET;
 			value = set.value();
 		}
 		else if (command instanceof DeleteKey) {
-			op = "D";
+			op = OP_DELETE;
 		}
 		else if (command instanceof CompareAndSetValue cas) {
-			op = "C";
+			op = OP_COMPARE_AND_SET;
 			value = cas.update();
 			expected = cas.expected();
 		}
 		else if (command instanceof IncrementValue increment) {
-			op = "I";
+			op = OP_INCREMENT;
 			delta = increment.delta();
 		}
 		else if (command instanceof BroadcastAll) {
-			op = "B";
+			op = OP_RESYNC;
 		}
 		else {
 			throw new IllegalArgumentException("write.lua has no operation for " + command);
 		}
-		long retentionMillis = Math.max(this.redis.writeIdRetention().toMillis(),
-				2 * this.settings.writeTimeout().toMillis());
-		return new byte[][] { ascii(op),
-				(command.key() != null) ? command.key().getBytes(StandardCharsets.UTF_8) : EMPTY,
-				(value != null) ? value : EMPTY, (expected != null) ? expected : EMPTY,
-				ascii((expected != null) ? "1" : "0"), ascii(delta), ascii(origin), ascii(command.seq()),
-				ascii(command.originNanos()), ascii(this.redis.streamMaxLength()), ascii(lowestUnsettled),
-				ascii(retentionMillis), ascii(this.epochCandidate), ascii(this.redis.maxWriteIdsPerNode()) };
+		args[at] = op;
+		args[at + 1] = (command.key() != null) ? command.key().getBytes(StandardCharsets.UTF_8) : EMPTY;
+		args[at + 2] = (value != null) ? value : EMPTY;
+		args[at + 3] = (expected != null) ? expected : EMPTY;
+		args[at + 4] = (expected != null) ? ONE : ZERO;
+		args[at + 5] = (delta != 0) ? ascii(delta) : ZERO;
+		args[at + 6] = ascii(command.seq());
+		args[at + 7] = ascii(command.originNanos());
 	}
 
 	private static final byte[] EMPTY = new byte[0];
+
+	private static final byte[] ZERO = ascii(0);
+
+	private static final byte[] ONE = ascii(1);
+
+	private static final byte[] OP_SET = ascii("S");
+
+	private static final byte[] OP_DELETE = ascii("D");
+
+	private static final byte[] OP_COMPARE_AND_SET = ascii("C");
+
+	private static final byte[] OP_INCREMENT = ascii("I");
+
+	private static final byte[] OP_RESYNC = ascii("B");
 
 	private static byte[] ascii(Object value) {
 		return String.valueOf(value).getBytes(StandardCharsets.US_ASCII);
@@ -1341,6 +1521,7 @@ public final class RedisSequencer implements RemoteSequencer {
 		}
 		closeQuietly(this.tailConnection);
 		closeQuietly(this.writeConnection);
+		failQueued();
 		ScheduledExecutorService executor = this.retries;
 		if (executor != null) {
 			executor.shutdownNow();
@@ -1385,6 +1566,20 @@ public final class RedisSequencer implements RemoteSequencer {
 
 		/** The history forked: reported, then a snapshot. */
 		FORKED
+
+	}
+
+	/** Writes of one origin sent as one call of {@code write.lua}. */
+	private static final class Batch {
+
+		final List<Attempt> attempts;
+
+		/** Why the batch could not be sent at all; {@code null} if it was. */
+		RuntimeException failure;
+
+		Batch(List<Attempt> attempts) {
+			this.attempts = attempts;
+		}
 
 	}
 

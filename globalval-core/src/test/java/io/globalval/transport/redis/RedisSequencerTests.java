@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -40,6 +41,8 @@ import io.globalval.core.NodeMetrics;
 import io.globalval.core.NodeSettings;
 import io.globalval.core.RemoteSequencer;
 import io.globalval.core.ValueCodec;
+import io.globalval.protocol.WriteCommand.CompareAndSetValue;
+import io.globalval.protocol.WriteCommand.DeleteKey;
 import io.globalval.protocol.WriteCommand.IncrementValue;
 import io.globalval.protocol.WriteCommand.SetValue;
 import io.globalval.protocol.WriteOutcome;
@@ -187,6 +190,116 @@ class RedisSequencerTests {
 		assertThat(again).isEqualTo(first);
 		assertThat(admin().pttl(writes)).isGreaterThan(5_000);
 		assertThat(admin().xlen("{globalval:dupwrite}:changes")).isEqualTo(1);
+	}
+
+	@Test
+	void aBurstOfWritesLeavesInBatchesInOrderAndEachGetsItsOwnAnswer() throws Exception {
+		RecordingFollower follower = new RecordingFollower(44);
+		RedisSequencer sequencer = RedisSequencer.create(RedisURI.create(this.redis.uri()), FAST);
+		this.closeables.add(sequencer);
+		sequencer.start(NodeSettings.builder().name("burst").build(), follower);
+		await().atMost(WAIT).until(() -> follower.ready);
+		admin().hset("{globalval:burst}:values", "text", "\"not a number\"");
+		long callsBefore = evalshaCalls();
+		List<CompletableFuture<WriteOutcome>> increments = new ArrayList<>();
+		List<CompletableFuture<WriteOutcome>> sets = new ArrayList<>();
+		CompletableFuture<WriteOutcome> rejected = null;
+		CompletableFuture<WriteOutcome> missingDelete = null;
+		CompletableFuture<WriteOutcome> mismatchedSwap = null;
+		for (int seq = 1; seq <= 1000; seq++) {
+			if (seq == 500) {
+				rejected = sequencer.submit(follower.nodeId, new IncrementValue(seq, "text", 1, System.nanoTime()),
+						deadline());
+			}
+			else if (seq == 501) {
+				missingDelete = sequencer.submit(follower.nodeId, new DeleteKey(seq, "missing", System.nanoTime()),
+						deadline());
+			}
+			else if (seq == 502) {
+				mismatchedSwap = sequencer.submit(follower.nodeId, new CompareAndSetValue(seq, "n",
+						"-1".getBytes(StandardCharsets.UTF_8), "0".getBytes(StandardCharsets.UTF_8), System.nanoTime()),
+						deadline());
+			}
+			else if (seq % 2 == 0) {
+				increments.add(sequencer.submit(follower.nodeId, new IncrementValue(seq, "n", 1, System.nanoTime()),
+						deadline()));
+			}
+			else {
+				sets.add(sequencer.submit(follower.nodeId,
+						new SetValue(seq, "k" + seq, String.valueOf(seq).getBytes(StandardCharsets.UTF_8),
+								System.nanoTime()),
+						deadline()));
+			}
+		}
+		// each write has its own answer, in the order the writes were made
+		for (int i = 0; i < increments.size(); i++) {
+			assertThat(get(increments.get(i)).number()).isEqualTo(i + 1);
+		}
+		long lastRevision = 0;
+		for (CompletableFuture<WriteOutcome> set : sets) {
+			WriteOutcome outcome = get(set);
+			assertThat(outcome.success()).isTrue();
+			assertThat(outcome.revision()).isGreaterThan(lastRevision);
+			lastRevision = outcome.revision();
+		}
+		CompletableFuture<WriteOutcome> refused = rejected;
+		assertThatThrownBy(() -> get(refused)).cause()
+			.isInstanceOf(GlobalValRejectedException.class)
+			.hasMessageContaining("not an integer");
+		assertThat(get(missingDelete).success()).isFalse();
+		assertThat(get(mismatchedSwap).success()).isFalse();
+		int changes = increments.size() + sets.size();
+		assertThat(admin().xlen("{globalval:burst}:changes")).isEqualTo(changes);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(follower.changes).hasSize(changes));
+		// fewer script calls than writes: the writes that queued behind a call left together
+		assertThat(evalshaCalls() - callsBefore).isLessThan(changes / 2);
+	}
+
+	@Test
+	void aBurstCutOffByKilledConnectionsLosesNoWriteAndAppliesNoneTwice() throws Exception {
+		// batches in flight when the connection dies are sent again after the reconnect (Lettuce)
+		// or retried (this class); whether Redis ran them before the kill or not, each write counts once
+		GlobalValTemplate template = start("app");
+		get(template.set("warm", 1));
+		List<CompletableFuture<Long>> writes = new ArrayList<>();
+		long killed = 0;
+		for (int i = 0; i < 4000; i++) {
+			writes.add(template.increment("count", 1));
+			if (i % 1000 == 500) {
+				killed += killWriteConnections();
+			}
+		}
+		assertThat(killed).isPositive();
+		List<Long> results = new ArrayList<>();
+		for (CompletableFuture<Long> write : writes) {
+			results.add(get(write));
+		}
+		// every increment applied once
+		assertThat(results).doesNotHaveDuplicates().hasSize(4000);
+		assertThat(results).allMatch((n) -> n >= 1 && n <= 4000);
+		assertThat(template.get("count")).isEqualTo(4000);
+		assertThat(admin().xlen("{globalval:app}:changes")).isEqualTo(4001);
+	}
+
+	private long killWriteConnections() {
+		long killed = 0;
+		for (String line : admin().clientList().split("\n")) {
+			if (line.contains("name=globalval:app:") && line.contains(":write ")) {
+				String id = line.substring(line.indexOf("id=") + 3, line.indexOf(' ', line.indexOf("id=")));
+				killed += admin().clientKill(KillArgs.Builder.id(Long.parseLong(id)));
+			}
+		}
+		return killed;
+	}
+
+	private long evalshaCalls() {
+		for (String line : admin().info("commandstats").split("\r?\n")) {
+			if (line.startsWith("cmdstat_evalsha:")) {
+				String calls = line.substring(line.indexOf("calls=") + 6);
+				return Long.parseLong(calls.substring(0, calls.indexOf(',')));
+			}
+		}
+		return 0;
 	}
 
 	private static long deadline() {
