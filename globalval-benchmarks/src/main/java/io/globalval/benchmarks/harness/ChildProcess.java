@@ -99,25 +99,23 @@ final class ChildProcess implements AutoCloseable {
 
 	/**
 	 * Send a command without waiting.
-	 * @param verb the command
-	 * @param args its arguments
+	 * @param command the command
 	 * @return the answer, when it comes
 	 */
-	CompletableFuture<JsonNode> send(String verb, Object... args) {
+	CompletableFuture<JsonNode> send(ChildCommand command) {
+		String wire = command.wire();
 		String id = Integer.toString(this.ids.incrementAndGet());
 		CompletableFuture<JsonNode> answer = answer(id);
-		StringBuilder line = new StringBuilder(id).append(' ').append(verb);
-		for (Object arg : args) {
-			line.append(' ').append(arg);
-		}
+		String line = id + " " + wire + "\n";
 		try {
 			synchronized (this.stdin) {
-				this.stdin.write(line.append('\n').toString());
+				this.stdin.write(line);
 				this.stdin.flush();
 			}
 		}
 		catch (IOException ex) {
-			answer.completeExceptionally(new IOException(this.name + " did not take '" + verb + "': " + ex, ex));
+			answer.completeExceptionally(
+					new IOException(this.name + " did not take '" + command.verb().wireName() + "': " + ex, ex));
 		}
 		return answer;
 	}
@@ -125,12 +123,30 @@ final class ChildProcess implements AutoCloseable {
 	/**
 	 * Send a command and wait for its answer.
 	 * @param timeoutMillis the longest wait
-	 * @param verb the command
-	 * @param args its arguments
+	 * @param command the command
 	 * @return the answer
 	 */
-	JsonNode call(long timeoutMillis, String verb, Object... args) {
-		return get(send(verb, args), verb, timeoutMillis);
+	JsonNode call(long timeoutMillis, ChildCommand command) {
+		return get(send(command), command.verb().wireName(), timeoutMillis);
+	}
+
+	/**
+	 * Send one command to several processes at once, then wait for every answer.
+	 * @param processes the processes
+	 * @param timeoutMillis the longest wait for each answer
+	 * @param command the command
+	 * @return the answers, in the order of the processes
+	 */
+	static List<JsonNode> callAll(List<ChildProcess> processes, long timeoutMillis, ChildCommand command) {
+		List<CompletableFuture<JsonNode>> answers = new ArrayList<>();
+		for (ChildProcess process : processes) {
+			answers.add(process.send(command));
+		}
+		List<JsonNode> results = new ArrayList<>();
+		for (int i = 0; i < answers.size(); i++) {
+			results.add(processes.get(i).get(answers.get(i), command.verb().wireName(), timeoutMillis));
+		}
+		return results;
 	}
 
 	JsonNode get(CompletableFuture<JsonNode> answer, String what, long timeoutMillis) {
@@ -189,7 +205,7 @@ final class ChildProcess implements AutoCloseable {
 	 */
 	void stop(long graceMillis) {
 		if (this.process.isAlive() && graceMillis > 0) {
-			send("exit");
+			send(new ChildCommand.Exit());
 			try {
 				this.process.waitFor(graceMillis, TimeUnit.MILLISECONDS);
 			}
