@@ -14,12 +14,18 @@ import java.util.Map;
  */
 final class AppliedSequences {
 
-	private final Map<Long, Long> highest = new LinkedHashMap<>(16, 0.75f, true) {
+	private final Map<Long, Mark> highest = new LinkedHashMap<>(16, 0.75f, true) {
 		@Override
-		protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+		protected boolean removeEldestEntry(Map.Entry<Long, Mark> eldest) {
 			return size() > RecentWrites.ORIGINS;
 		}
 	};
+
+	/** The origin of the last change applied, whose mark is the most recently used already. */
+	private long lastOrigin;
+
+	/** The mark of {@link #lastOrigin}, or {@code null}: changes from one origin in a row skip the map. */
+	private Mark lastMark;
 
 	/**
 	 * Record an applied change.
@@ -27,7 +33,19 @@ final class AppliedSequences {
 	 * @param seq its sequence number there
 	 */
 	void applied(long origin, long seq) {
-		this.highest.merge(origin, seq, Math::max);
+		Mark mark = this.lastMark;
+		if (mark == null || this.lastOrigin != origin) {
+			mark = this.highest.get(origin);
+			if (mark == null) {
+				mark = new Mark(seq);
+				this.highest.put(origin, mark);
+			}
+			this.lastOrigin = origin;
+			this.lastMark = mark;
+		}
+		if (seq > mark.seq) {
+			mark.seq = seq;
+		}
 	}
 
 	/**
@@ -36,7 +54,8 @@ final class AppliedSequences {
 	 */
 	void replace(Map<Long, Long> marks) {
 		this.highest.clear();
-		this.highest.putAll(marks);
+		this.lastMark = null;
+		marks.forEach((origin, seq) -> this.highest.put(origin, new Mark(seq)));
 	}
 
 	/**
@@ -44,7 +63,20 @@ final class AppliedSequences {
 	 * @return highest sequence number by origin
 	 */
 	Map<Long, Long> copy() {
-		return new LinkedHashMap<>(this.highest);
+		Map<Long, Long> copy = new LinkedHashMap<>();
+		this.highest.forEach((origin, mark) -> copy.put(origin, mark.seq));
+		return copy;
+	}
+
+	/** The highest sequence number applied from one origin. */
+	private static final class Mark {
+
+		long seq;
+
+		Mark(long seq) {
+			this.seq = seq;
+		}
+
 	}
 
 }

@@ -120,7 +120,8 @@ final class NodeState {
 	 */
 	void applyChange(String key, byte[] json, long revision, long epoch, long origin, long seq, long originNanos,
 			byte[] frame) {
-		ReplicaEntry previous = this.replica.apply(key, json, revision);
+		ReplicaEntry current = (json != null) ? Replica.newEntry(json, revision) : null;
+		ReplicaEntry previous = this.replica.apply(key, current, revision);
 		this.history = this.history.extend(revision, epoch);
 		this.appliedSequences.applied(origin, seq);
 		if (frame != null) {
@@ -134,7 +135,7 @@ final class NodeState {
 			this.metrics.propagated(this.runtime.nanoTime() - originNanos);
 		}
 		if (this.events.hasListeners()) {
-			ChangeEvent event = new ChangeEvent(key, this.replica.entry(key), previous, revision, origin, seq, originNanos,
+			ChangeEvent event = new ChangeEvent(key, current, previous, revision, origin, seq, originNanos,
 					origin == this.nodeId, this.codec);
 			this.events.dispatch((listener) -> listener.onChange(event));
 		}

@@ -168,8 +168,19 @@ public final class Replica {
 	 * @return the entry the key had before, or {@code null}
 	 */
 	ReplicaEntry apply(String key, byte[] json, long newRevision) {
-		ReplicaEntry previous = (json != null) ? this.entries.put(key, new ReplicaEntry(json, newRevision))
-				: this.entries.remove(key);
+		return apply(key, (json != null) ? new ReplicaEntry(json, newRevision) : null, newRevision);
+	}
+
+	/**
+	 * Apply one change whose entry the caller made (to hand it on without reading the map
+	 * again). Applying thread only; the caller has checked the revision.
+	 * @param key the key
+	 * @param entry the new entry, or {@code null} to delete
+	 * @param newRevision the change's revision, {@code revision() + 1}
+	 * @return the entry the key had before, or {@code null}
+	 */
+	ReplicaEntry apply(String key, ReplicaEntry entry, long newRevision) {
+		ReplicaEntry previous = (entry != null) ? this.entries.put(key, entry) : this.entries.remove(key);
 		this.revision = newRevision;
 		return previous;
 	}
