@@ -205,6 +205,10 @@ public final class RedisSequencer implements RemoteSequencer {
 
 	private volatile RedisConnection tailConnection;
 
+	/**
+	 * The sender thread: sends the writes that queued while batches were in flight, and
+	 * retries; never an event loop (see {@link #answered}).
+	 */
 	private volatile ScheduledExecutorService retries;
 
 	private volatile Thread tailThread;
@@ -468,7 +472,7 @@ public final class RedisSequencer implements RemoteSequencer {
 			throw ex;
 		}
 		this.retries = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "globalval-redis-retries-" + settings.name());
+			Thread thread = new Thread(task, "globalval-redis-sender-" + settings.name());
 			thread.setDaemon(true);
 			return thread;
 		});
@@ -602,6 +606,18 @@ public final class RedisSequencer implements RemoteSequencer {
 		}
 	}
 
+	/** Send what queued; on the sender thread. */
+	private void sendQueuedNow() {
+		List<Batch> failed;
+		synchronized (this.sendLock) {
+			failed = sendQueued();
+		}
+		failDispatches(failed);
+		if (this.closed) {
+			failQueued();
+		}
+	}
+
 	/**
 	 * Send queued writes as batches while fewer than {@link #MAX_BATCHES_IN_FLIGHT} are in
 	 * flight. Under {@link #sendLock}, so that the low mark of unsettled writes is computed
@@ -702,41 +718,68 @@ public final class RedisSequencer implements RemoteSequencer {
 		});
 	}
 
-	/** A batch was answered (or failed): send what queued meanwhile, then settle each of its writes. */
+	/**
+	 * A batch was answered (or failed): have what queued meanwhile sent, then settle each
+	 * of its writes. The queued writes leave from the sender thread, never from here: this
+	 * runs on the connection's event loop, where Netty writes at once, ahead of the writes
+	 * other threads handed to the loop before (they wait in its task queue), which would
+	 * put a process's writes in Redis out of the order they were made.
+	 */
 	private void answered(Batch batch, List<Object> reply, Throwable ex) {
-		List<Batch> failed;
+		boolean more;
 		synchronized (this.sendLock) {
 			this.batchesInFlight--;
-			failed = sendQueued();
+			more = !this.queued.isEmpty();
+		}
+		if (more) {
+			try {
+				this.retries.execute(this::sendQueuedNow);
+			}
+			catch (RuntimeException rejected) {
+				failQueued();
+			}
 		}
 		List<Attempt> attempts = batch.attempts;
 		Throwable failure = ex;
 		if (failure == null && (reply == null || reply.size() != attempts.size())) {
 			failure = new RedisException("expected " + attempts.size() + " answers, got " + reply);
 		}
+		boolean waitForReplicas = this.redis.replicasToAck() > 0;
+		List<Attempt> applied = waitForReplicas ? new ArrayList<>(attempts.size()) : null;
+		List<WriteOutcome> outcomes = waitForReplicas ? new ArrayList<>(attempts.size()) : null;
 		for (int i = 0; i < attempts.size(); i++) {
 			Attempt attempt = attempts.get(i);
 			if (failure != null) {
-				completed(attempt, null, failure);
+				completed(attempt, failure);
 				continue;
 			}
 			Object answer = reply.get(i);
 			if (answer instanceof List<?> list && !list.isEmpty() && "err".equals(text(list.get(0)))) {
-				completed(attempt, null, new RedisCommandExecutionException(text((list.size() > 1) ? list.get(1) : null)));
+				completed(attempt, new RedisCommandExecutionException(text((list.size() > 1) ? list.get(1) : null)));
+				continue;
+			}
+			this.unsettled.remove(attempt.command.seq());
+			WriteOutcome result = outcome(attempt, answer);
+			if (result == null) {
+				continue;
+			}
+			if (waitForReplicas) {
+				applied.add(attempt);
+				outcomes.add(result);
 			}
 			else {
-				@SuppressWarnings("unchecked")
-				List<Object> one = (answer instanceof List<?>) ? (List<Object>) answer : List.of(String.valueOf(answer));
-				completed(attempt, one, null);
+				deliver(attempt, result);
 			}
 		}
-		failDispatches(failed);
+		if (waitForReplicas && !applied.isEmpty()) {
+			awaitReplicas(applied, outcomes);
+		}
 	}
 
 	private void failDispatches(List<Batch> failed) {
 		for (Batch batch : failed) {
 			for (Attempt attempt : batch.attempts) {
-				completed(attempt, null, batch.failure);
+				completed(attempt, batch.failure);
 			}
 		}
 	}
@@ -825,19 +868,9 @@ public final class RedisSequencer implements RemoteSequencer {
 		return String.valueOf(value).getBytes(StandardCharsets.US_ASCII);
 	}
 
-	private void completed(Attempt attempt, List<Object> reply, Throwable ex) {
+	/** A try of a write failed: retry it, or fail it for good. */
+	private void completed(Attempt attempt, Throwable ex) {
 		WriteCommand write = attempt.command;
-		if (ex == null) {
-			this.unsettled.remove(write.seq());
-			try {
-				outcome(attempt, reply);
-			}
-			catch (RuntimeException bad) {
-				attempt.result.completeExceptionally(new GlobalValException(
-						"Unexpected answer from " + address() + " to " + write.describe() + ": " + reply, bad));
-			}
-			return;
-		}
 		Throwable cause = unwrap(ex);
 		if (cause instanceof RedisNoScriptException || String.valueOf(cause.getMessage()).startsWith("NOSCRIPT")) {
 			// Redis restarted or flushed its scripts: EVAL sends the script and caches it again
@@ -892,44 +925,67 @@ public final class RedisSequencer implements RemoteSequencer {
 		}
 	}
 
-	private void outcome(Attempt attempt, List<Object> reply) {
-		String status = text(reply.get(0));
+	/**
+	 * Read a write's answer: its outcome, or {@code null} when the write was refused (an
+	 * impossible increment) or the answer is not understood, and the write failed here.
+	 */
+	private WriteOutcome outcome(Attempt attempt, Object answer) {
 		WriteCommand write = attempt.command;
-		if ("rej".equals(status)) {
-			// only an increment is refused
-			String current = text(reply.get(2));
-			long delta = (write instanceof IncrementValue increment) ? increment.delta() : 0;
-			String message = "overflow".equals(text(reply.get(1)))
-					? "Incrementing '" + write.key() + "' (" + current + ") by " + delta + " would overflow a long"
-					: "Value of '" + write.key() + "' is not an integer; cannot increment it (set it to a number first)";
-			attempt.result.completeExceptionally(new GlobalValRejectedException(message));
-			return;
-		}
-		// seq|revision|success|number
-		String[] record = text(reply.get(1)).split("\\|", 4);
-		WriteOutcome result = new WriteOutcome(Long.parseLong(record[1]), "1".equals(record[2]),
-				Long.parseLong(record[3]));
-		int replicas = this.redis.replicasToAck();
-		if (replicas == 0) {
-			deliver(attempt, result);
-			return;
-		}
-		// WAIT covers every write this connection sent before it, this one included; it ends a
-		// little before the write's deadline, so that its answer, not the deadline, says what happened
-		long remainingMillis = TimeUnit.NANOSECONDS.toMillis(attempt.deadlineNanos - System.nanoTime());
-		long timeoutMillis = Math.max(1, remainingMillis - Math.min(WAIT_MARGIN_MILLIS, remainingMillis / 4));
-		attempt.sentTo.waitForReplication(replicas, timeoutMillis).whenComplete((acked, ex) -> {
-			if (ex == null && acked != null && acked >= replicas) {
-				deliver(attempt, result);
-				return;
+		try {
+			@SuppressWarnings("unchecked")
+			List<Object> reply = (List<Object>) answer;
+			String status = text(reply.get(0));
+			if ("rej".equals(status)) {
+				// only an increment is refused
+				String current = text(reply.get(2));
+				long delta = (write instanceof IncrementValue increment) ? increment.delta() : 0;
+				String message = "overflow".equals(text(reply.get(1)))
+						? "Incrementing '" + write.key() + "' (" + current + ") by " + delta + " would overflow a long"
+						: "Value of '" + write.key() + "' is not an integer; cannot increment it (set it to a number first)";
+				attempt.result.completeExceptionally(new GlobalValRejectedException(message));
+				return null;
 			}
-			String why = (ex != null) ? "WAIT failed: " + unwrap(ex) : "only " + acked + " acknowledged it";
-			attempt.result.completeExceptionally(new GlobalValTimeoutException(("%s of '%s' was applied by %s at "
-					+ "revision %d, but it did not reach globalval.redis.replicas-to-ack=%d replicas within "
-					+ "globalval.write-timeout (%s): %s. It is applied and may still be kept, or lost if %s fails "
-					+ "over to a replica before one copies it (every peer then reports it as discarded)")
-				.formatted(write.describe(), name(), address(), result.revision(), replicas,
-						this.settings.writeTimeout(), why, address())));
+			// seq|revision|success|number
+			String[] record = text(reply.get(1)).split("\\|", 4);
+			return new WriteOutcome(Long.parseLong(record[1]), "1".equals(record[2]), Long.parseLong(record[3]));
+		}
+		catch (RuntimeException bad) {
+			attempt.result.completeExceptionally(new GlobalValException(
+					"Unexpected answer from " + address() + " to " + write.describe() + ": " + answer, bad));
+			return null;
+		}
+	}
+
+	/**
+	 * Acknowledge the writes of a batch once {@code globalval.redis.replicas-to-ack}
+	 * replicas copied them: one {@code WAIT} covers every write its connection sent before
+	 * it, so one for the batch covers all of them. It ends a little before the earliest
+	 * deadline among them, so that its answer, not a deadline, says what happened.
+	 */
+	private void awaitReplicas(List<Attempt> attempts, List<WriteOutcome> outcomes) {
+		int replicas = this.redis.replicasToAck();
+		long earliest = attempts.get(0).deadlineNanos;
+		for (Attempt attempt : attempts) {
+			earliest = (attempt.deadlineNanos - earliest < 0) ? attempt.deadlineNanos : earliest;
+		}
+		long remainingMillis = TimeUnit.NANOSECONDS.toMillis(earliest - System.nanoTime());
+		long timeoutMillis = Math.max(1, remainingMillis - Math.min(WAIT_MARGIN_MILLIS, remainingMillis / 4));
+		attempts.get(0).sentTo.waitForReplication(replicas, timeoutMillis).whenComplete((acked, ex) -> {
+			for (int i = 0; i < attempts.size(); i++) {
+				Attempt attempt = attempts.get(i);
+				WriteOutcome result = outcomes.get(i);
+				if (ex == null && acked != null && acked >= replicas) {
+					deliver(attempt, result);
+					continue;
+				}
+				String why = (ex != null) ? "WAIT failed: " + unwrap(ex) : "only " + acked + " acknowledged it";
+				attempt.result.completeExceptionally(new GlobalValTimeoutException(("%s of '%s' was applied by %s at "
+						+ "revision %d, but it did not reach globalval.redis.replicas-to-ack=%d replicas within "
+						+ "globalval.write-timeout (%s): %s. It is applied and may still be kept, or lost if %s fails "
+						+ "over to a replica before one copies it (every peer then reports it as discarded)")
+					.formatted(attempt.command.describe(), name(), address(), result.revision(), replicas,
+							this.settings.writeTimeout(), why, address())));
+			}
 		});
 	}
 

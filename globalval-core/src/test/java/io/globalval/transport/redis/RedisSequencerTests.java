@@ -256,6 +256,24 @@ class RedisSequencerTests {
 	}
 
 	@Test
+	void aProcessWritesReachRedisInTheOrderItMadeThemWhileBatchesComeAndGo() throws Exception {
+		// small bursts, so that a batch is often answered while the caller sends the next one
+		GlobalValTemplate template = start("app");
+		for (int round = 0; round < 300; round++) {
+			List<CompletableFuture<Long>> writes = new ArrayList<>();
+			for (int i = 0; i < 5; i++) {
+				writes.add(template.set("k" + i, round));
+			}
+			long last = 0;
+			for (CompletableFuture<Long> write : writes) {
+				long revision = get(write);
+				assertThat(revision).as("round %d", round).isGreaterThan(last);
+				last = revision;
+			}
+		}
+	}
+
+	@Test
 	void aBurstCutOffByKilledConnectionsLosesNoWriteAndAppliesNoneTwice() throws Exception {
 		// batches in flight when the connection dies are sent again after the reconnect (Lettuce)
 		// or retried (this class); whether Redis ran them before the kill or not, each write counts once
@@ -293,8 +311,12 @@ class RedisSequencerTests {
 	}
 
 	private long evalshaCalls() {
+		return commandCalls("evalsha");
+	}
+
+	private long commandCalls(String command) {
 		for (String line : admin().info("commandstats").split("\r?\n")) {
-			if (line.startsWith("cmdstat_evalsha:")) {
+			if (line.startsWith("cmdstat_" + command + ":")) {
 				String calls = line.substring(line.indexOf("calls=") + 6);
 				return Long.parseLong(calls.substring(0, calls.indexOf(',')));
 			}
@@ -516,6 +538,17 @@ class RedisSequencerTests {
 				// acknowledged: the replica has it already, no waiting
 				assertThat(connection.sync().hget("{globalval:app}:values", "acked-" + i)).isEqualTo(String.valueOf(i));
 			}
+			// a burst leaves in batches, and one WAIT acknowledges each batch
+			long waitsBefore = commandCalls("wait");
+			List<CompletableFuture<Long>> burst = new ArrayList<>();
+			for (int i = 0; i < 500; i++) {
+				burst.add(template.set("burst-" + i, i));
+			}
+			for (CompletableFuture<Long> write : burst) {
+				assertThat(get(write)).isPositive();
+			}
+			assertThat(connection.sync().hget("{globalval:app}:values", "burst-499")).isEqualTo("499");
+			assertThat(commandCalls("wait") - waitsBefore).isLessThan(250);
 		}
 		replica.kill();
 		assertThatThrownBy(() -> get(template.set("unreplicated", true))).hasCauseInstanceOf(GlobalValTimeoutException.class)
