@@ -580,16 +580,11 @@ public final class RedisSequencer implements RemoteSequencer {
 	 * many writes; alone, a write waits for nothing).
 	 */
 	private void send(Attempt attempt) {
-		List<Batch> failed;
 		synchronized (this.sendLock) {
 			this.unsettled.add(attempt.command.seq());
 			this.queued.add(attempt);
-			failed = sendQueued();
 		}
-		failDispatches(failed);
-		if (this.closed) {
-			failQueued();
-		}
+		sendQueuedNow();
 	}
 
 	/** Fail the writes that queued for a batch and will not leave: the sequencer closed. */
@@ -606,7 +601,7 @@ public final class RedisSequencer implements RemoteSequencer {
 		}
 	}
 
-	/** Send what queued; on the sender thread. */
+	/** Send what queued, as far as the batches in flight allow; never on an event loop (see {@link #answered}). */
 	private void sendQueuedNow() {
 		List<Batch> failed;
 		synchronized (this.sendLock) {
@@ -653,10 +648,14 @@ public final class RedisSequencer implements RemoteSequencer {
 		int bytes = payloadBytes(first.command);
 		while (attempts.size() < MAX_BATCH_WRITES) {
 			Attempt next = this.queued.peek();
-			if (next == null || next.origin != first.origin || bytes + payloadBytes(next.command) > MAX_BATCH_BYTES) {
+			if (next == null || next.origin != first.origin) {
 				break;
 			}
-			bytes += payloadBytes(next.command);
+			int nextBytes = payloadBytes(next.command);
+			if (bytes + nextBytes > MAX_BATCH_BYTES) {
+				break;
+			}
+			bytes += nextBytes;
 			attempts.add(this.queued.poll());
 		}
 		return new Batch(attempts);
@@ -687,15 +686,13 @@ public final class RedisSequencer implements RemoteSequencer {
 		for (byte[] arg : args) {
 			bytes += arg.length;
 		}
-		boolean useEval = false;
-		for (Attempt attempt : batch.attempts) {
-			useEval |= attempt.useEval;
-		}
 		// WAIT must go where the write ran: in a Cluster, straight to the slot's primary (a MOVED
 		// answer then makes it retry there after the topology is reloaded), else routed by key
 		RedisClusterAsyncCommands<String, byte[]> commands = direct ? this.writeConnection.serverOf(keys.changes)
 				: this.writeConnection.async();
+		boolean useEval = false;
 		for (Attempt attempt : batch.attempts) {
+			useEval |= attempt.useEval;
 			attempt.sentTo = commands;
 		}
 		RedisFuture<List<Object>> call = useEval
