@@ -1,5 +1,7 @@
 package io.globalval.benchmarks.harness;
 
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -19,13 +21,28 @@ sealed interface ChildCommand {
 	 * Return the verb of this command.
 	 * @return the verb
 	 */
-	Verb verb();
+	default Verb verb() {
+		return Verb.forType(getClass());
+	}
 
 	/**
-	 * Return the arguments of this command, in their wire order.
+	 * Return the arguments of this command, in their wire order: its record components,
+	 * in the order the verb's parser reads them into its constructor.
 	 * @return the arguments
 	 */
-	List<Object> arguments();
+	default List<Object> arguments() {
+		RecordComponent[] components = getClass().getRecordComponents();
+		List<Object> arguments = new ArrayList<>(components.length);
+		for (RecordComponent component : components) {
+			try {
+				arguments.add(component.getAccessor().invoke(this));
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new IllegalStateException("Cannot read " + component.getName() + " of " + this, ex);
+			}
+		}
+		return arguments;
+	}
 
 	/**
 	 * Run this command in a child.
@@ -73,77 +90,80 @@ sealed interface ChildCommand {
 	enum Verb {
 
 		/** See {@link Preload}. */
-		PRELOAD("preload", (a) -> new Preload(a.nextInt(), a.nextInt())),
+		PRELOAD("preload", Preload.class, (a) -> new Preload(a.nextInt(), a.nextInt())),
 
 		/** See {@link AwaitSize}. */
-		AWAIT_SIZE("awaitSize", (a) -> new AwaitSize(a.nextInt(), a.nextLong())),
+		AWAIT_SIZE("awaitSize", AwaitSize.class, (a) -> new AwaitSize(a.nextInt(), a.nextLong())),
 
 		/** See {@link Warm}. */
-		WARM("warm", (a) -> new Warm(a.nextInt(), a.nextLong())),
+		WARM("warm", Warm.class, (a) -> new Warm(a.nextInt(), a.nextLong())),
 
 		/** See {@link LatencyArm}. */
-		LATENCY_ARM("Larm", (a) -> new LatencyArm(a.next(), a.nextInt())),
+		LATENCY_ARM("Larm", LatencyArm.class, (a) -> new LatencyArm(a.next(), a.nextInt())),
 
 		/** See {@link LatencySend}. */
-		LATENCY_SEND("Lsend", (a) -> new LatencySend(a.next(), a.nextInt(), a.nextLong(), a.nextLong())),
+		LATENCY_SEND("Lsend", LatencySend.class, (a) -> new LatencySend(a.next(), a.nextInt(), a.nextLong(), a.nextLong())),
 
 		/** See {@link LatencyResult}. */
-		LATENCY_RESULT("Lresult", (a) -> new LatencyResult(a.nextLong())),
+		LATENCY_RESULT("Lresult", LatencyResult.class, (a) -> new LatencyResult(a.nextLong())),
 
 		/** See {@link ThroughputArm}. */
-		THROUGHPUT_ARM("Tarm", (a) -> new ThroughputArm(a.next(), a.nextLong(), a.nextLong())),
+		THROUGHPUT_ARM("Tarm", ThroughputArm.class, (a) -> new ThroughputArm(a.next(), a.nextLong(), a.nextLong())),
 
 		/** See {@link ThroughputGo}. */
-		THROUGHPUT_GO("Tgo", (a) -> new ThroughputGo(a.nextLong(), a.nextLong())),
+		THROUGHPUT_GO("Tgo", ThroughputGo.class, (a) -> new ThroughputGo(a.nextLong(), a.nextLong())),
 
 		/** See {@link ThroughputResult}. */
-		THROUGHPUT_RESULT("Tresult", (a) -> new ThroughputResult(a.nextLong())),
+		THROUGHPUT_RESULT("Tresult", ThroughputResult.class, (a) -> new ThroughputResult(a.nextLong())),
 
 		/** See {@link ConvergenceGo}. */
-		CONVERGENCE_GO("Cgo", (a) -> new ConvergenceGo(a.nextInt(), a.nextInt(), a.nextLong(), a.nextLong())),
+		CONVERGENCE_GO("Cgo", ConvergenceGo.class, (a) -> new ConvergenceGo(a.nextInt(), a.nextInt(), a.nextLong(), a.nextLong())),
 
 		/** See {@link Dump}. */
-		DUMP("dump", (a) -> new Dump()),
+		DUMP("dump", Dump.class, (a) -> new Dump()),
 
 		/** See {@link Cpu}. */
-		CPU("cpu", (a) -> new Cpu()),
+		CPU("cpu", Cpu.class, (a) -> new Cpu()),
 
 		/** See {@link Bytes}. */
-		BYTES("bytes", (a) -> new Bytes()),
+		BYTES("bytes", Bytes.class, (a) -> new Bytes()),
 
 		/** See {@link Revision}. */
-		REVISION("revision", (a) -> new Revision()),
+		REVISION("revision", Revision.class, (a) -> new Revision()),
 
 		/** See {@link AwaitRevision}. */
-		AWAIT_REVISION("await", (a) -> new AwaitRevision(a.nextLong(), a.nextLong())),
+		AWAIT_REVISION("await", AwaitRevision.class, (a) -> new AwaitRevision(a.nextLong(), a.nextLong())),
 
 		/** See {@link SetOne}. */
-		SET_ONE("setOne", (a) -> new SetOne(a.next(), a.nextLong(), a.nextLong())),
+		SET_ONE("setOne", SetOne.class, (a) -> new SetOne(a.next(), a.nextLong(), a.nextLong())),
 
 		/** See {@link AwaitValue}. */
-		AWAIT_VALUE("awaitValue", (a) -> new AwaitValue(a.next(), a.nextLong(), a.nextLong())),
+		AWAIT_VALUE("awaitValue", AwaitValue.class, (a) -> new AwaitValue(a.next(), a.nextLong(), a.nextLong())),
 
 		/** See {@link Join}. */
-		JOIN("join", (a) -> new Join(a.nextInt(), a.nextLong())),
+		JOIN("join", Join.class, (a) -> new Join(a.nextInt(), a.nextLong())),
 
 		/** See {@link PreloadCache}. */
-		PRELOAD_CACHE("preloadCache", (a) -> new PreloadCache()),
+		PRELOAD_CACHE("preloadCache", PreloadCache.class, (a) -> new PreloadCache()),
 
 		/** See {@link AwaitMembers}. */
-		AWAIT_MEMBERS("members", (a) -> new AwaitMembers(a.nextInt(), a.nextLong())),
+		AWAIT_MEMBERS("members", AwaitMembers.class, (a) -> new AwaitMembers(a.nextInt(), a.nextLong())),
 
 		/** See {@link AwaitClients}. */
-		AWAIT_CLIENTS("clients", (a) -> new AwaitClients(a.nextInt(), a.nextLong())),
+		AWAIT_CLIENTS("clients", AwaitClients.class, (a) -> new AwaitClients(a.nextInt(), a.nextLong())),
 
 		/** See {@link Exit}. */
-		EXIT("exit", (a) -> new Exit());
+		EXIT("exit", Exit.class, (a) -> new Exit());
 
 		private final String wireName;
 
+		private final Class<? extends ChildCommand> type;
+
 		private final Function<Arguments, ChildCommand> parser;
 
-		Verb(String wireName, Function<Arguments, ChildCommand> parser) {
+		Verb(String wireName, Class<? extends ChildCommand> type, Function<Arguments, ChildCommand> parser) {
 			this.wireName = wireName;
+			this.type = type;
 			this.parser = parser;
 		}
 
@@ -153,6 +173,15 @@ sealed interface ChildCommand {
 		 */
 		String wireName() {
 			return this.wireName;
+		}
+
+		static Verb forType(Class<?> type) {
+			for (Verb verb : values()) {
+				if (verb.type == type) {
+					return verb;
+				}
+			}
+			throw new IllegalStateException("No verb for " + type.getName());
 		}
 
 		static Verb forWireName(String wireName) {
@@ -297,16 +326,6 @@ sealed interface ChildCommand {
 	record Preload(int from, int to) implements ChildCommand {
 
 		@Override
-		public Verb verb() {
-			return Verb.PRELOAD;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of(this.from, this.to);
-		}
-
-		@Override
 		public Object accept(Handler handler) throws Exception {
 			return handler.preload(this);
 		}
@@ -320,16 +339,6 @@ sealed interface ChildCommand {
 	 * @param timeoutMillis the longest wait
 	 */
 	record AwaitSize(int size, long timeoutMillis) implements ChildCommand {
-
-		@Override
-		public Verb verb() {
-			return Verb.AWAIT_SIZE;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of(this.size, this.timeoutMillis);
-		}
 
 		@Override
 		public Object accept(Handler handler) throws Exception {
@@ -347,16 +356,6 @@ sealed interface ChildCommand {
 	record Warm(int sets, long maxMillis) implements ChildCommand {
 
 		@Override
-		public Verb verb() {
-			return Verb.WARM;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of(this.sets, this.maxMillis);
-		}
-
-		@Override
 		public Object accept(Handler handler) throws Exception {
 			return handler.warm(this);
 		}
@@ -370,16 +369,6 @@ sealed interface ChildCommand {
 	 * @param sets the sets to expect
 	 */
 	record LatencyArm(String key, int sets) implements ChildCommand {
-
-		@Override
-		public Verb verb() {
-			return Verb.LATENCY_ARM;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of(this.key, this.sets);
-		}
 
 		@Override
 		public Object accept(Handler handler) throws Exception {
@@ -400,16 +389,6 @@ sealed interface ChildCommand {
 	record LatencySend(String key, int sets, long intervalNanos, long deadline) implements ChildCommand {
 
 		@Override
-		public Verb verb() {
-			return Verb.LATENCY_SEND;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of(this.key, this.sets, this.intervalNanos, this.deadline);
-		}
-
-		@Override
 		public Object accept(Handler handler) throws Exception {
 			return handler.latencySend(this);
 		}
@@ -422,16 +401,6 @@ sealed interface ChildCommand {
 	 * @param timeoutMillis the longest wait
 	 */
 	record LatencyResult(long timeoutMillis) implements ChildCommand {
-
-		@Override
-		public Verb verb() {
-			return Verb.LATENCY_RESULT;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of(this.timeoutMillis);
-		}
 
 		@Override
 		public Object accept(Handler handler) throws Exception {
@@ -460,16 +429,6 @@ sealed interface ChildCommand {
 		}
 
 		@Override
-		public Verb verb() {
-			return Verb.THROUGHPUT_ARM;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of(this.spec, this.lo, this.hi);
-		}
-
-		@Override
 		public Object accept(Handler handler) throws Exception {
 			return handler.throughputArm(this);
 		}
@@ -486,16 +445,6 @@ sealed interface ChildCommand {
 	record ThroughputGo(long startAt, long deadline) implements ChildCommand {
 
 		@Override
-		public Verb verb() {
-			return Verb.THROUGHPUT_GO;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of(this.startAt, this.deadline);
-		}
-
-		@Override
 		public Object accept(Handler handler) throws Exception {
 			return handler.throughputGo(this);
 		}
@@ -508,16 +457,6 @@ sealed interface ChildCommand {
 	 * @param deadline the {@code System.nanoTime()} the wait ends at
 	 */
 	record ThroughputResult(long deadline) implements ChildCommand {
-
-		@Override
-		public Verb verb() {
-			return Verb.THROUGHPUT_RESULT;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of(this.deadline);
-		}
 
 		@Override
 		public Object accept(Handler handler) throws Exception {
@@ -539,16 +478,6 @@ sealed interface ChildCommand {
 	record ConvergenceGo(int sets, int increments, long startAt, long deadline) implements ChildCommand {
 
 		@Override
-		public Verb verb() {
-			return Verb.CONVERGENCE_GO;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of(this.sets, this.increments, this.startAt, this.deadline);
-		}
-
-		@Override
 		public Object accept(Handler handler) throws Exception {
 			return handler.convergenceGo(this);
 		}
@@ -559,16 +488,6 @@ sealed interface ChildCommand {
 	 * Answer the local map.
 	 */
 	record Dump() implements ChildCommand {
-
-		@Override
-		public Verb verb() {
-			return Verb.DUMP;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of();
-		}
 
 		@Override
 		public Object accept(Handler handler) throws Exception {
@@ -583,16 +502,6 @@ sealed interface ChildCommand {
 	record Cpu() implements ChildCommand {
 
 		@Override
-		public Verb verb() {
-			return Verb.CPU;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of();
-		}
-
-		@Override
 		public Object accept(Handler handler) throws Exception {
 			return handler.cpu(this);
 		}
@@ -605,16 +514,6 @@ sealed interface ChildCommand {
 	record Bytes() implements ChildCommand {
 
 		@Override
-		public Verb verb() {
-			return Verb.BYTES;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of();
-		}
-
-		@Override
 		public Object accept(Handler handler) throws Exception {
 			return handler.bytes(this);
 		}
@@ -625,16 +524,6 @@ sealed interface ChildCommand {
 	 * Answer the revision of the local map (globalval).
 	 */
 	record Revision() implements ChildCommand {
-
-		@Override
-		public Verb verb() {
-			return Verb.REVISION;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of();
-		}
 
 		@Override
 		public Object accept(Handler handler) throws Exception {
@@ -650,16 +539,6 @@ sealed interface ChildCommand {
 	 * @param timeoutMillis the longest wait
 	 */
 	record AwaitRevision(long revision, long timeoutMillis) implements ChildCommand {
-
-		@Override
-		public Verb verb() {
-			return Verb.AWAIT_REVISION;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of(this.revision, this.timeoutMillis);
-		}
 
 		@Override
 		public Object accept(Handler handler) throws Exception {
@@ -679,16 +558,6 @@ sealed interface ChildCommand {
 	record SetOne(String key, long w, long s) implements ChildCommand {
 
 		@Override
-		public Verb verb() {
-			return Verb.SET_ONE;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of(this.key, this.w, this.s);
-		}
-
-		@Override
 		public Object accept(Handler handler) throws Exception {
 			return handler.setOne(this);
 		}
@@ -703,16 +572,6 @@ sealed interface ChildCommand {
 	 * @param timeoutMillis the longest wait
 	 */
 	record AwaitValue(String key, long s, long timeoutMillis) implements ChildCommand {
-
-		@Override
-		public Verb verb() {
-			return Verb.AWAIT_VALUE;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of(this.key, this.s, this.timeoutMillis);
-		}
 
 		@Override
 		public Object accept(Handler handler) throws Exception {
@@ -730,16 +589,6 @@ sealed interface ChildCommand {
 	record Join(int keys, long timeoutMillis) implements ChildCommand {
 
 		@Override
-		public Verb verb() {
-			return Verb.JOIN;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of(this.keys, this.timeoutMillis);
-		}
-
-		@Override
 		public Object accept(Handler handler) throws Exception {
 			return handler.join(this);
 		}
@@ -750,16 +599,6 @@ sealed interface ChildCommand {
 	 * Load the preloaded map into Redisson's local cache, as an application's would.
 	 */
 	record PreloadCache() implements ChildCommand {
-
-		@Override
-		public Verb verb() {
-			return Verb.PRELOAD_CACHE;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of();
-		}
 
 		@Override
 		public Object accept(Handler handler) throws Exception {
@@ -777,16 +616,6 @@ sealed interface ChildCommand {
 	record AwaitMembers(int members, long timeoutMillis) implements ChildCommand {
 
 		@Override
-		public Verb verb() {
-			return Verb.AWAIT_MEMBERS;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of(this.members, this.timeoutMillis);
-		}
-
-		@Override
 		public Object accept(Handler handler) throws Exception {
 			return handler.awaitMembers(this);
 		}
@@ -802,16 +631,6 @@ sealed interface ChildCommand {
 	record AwaitClients(int clients, long timeoutMillis) implements ChildCommand {
 
 		@Override
-		public Verb verb() {
-			return Verb.AWAIT_CLIENTS;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of(this.clients, this.timeoutMillis);
-		}
-
-		@Override
 		public Object accept(Handler handler) throws Exception {
 			return handler.awaitClients(this);
 		}
@@ -822,16 +641,6 @@ sealed interface ChildCommand {
 	 * Exit shortly after answering, so that a flight recording is written.
 	 */
 	record Exit() implements ChildCommand {
-
-		@Override
-		public Verb verb() {
-			return Verb.EXIT;
-		}
-
-		@Override
-		public List<Object> arguments() {
-			return List.of();
-		}
 
 		@Override
 		public Object accept(Handler handler) throws Exception {
