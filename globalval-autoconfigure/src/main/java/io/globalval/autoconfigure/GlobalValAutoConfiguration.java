@@ -141,6 +141,7 @@ public final class GlobalValAutoConfiguration {
 			builder.nodeName("worker-" + workerIndex.trim());
 		}
 		map.from(properties::getWriteTimeout).to(builder::writeTimeout);
+		map.from(properties::getMaxPendingWrites).to(builder::maxPendingWrites);
 		map.from(properties::getMaxKeyLength).to(builder::maxKeyLength);
 		// at most Integer.MAX_VALUE bytes: checked by GlobalValProperties
 		map.from(properties::getMaxValueSize).asInt(DataSize::toBytes).to(builder::maxValueSize);

@@ -59,6 +59,15 @@ public class GlobalValProperties implements InitializingBean {
 	private Duration writeTimeout = Duration.ofSeconds(5);
 
 	/**
+	 * How many writes of a worker (uds or tcp transport) may wait for their answer at
+	 * once. A write beyond them waits in its caller's thread until an answer makes room
+	 * (back-pressure, as a Kafka producer's full buffer does), for at most the write
+	 * timeout, then fails; so a process that writes faster than its master answers holds
+	 * a bounded queue.
+	 */
+	private int maxPendingWrites = 16_384;
+
+	/**
 	 * How long startup may wait until this process can serve reads (for a worker: until
 	 * it has applied the master's state) before it fails.
 	 */
@@ -194,6 +203,14 @@ public class GlobalValProperties implements InitializingBean {
 
 	public void setWriteTimeout(Duration writeTimeout) {
 		this.writeTimeout = writeTimeout;
+	}
+
+	public int getMaxPendingWrites() {
+		return this.maxPendingWrites;
+	}
+
+	public void setMaxPendingWrites(int maxPendingWrites) {
+		this.maxPendingWrites = maxPendingWrites;
 	}
 
 	public Duration getStartupTimeout() {

@@ -180,7 +180,8 @@ class GlobalValAutoConfigurationTests {
 		this.contextRunner
 			.withPropertyValues("globalval.node-name=web-1", "globalval.write-timeout=2s", "globalval.max-key-length=64",
 					"globalval.max-value-size=2MB", "globalval.max-frame-size=4MB", "globalval.change-log.capacity=10",
-					"globalval.change-log.max-size=1MB", "globalval.max-queued-size=8MB", "globalval.ping-interval=500ms")
+					"globalval.change-log.max-size=1MB", "globalval.max-queued-size=8MB", "globalval.ping-interval=500ms",
+					"globalval.max-pending-writes=100")
 			.run((context) -> {
 				NodeSettings settings = context.getBean(GlobalValNode.class).settings();
 				assertThat(settings.name()).isEqualTo(OtherNodes.NAME);
@@ -195,6 +196,7 @@ class GlobalValAutoConfigurationTests {
 				assertThat(settings.changeLogMaxBytes()).isEqualTo(1024 * 1024);
 				assertThat(settings.maxQueuedBytes()).isEqualTo(8 * 1024 * 1024);
 				assertThat(settings.pingInterval()).isEqualTo(Duration.ofMillis(500));
+				assertThat(settings.maxPendingWrites()).isEqualTo(100);
 			});
 	}
 

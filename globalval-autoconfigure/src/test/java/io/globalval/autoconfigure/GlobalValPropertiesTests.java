@@ -20,6 +20,7 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.util.unit.DataSize;
 
 import io.globalval.autoconfigure.GlobalValProperties.Transport;
+import io.globalval.core.NodeSettings;
 import io.globalval.core.RolePreference;
 import io.globalval.transport.redis.RedisTransportSettings;
 import tools.jackson.databind.JsonNode;
@@ -189,6 +190,8 @@ class GlobalValPropertiesTests {
 			}
 		});
 		assertThat(properties.get("globalval.write-timeout").get("defaultValue").asString()).isEqualTo("5s");
+		assertThat(properties.get("globalval.max-pending-writes").get("defaultValue").asInt())
+			.isEqualTo(NodeSettings.DEFAULT_MAX_PENDING_WRITES);
 		assertThat(properties.get("globalval.max-value-size").get("defaultValue").asString()).isEqualTo("1MB");
 		assertThat(properties.get("globalval.role").get("defaultValue").asString()).isEqualTo("auto");
 		assertThat(properties.get("globalval.redis.block-timeout").get("defaultValue").asString()).isEqualTo("1s");

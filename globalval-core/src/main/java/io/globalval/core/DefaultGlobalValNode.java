@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.globalval.GlobalValException;
+import io.globalval.GlobalValTimeoutException;
 import io.globalval.Role;
 import io.globalval.protocol.WriteCommand.SetValue;
 import io.globalval.protocol.WriteCommand.IncrementValue;
@@ -42,6 +43,9 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 	private final RemoteSequencer sequencer;
 
 	private final CompletableFuture<Void> ready = new CompletableFuture<>();
+
+	/** Held while a write takes its sequence number and goes to the role (see {@link #write}). */
+	private final Object writeOrder = new Object();
 
 	/**
 	 * How long a node without the group's state leaves a free lock to live members of the
@@ -386,42 +390,77 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 
 	@Override
 	public CompletableFuture<Long> set(String key, byte[] json) {
-		long now = this.state.runtime.nanoTime();
-		return write(new SetValue(nextSeq(), key, json, now), now);
+		return write((seq, now) -> new SetValue(seq, key, json, now));
 	}
 
 	@Override
 	public CompletableFuture<Boolean> delete(String key) {
-		long now = this.state.runtime.nanoTime();
-		return write(new DeleteKey(nextSeq(), key, now), now);
+		return write((seq, now) -> new DeleteKey(seq, key, now));
 	}
 
 	@Override
 	public CompletableFuture<Boolean> compareAndSet(String key, byte[] expected, byte[] update) {
-		long now = this.state.runtime.nanoTime();
-		return write(new CompareAndSetValue(nextSeq(), key, expected, update, now), now);
+		return write((seq, now) -> new CompareAndSetValue(seq, key, expected, update, now));
 	}
 
 	@Override
 	public CompletableFuture<Long> increment(String key, long delta) {
-		long now = this.state.runtime.nanoTime();
-		return write(new IncrementValue(nextSeq(), key, delta, now), now);
+		return write((seq, now) -> new IncrementValue(seq, key, delta, now));
 	}
 
 	@Override
 	public CompletableFuture<Void> broadcast() {
-		return write(new BroadcastAll(nextSeq()), this.state.runtime.nanoTime());
+		return write((seq, now) -> new BroadcastAll(seq));
 	}
 
-	/** The next sequence number of this node's writes: with the node id, a write's identity. */
-	private long nextSeq() {
-		return this.state.sequence.incrementAndGet();
+	/** Builds a write once it has its sequence number and time. */
+	@FunctionalInterface
+	private interface WriteFactory {
+
+		WriteCommand create(long seq, long nowNanos);
+
 	}
 
-	/** Hand a write to the current role; its future completes with the command's result type. */
+	/**
+	 * Hand a write to the current role; its future completes with the command's result
+	 * type. When as many writes of this process wait for their answer as
+	 * {@code maxPendingWrites} allows, the caller's thread first waits for room (at most
+	 * the write timeout). The write then gets its sequence number and goes to the role
+	 * under one lock, so that writes leave in the order of their numbers even when many
+	 * threads write at once: a master takes a number at or below the highest it has had
+	 * from a process, and not among the outcomes it keeps, as a write it processed before.
+	 */
 	@SuppressWarnings("unchecked")
-	private <T> CompletableFuture<T> write(WriteCommand command, long nowNanos) {
-		return (CompletableFuture<T>) (CompletableFuture<?>) this.role.write(command, nowNanos);
+	private <T> CompletableFuture<T> write(WriteFactory factory) {
+		GlobalValException noRoom = awaitRoom(factory);
+		if (noRoom != null) {
+			return CompletableFuture.failedFuture(noRoom);
+		}
+		synchronized (this.writeOrder) {
+			long now = this.state.runtime.nanoTime();
+			WriteCommand command = factory.create(this.state.sequence.incrementAndGet(), now);
+			return (CompletableFuture<T>) (CompletableFuture<?>) this.role.write(command, now);
+		}
+	}
+
+	/** Wait for room among the pending writes; return why there is none, or {@code null}. */
+	private GlobalValException awaitRoom(WriteFactory factory) {
+		NodeSettings settings = this.state.settings;
+		try {
+			if (this.role.awaitRoomForWrite(settings.writeTimeout().toNanos())) {
+				return null;
+			}
+			return new GlobalValTimeoutException(("%s was not sent: %d writes of this process were waiting for their "
+					+ "answer (globalval.max-pending-writes) for all of globalval.write-timeout (%s); the master of '%s' "
+					+ "is slow or out of reach").formatted(factory.create(0, 0).describe(), settings.maxPendingWrites(),
+							settings.writeTimeout(), settings.name()));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return new GlobalValException(
+					factory.create(0, 0).describe() + " was not sent: interrupted while waiting for room among the "
+							+ "pending writes", ex);
+		}
 	}
 
 	@Override

@@ -18,6 +18,9 @@ import java.util.Objects;
  * private to the user (0700); not used on Redis
  * @param nodeName a readable name for this process, for logs and metrics
  * @param writeTimeout how long a write may wait for the master's answer
+ * @param maxPendingWrites how many writes of a worker may wait for their answer at once;
+ * a write beyond them waits in its caller's thread for room (back-pressure), at most
+ * {@code writeTimeout}
  * @param maxKeyLength the longest key, in characters
  * @param maxValueSize the largest value, in JSON bytes
  * @param maxFrameSize the largest frame on the wire, in bytes
@@ -34,9 +37,16 @@ import java.util.Objects;
  * dies (by default only with role {@link RolePreference#AUTO})
  */
 public record NodeSettings(String name, RolePreference role, Path directory, String nodeName, Duration writeTimeout,
-		int maxKeyLength, int maxValueSize, int maxFrameSize, int changeLogCapacity, long changeLogMaxBytes,
-		long maxQueuedBytes, Duration pingInterval, Duration failoverMaxWait, Persistence persistence,
+		int maxPendingWrites, int maxKeyLength, int maxValueSize, int maxFrameSize, int changeLogCapacity,
+		long changeLogMaxBytes, long maxQueuedBytes, Duration pingInterval, Duration failoverMaxWait, Persistence persistence,
 		boolean takeOver) {
+
+	/**
+	 * Default of {@link #maxPendingWrites()}: enough to keep the socket to the master busy
+	 * (a worker has at most 8,192 writes sent and unanswered), few enough that the writes
+	 * waiting stay young garbage rather than megabytes the collector copies again and again.
+	 */
+	public static final int DEFAULT_MAX_PENDING_WRITES = 16_384;
 
 	/** Name of the lock file whose holder is master. */
 	public static final String LOCK_FILE = "master.lock";
@@ -74,6 +84,9 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 		}
 		if (badName != null) {
 			throw new IllegalArgumentException(badName);
+		}
+		if (maxPendingWrites < 1) {
+			throw new IllegalArgumentException("globalval.max-pending-writes must be at least 1, was " + maxPendingWrites);
 		}
 		if (maxKeyLength < 1) {
 			throw new IllegalArgumentException("maxKeyLength must be at least 1, was " + maxKeyLength);
@@ -171,6 +184,8 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 
 		private Duration writeTimeout = Duration.ofSeconds(5);
 
+		private int maxPendingWrites = DEFAULT_MAX_PENDING_WRITES;
+
 		private int maxKeyLength = 256;
 
 		private int maxValueSize = 1024 * 1024;
@@ -221,6 +236,16 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 		/** @param writeTimeout how long a write may wait @return this builder */
 		public Builder writeTimeout(Duration writeTimeout) {
 			this.writeTimeout = writeTimeout;
+			return this;
+		}
+
+		/**
+		 * @param maxPendingWrites how many writes may wait for their answer at once before
+		 * a write waits for room
+		 * @return this builder
+		 */
+		public Builder maxPendingWrites(int maxPendingWrites) {
+			this.maxPendingWrites = maxPendingWrites;
 			return this;
 		}
 
@@ -299,7 +324,8 @@ public record NodeSettings(String name, RolePreference role, Path directory, Str
 		public NodeSettings build() {
 			Path dir = (this.directory != null) ? this.directory : defaultDirectory(this.name);
 			String node = (this.nodeName != null) ? this.nodeName : "pid-" + ProcessHandle.current().pid();
-			return new NodeSettings(this.name, this.role, dir, node, this.writeTimeout, this.maxKeyLength,
+			return new NodeSettings(this.name, this.role, dir, node, this.writeTimeout, this.maxPendingWrites,
+					this.maxKeyLength,
 					this.maxValueSize, this.maxFrameSize, this.changeLogCapacity, this.changeLogMaxBytes,
 					this.maxQueuedBytes, this.pingInterval, this.failoverMaxWait, this.persistence,
 					(this.takeOver != null) ? this.takeOver : this.role == RolePreference.AUTO);

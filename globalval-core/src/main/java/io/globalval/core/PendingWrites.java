@@ -12,6 +12,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.globalval.protocol.WriteOutcome;
 
@@ -29,6 +32,11 @@ import io.globalval.protocol.WriteOutcome;
  * at the first write that has not expired instead of visiting every pending write: with
  * tens of thousands of asynchronous writes in flight, a full sweep every period showed
  * in profiles. Answered writes leave the queue lazily, when expiry reaches them.
+ * <p>
+ * A writer may wait for room ({@link #awaitRoom}) when as many writes as it allows are
+ * tracked: the back-pressure that keeps a process writing faster than its master answers
+ * from holding an ever longer queue (whose writes live long enough for the garbage
+ * collector to copy them again and again).
  */
 final class PendingWrites {
 
@@ -38,15 +46,81 @@ final class PendingWrites {
 
 	private final ConcurrentLinkedQueue<PendingWrite> byDeadline = new ConcurrentLinkedQueue<>();
 
+	/** How many writes {@link #bySeq} holds, kept apart because its size() sums counter cells. */
+	private final AtomicInteger tracked = new AtomicInteger();
+
+	private final ReentrantLock roomLock = new ReentrantLock();
+
+	private final Condition roomMade = this.roomLock.newCondition();
+
+	/** Threads in {@link #awaitRoom}; written under {@link #roomLock}, so that a release signals only when needed. */
+	private volatile int waiting;
+
 	/**
 	 * Track a write until it is answered, fails, expires or is removed.
 	 * @param write the write; its sequence number is not tracked already
 	 * @return the write's future
 	 */
 	CompletableFuture<Object> register(PendingWrite write) {
-		this.bySeq.put(write.seq, write);
+		if (this.bySeq.put(write.seq, write) == null) {
+			this.tracked.incrementAndGet();
+		}
 		this.byDeadline.add(write);
 		return write.future;
+	}
+
+	/**
+	 * Wait until fewer writes than a limit are tracked, or a timeout. Returns at once when
+	 * there is room; the room may be gone again by the time the caller registers its
+	 * write (concurrent writers may overshoot the limit by their number), which is what a
+	 * bound on memory needs. Uses the caller's thread and the real clock.
+	 * @param limit the most writes tracked at once
+	 * @param timeoutNanos the longest wait
+	 * @return whether there is room
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	boolean awaitRoom(int limit, long timeoutNanos) throws InterruptedException {
+		if (this.tracked.get() < limit) {
+			return true;
+		}
+		this.roomLock.lockInterruptibly();
+		try {
+			this.waiting++;
+			long left = timeoutNanos;
+			while (this.tracked.get() >= limit) {
+				if (left <= 0) {
+					return false;
+				}
+				left = this.roomMade.awaitNanos(left);
+			}
+			return true;
+		}
+		finally {
+			this.waiting--;
+			this.roomLock.unlock();
+		}
+	}
+
+	/** Count writes that stopped being tracked, and wake the writers waiting for room. */
+	private void untracked(int count) {
+		this.tracked.addAndGet(-count);
+		if (this.waiting > 0) {
+			this.roomLock.lock();
+			try {
+				this.roomMade.signalAll();
+			}
+			finally {
+				this.roomLock.unlock();
+			}
+		}
+	}
+
+	/** Count one write that stopped being tracked, if there was one. */
+	private PendingWrite untracked(PendingWrite write) {
+		if (write != null) {
+			untracked(1);
+		}
+		return write;
 	}
 
 	/**
@@ -64,7 +138,7 @@ final class PendingWrites {
 	 * @return the write, or {@code null} if none was tracked
 	 */
 	PendingWrite remove(long seq) {
-		return this.bySeq.remove(seq);
+		return untracked(this.bySeq.remove(seq));
 	}
 
 	/**
@@ -73,7 +147,7 @@ final class PendingWrites {
 	 * @return whether it was tracked
 	 */
 	boolean remove(PendingWrite write) {
-		return this.bySeq.remove(write.seq, write);
+		return untracked(this.bySeq.remove(write.seq, write) ? write : null) != null;
 	}
 
 	/**
@@ -83,7 +157,7 @@ final class PendingWrites {
 	 * @return whether a write was tracked for it
 	 */
 	boolean complete(long seq, WriteOutcome outcome) {
-		PendingWrite write = this.bySeq.remove(seq);
+		PendingWrite write = remove(seq);
 		if (write == null) {
 			return false;
 		}
@@ -98,7 +172,7 @@ final class PendingWrites {
 	 * @return whether a write was tracked for it
 	 */
 	boolean fail(long seq, Throwable cause) {
-		PendingWrite write = this.bySeq.remove(seq);
+		PendingWrite write = remove(seq);
 		if (write == null) {
 			return false;
 		}
@@ -119,7 +193,7 @@ final class PendingWrites {
 	 * @return the count
 	 */
 	int size() {
-		return this.bySeq.size();
+		return this.tracked.get();
 	}
 
 	/**
@@ -162,6 +236,7 @@ final class PendingWrites {
 		while (it.hasNext()) {
 			PendingWrite write = it.next();
 			it.remove();
+			untracked(1);
 			write.future.completeExceptionally(cause);
 		}
 	}
@@ -206,7 +281,7 @@ final class PendingWrites {
 		List<PendingWrite> result = new ArrayList<>();
 		for (PendingWrite write : this.bySeq.values()) {
 			if (write.future.isDone()) {
-				this.bySeq.remove(write.seq, write);
+				remove(write);
 			}
 			else {
 				result.add(write);
@@ -229,7 +304,12 @@ final class PendingWrites {
 				result.add(write);
 			}
 		}
-		this.bySeq.clear();
+		Iterator<PendingWrite> it = this.bySeq.values().iterator();
+		while (it.hasNext()) {
+			it.next();
+			it.remove();
+			untracked(1);
+		}
 		this.byDeadline.clear();
 		result.sort(BY_SEQ);
 		return result;

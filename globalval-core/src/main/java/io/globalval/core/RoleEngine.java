@@ -24,6 +24,18 @@ interface RoleEngine {
 	 */
 	CompletableFuture<Object> write(WriteCommand command, long nowNanos);
 
+	/**
+	 * Wait, in the caller's thread, until this role has room for one more write of this
+	 * process among those waiting for their answer ({@link NodeSettings#maxPendingWrites()}).
+	 * A role whose writes are answered at once has room always.
+	 * @param timeoutNanos the longest wait
+	 * @return whether there is room
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	default boolean awaitRoomForWrite(long timeoutNanos) throws InterruptedException {
+		return true;
+	}
+
 	boolean isConnected();
 
 	List<WorkerStatus> workers();

@@ -86,6 +86,9 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 
 	private volatile AutoCloseable transport;
 
+	/** The thread that reads the master's answers (the transport's, told at each connection). */
+	private volatile Thread readerThread;
+
 	// reader thread only
 
 	private ConcurrentHashMap<String, ReplicaEntry> staging;
@@ -134,6 +137,13 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 	@Override
 	public CompletableFuture<Object> write(WriteCommand command, long nowNanos) {
 		return submit(command, nowNanos);
+	}
+
+	@Override
+	public boolean awaitRoomForWrite(long timeoutNanos) throws InterruptedException {
+		// the reader thread's answers make the room (a write chained to a future runs there): it never waits
+		return Thread.currentThread() == this.readerThread
+				|| this.pending.awaitRoom(this.state.settings.maxPendingWrites(), timeoutNanos);
 	}
 
 	private <T> CompletableFuture<T> submit(WriteCommand command, long now) {
@@ -217,6 +227,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 
 	@Override
 	public void connected(Peer master) {
+		this.readerThread = Thread.currentThread();
 		synchronized (this.sendLock) {
 			this.master = master;
 		}

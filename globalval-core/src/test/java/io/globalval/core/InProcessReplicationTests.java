@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -285,6 +287,111 @@ class InProcessReplicationTests {
 		CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(revisions).hasSize(500));
 		assertThat(revisions).isSorted().doesNotHaveDuplicates();
+	}
+
+	@Test
+	void everyWriteOfManyThreadsOfOneWorkerIsAppliedOnce() throws Exception {
+		start(RolePreference.MASTER);
+		GlobalValTemplate worker = start(RolePreference.WORKER);
+		int threads = 4;
+		int perThread = 20_000;
+		Queue<CompletableFuture<Long>> writes = new ConcurrentLinkedQueue<>();
+		List<Thread> writers = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			int id = t;
+			Thread writer = new Thread(() -> {
+				for (int i = 0; i < perThread; i++) {
+					writes.add(worker.set("thread-" + id + "-" + (i % 100), i));
+				}
+			});
+			writer.start();
+			writers.add(writer);
+		}
+		for (Thread writer : writers) {
+			writer.join(30_000);
+		}
+		CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+		assertThat(writes).hasSize(threads * perThread);
+		assertThat(worker.revision()).isEqualTo(threads * perThread);
+	}
+
+	@Test
+	void aWriteBeyondMaxPendingWritesWaitsForRoomInItsCallersThread() throws Exception {
+		NodeSettings.Builder settings = NodeSettings.builder()
+			.name("test")
+			.directory(this.directory)
+			.writeTimeout(Duration.ofSeconds(5))
+			.maxPendingWrites(1);
+		GlobalValNode master = GlobalValNodes.start(settings.role(RolePreference.MASTER).build());
+		this.nodes.add(master);
+		// role worker: it does not take over, so its writes wait while the master is gone
+		GlobalValNode node = GlobalValNodes.start(settings.role(RolePreference.WORKER).build());
+		this.nodes.add(node);
+		node.ready().get(10, TimeUnit.SECONDS);
+		GlobalValTemplate worker = new GlobalValTemplate(node);
+		master.close();
+		await().atMost(Duration.ofSeconds(10)).until(() -> !node.isConnected());
+		CompletableFuture<Long> first = worker.set("waiting", 1);
+		CompletableFuture<CompletableFuture<Long>> second = new CompletableFuture<>();
+		Thread writer = new Thread(() -> second.complete(worker.set("beyond", 2)));
+		writer.start();
+		try {
+			await().atMost(Duration.ofSeconds(10)).until(() -> writer.getState() == Thread.State.TIMED_WAITING);
+			assertThat(second).isNotDone();
+			writer.interrupt();
+			assertThatExceptionOfType(ExecutionException.class)
+				.isThrownBy(() -> second.get(5, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS))
+				.havingCause()
+				.withMessage("set('beyond') was not sent: interrupted while waiting for room among the pending writes");
+		}
+		finally {
+			writer.interrupt();
+			writer.join(10_000);
+		}
+		// a master again: the waiting write goes through, and so do later ones
+		this.nodes.add(GlobalValNodes.start(settings.role(RolePreference.MASTER).build()));
+		assertThat(first.get(10, TimeUnit.SECONDS)).isPositive();
+		assertThat(worker.set("after", 3).get(5, TimeUnit.SECONDS)).isPositive();
+	}
+
+	@Test
+	void threadsWritingThroughASmallWindowAllGetThroughAndChainedWritesDoNotWaitForThemselves() throws Exception {
+		GlobalValNode master = GlobalValNodes.start(NodeSettings.builder()
+			.name("test")
+			.directory(this.directory)
+			.role(RolePreference.MASTER)
+			.build());
+		this.nodes.add(master);
+		GlobalValNode node = GlobalValNodes.start(NodeSettings.builder()
+			.name("test")
+			.directory(this.directory)
+			.role(RolePreference.WORKER)
+			.writeTimeout(Duration.ofSeconds(10))
+			.maxPendingWrites(4)
+			.build());
+		this.nodes.add(node);
+		node.ready().get(10, TimeUnit.SECONDS);
+		GlobalValTemplate worker = new GlobalValTemplate(node);
+		Queue<CompletableFuture<?>> writes = new ConcurrentLinkedQueue<>();
+		List<Thread> writers = new ArrayList<>();
+		for (int t = 0; t < 4; t++) {
+			int id = t;
+			Thread writer = new Thread(() -> {
+				for (int i = 0; i < 2_000; i++) {
+					int value = i;
+					// the second write is made where the first's answer completes it: the reader thread
+					writes.add(worker.set("small-" + id, value)
+						.thenCompose((revision) -> worker.set("chained-" + id, value)));
+				}
+			});
+			writer.start();
+			writers.add(writer);
+		}
+		for (Thread writer : writers) {
+			writer.join(30_000);
+		}
+		CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+		assertThat(worker.revision()).isEqualTo(16_000);
 	}
 
 	static class Unwritable {

@@ -151,6 +151,54 @@ class PendingWritesTests {
 		assertThat(this.pending.awaitAll(Duration.ZERO)).isTrue();
 	}
 
+	@Test
+	void roomIsThereBelowTheLimitAndMadeByEveryWayAWriteLeaves() throws Exception {
+		for (long seq = 1; seq <= 6; seq++) {
+			register(write(seq, 100));
+		}
+		assertThat(this.pending.awaitRoom(6, 0)).isFalse();
+		assertThat(this.pending.awaitRoom(7, 0)).isTrue();
+		this.pending.complete(1, new WriteOutcome(1, true, 0));
+		this.pending.fail(2, new RuntimeException("refused"));
+		this.pending.remove(3);
+		this.pending.remove(this.pending.find(4));
+		assertThat(this.pending.size()).isEqualTo(2);
+		assertThat(this.pending.awaitRoom(3, 0)).isTrue();
+		this.pending.find(5).future.complete(null);
+		assertThat(this.pending.unanswered()).hasSize(1);
+		assertThat(this.pending.size()).isEqualTo(1);
+		assertThat(this.pending.handOver()).hasSize(1);
+		assertThat(this.pending.size()).isZero();
+		register(write(7, 100));
+		this.pending.failAll(new RuntimeException("closed"));
+		assertThat(this.pending.size()).isZero();
+	}
+
+	@Test
+	void aWriterWaitingForRoomGoesOnWhenAWriteIsAnswered() throws Exception {
+		register(write(1, 100));
+		register(write(2, 100));
+		CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> {
+			try {
+				return this.pending.awaitRoom(2, Duration.ofSeconds(30).toNanos());
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		assertThat(waiter).isNotDone();
+		this.pending.complete(1, new WriteOutcome(1, true, 0));
+		assertThat(waiter.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void aWriterWaitingForRoomGivesUpAfterItsTimeout() throws Exception {
+		register(write(1, 100));
+		long start = System.nanoTime();
+		assertThat(this.pending.awaitRoom(1, Duration.ofMillis(50).toNanos())).isFalse();
+		assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(50).toNanos());
+	}
+
 	private PendingWrite register(PendingWrite write) {
 		this.pending.register(write);
 		return write;

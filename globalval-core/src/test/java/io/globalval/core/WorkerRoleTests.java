@@ -245,6 +245,42 @@ class WorkerRoleTests {
 				now);
 	}
 
+	@Test
+	void writersWaitForRoomAmongThePendingWritesButTheReaderThreadNever() throws Exception {
+		NodeSettings small = NodeSettings.builder()
+			.name("test")
+			.nodeName("worker")
+			.directory(Path.of("unused"))
+			.writeTimeout(WRITE_TIMEOUT)
+			.maxPendingWrites(2)
+			.build();
+		NodeState smallState = new NodeState(small, new ValueCodec(JsonMapper.builder().build(), small.maxValueSize()),
+				this.runtime);
+		WorkerRole role = new WorkerRole(smallState, null, new CompletableFuture<>());
+		// this test's thread plays the transport's reader thread
+		role.connected(this.master);
+		role.received(new Message.Welcome(EPOCH, MASTER_ID, 0, true, 0));
+		role.received(new Message.Snapshot(0, 0, true, List.of(), EpochHistory.EMPTY));
+		long now = this.runtime.nanoTime();
+		role.write(new SetValue(1, "a", json("1"), now), now);
+		role.write(new SetValue(2, "b", json("2"), now), now);
+		assertThat(role.awaitRoomForWrite(0)).isTrue();
+		CompletableFuture<Boolean> full = CompletableFuture.supplyAsync(() -> awaitRoom(role, Duration.ofMillis(20)));
+		assertThat(full.get(10, java.util.concurrent.TimeUnit.SECONDS)).isFalse();
+		CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> awaitRoom(role, Duration.ofSeconds(30)));
+		role.received(new Message.Ack(1, 1));
+		assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+	}
+
+	private static boolean awaitRoom(WorkerRole role, Duration timeout) {
+		try {
+			return role.awaitRoomForWrite(timeout.toNanos());
+		}
+		catch (InterruptedException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	private void welcomedWithEmptySnapshot() {
 		this.worker.connected(this.master);
 		this.worker.received(new Message.Welcome(EPOCH, MASTER_ID, 0, true, 0));
