@@ -44,9 +44,6 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 
 	private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
-	/** Held while a write takes its sequence number and goes to the role (see {@link #write}). */
-	private final Object writeOrder = new Object();
-
 	/**
 	 * How long a node without the group's state leaves a free lock to live members of the
 	 * last master (see {@link #membersMayBeAhead}).
@@ -425,10 +422,9 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 	 * Hand a write to the current role; its future completes with the command's result
 	 * type. When as many writes of this process wait for their answer as
 	 * {@code maxPendingWrites} allows, the caller's thread first waits for room (at most
-	 * the write timeout). The write then gets its sequence number and goes to the role
-	 * under one lock, so that writes leave in the order of their numbers even when many
-	 * threads write at once: a master takes a number at or below the highest it has had
-	 * from a process, and not among the outcomes it keeps, as a write it processed before.
+	 * the write timeout); the write takes its sequence number and its time after the wait.
+	 * Threads that write at once may send their writes in another order than their
+	 * numbers; the master takes them in any order (see {@code RecentWrites}).
 	 */
 	@SuppressWarnings("unchecked")
 	private <T> CompletableFuture<T> write(WriteFactory factory) {
@@ -436,11 +432,9 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 		if (noRoom != null) {
 			return CompletableFuture.failedFuture(noRoom);
 		}
-		synchronized (this.writeOrder) {
-			long now = this.state.runtime.nanoTime();
-			WriteCommand command = factory.create(this.state.sequence.incrementAndGet(), now);
-			return (CompletableFuture<T>) (CompletableFuture<?>) this.role.write(command, now);
-		}
+		long now = this.state.runtime.nanoTime();
+		WriteCommand command = factory.create(this.state.sequence.incrementAndGet(), now);
+		return (CompletableFuture<T>) (CompletableFuture<?>) this.role.write(command, now);
 	}
 
 	/** Wait for room among the pending writes; return why there is none, or {@code null}. */

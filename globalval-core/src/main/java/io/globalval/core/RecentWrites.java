@@ -10,13 +10,14 @@ import io.globalval.protocol.WriteOutcome;
  * again after a reconnect or a failover is answered with its first outcome instead of
  * being applied twice. Bounded per origin and in origins; the oldest go first.
  * <p>
- * Without a window: each origin also keeps the highest sequence number it has had
- * processed. An origin sends its writes in sequence order on each connection, and sends
- * the unanswered ones again in the same order, so a number at or below that mark whose
- * outcome is no longer kept was processed before: it is {@link #FORGOTTEN}, answered
- * with an error that says its outcome is unknown, never applied again. Workers keep
- * fewer writes in flight than {@link #PER_ORIGIN}, so this happens only to a write sent
- * again after far longer than its timeout.
+ * Without a window: each origin also keeps a mark, the highest sequence number whose
+ * outcome it let go (and, after a failover, the highest its predecessor applied). A number
+ * at or below the mark whose outcome is not kept was processed before: it is
+ * {@link #FORGOTTEN}, answered with an error that says its outcome is unknown, never
+ * applied again. A number above it that is not kept is new, so writes of one origin may
+ * arrive in any order (threads of one process take their numbers and send in different
+ * orders). Workers keep fewer writes in flight than {@link #PER_ORIGIN}, so a write is
+ * forgotten only when sent again after far longer than its timeout.
  * Single-threaded: only the sequencer uses it.
  */
 final class RecentWrites {
@@ -52,7 +53,7 @@ final class RecentWrites {
 		if (outcome != null) {
 			return outcome;
 		}
-		return (seq <= known.highWater) ? FORGOTTEN : null;
+		return (seq <= known.forgottenUpTo) ? FORGOTTEN : null;
 	}
 
 	/**
@@ -63,14 +64,13 @@ final class RecentWrites {
 	void markProcessed(Map<Long, Long> highest) {
 		highest.forEach((origin, seq) -> {
 			Origin known = this.byOrigin.computeIfAbsent(origin, (key) -> new Origin());
-			known.highWater = Math.max(known.highWater, seq);
+			known.forgottenUpTo = Math.max(known.forgottenUpTo, seq);
 		});
 	}
 
 	void record(long origin, long seq, WriteOutcome outcome) {
 		Origin known = this.byOrigin.computeIfAbsent(origin, (key) -> new Origin());
 		known.outcomes.put(seq, outcome);
-		known.highWater = Math.max(known.highWater, seq);
 	}
 
 	/** What is known of one origin's writes. */
@@ -79,11 +79,16 @@ final class RecentWrites {
 		final Map<Long, WriteOutcome> outcomes = new LinkedHashMap<>(64, 0.75f) {
 			@Override
 			protected boolean removeEldestEntry(Map.Entry<Long, WriteOutcome> eldest) {
-				return size() > PER_ORIGIN;
+				if (size() <= PER_ORIGIN) {
+					return false;
+				}
+				Origin.this.forgottenUpTo = Math.max(Origin.this.forgottenUpTo, eldest.getKey());
+				return true;
 			}
 		};
 
-		long highWater;
+		/** The highest number whose outcome is let go, or that a predecessor applied. */
+		long forgottenUpTo;
 
 	}
 

@@ -290,8 +290,8 @@ class InProcessReplicationTests {
 	}
 
 	@Test
-	void everyWriteOfManyThreadsOfOneWorkerIsAppliedOnce() throws Exception {
-		start(RolePreference.MASTER);
+	void everyWriteOfManyThreadsOfOneProcessIsAppliedOnce() throws Exception {
+		GlobalValTemplate master = start(RolePreference.MASTER);
 		GlobalValTemplate worker = start(RolePreference.WORKER);
 		int threads = 4;
 		int perThread = 20_000;
@@ -301,7 +301,8 @@ class InProcessReplicationTests {
 			int id = t;
 			Thread writer = new Thread(() -> {
 				for (int i = 0; i < perThread; i++) {
-					writes.add(worker.set("thread-" + id + "-" + (i % 100), i));
+					// two threads on the worker, two on the master
+					writes.add(((id % 2 == 0) ? worker : master).set("thread-" + id + "-" + (i % 100), i));
 				}
 			});
 			writer.start();
@@ -312,7 +313,8 @@ class InProcessReplicationTests {
 		}
 		CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
 		assertThat(writes).hasSize(threads * perThread);
-		assertThat(worker.revision()).isEqualTo(threads * perThread);
+		assertThat(master.revision()).isEqualTo(threads * perThread);
+		assertThat(worker.awaitRevision(threads * perThread).get(10, TimeUnit.SECONDS)).isEqualTo(threads * perThread);
 	}
 
 	@Test

@@ -87,6 +87,29 @@ class SequencerTests {
 	}
 
 	@Test
+	void writesOfOneOriginAreTakenInAnyOrderAndStillOnce() {
+		master(settings().build(), null);
+		Worker a = join("a", 11);
+		// two threads of one process took numbers 1 and 2 and sent them the other way round
+		run(a.write(new SetValue(2, "k", json("2"), 0)), a.write(new SetValue(1, "k", json("1"), 0)));
+		assertThat(a.peer.take()).containsExactly(new Message.Ack(1, 2), new Message.Ack(2, 1));
+		run(a.write(new SetValue(1, "k", json("1"), 0)));
+		assertThat(a.peer.take()).containsExactly(new Message.Reply(1, 2, true, 0));
+		assertThat(this.state.replica.revision()).isEqualTo(2);
+	}
+
+	@Test
+	void localWritesOfManyThreadsAreTakenInAnyOrder() {
+		master(settings().build(), null);
+		CompletableFuture<Object> later = new CompletableFuture<>();
+		CompletableFuture<Object> earlier = new CompletableFuture<>();
+		run(new Sequencer.Write(null, new SetValue(2, "k", json("2"), 0), later),
+				new Sequencer.Write(null, new SetValue(1, "k", json("1"), 0), earlier));
+		assertThat(later).isCompletedWithValue(1L);
+		assertThat(earlier).isCompletedWithValue(2L);
+	}
+
+	@Test
 	void duplicateLocalWriteCompletesWithItsFirstResult() {
 		master(settings().build(), null);
 		SetValue set = new SetValue(1, "k", json("1"), 0);
