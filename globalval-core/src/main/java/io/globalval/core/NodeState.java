@@ -115,11 +115,26 @@ final class NodeState {
 	}
 
 	/**
+	 * Apply one change received as its message, log that message (encoded only if the
+	 * log is read), and tell listeners and waiters.
+	 * @param applied the change
+	 */
+	void applyChange(Message.Applied applied) {
+		applyChange(applied.key(), applied.value(), applied.revision(), applied.epoch(), applied.origin(),
+				applied.seq(), applied.originNanos(), null, applied);
+	}
+
+	/**
 	 * Apply one change to the replica, log it, and tell listeners and waiters.
-	 * @param frame the change's encoded {@code APPLIED} frame, or {@code null} to encode it here
+	 * @param frame the change's encoded {@code APPLIED} frame, or {@code null} to log it as a message
 	 */
 	void applyChange(String key, byte[] json, long revision, long epoch, long origin, long seq, long originNanos,
 			byte[] frame) {
+		applyChange(key, json, revision, epoch, origin, seq, originNanos, frame, null);
+	}
+
+	private void applyChange(String key, byte[] json, long revision, long epoch, long origin, long seq,
+			long originNanos, byte[] frame, Message.Applied applied) {
 		ReplicaEntry current = (json != null) ? Replica.newEntry(json, revision) : null;
 		ReplicaEntry previous = this.replica.apply(key, current, revision);
 		this.history = this.history.extend(revision, epoch);
@@ -128,7 +143,8 @@ final class NodeState {
 			this.log.append(revision, frame);
 		}
 		else {
-			this.log.append(new Message.Applied(revision, epoch, key, json, origin, seq, originNanos));
+			this.log.append((applied != null) ? applied
+					: new Message.Applied(revision, epoch, key, json, origin, seq, originNanos));
 		}
 		this.metrics.changesApplied.increment();
 		if (originNanos != 0) {

@@ -339,8 +339,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		if (!canApply(applied.revision())) {
 			return;
 		}
-		this.state.applyChange(applied.key(), applied.value(), applied.revision(), applied.epoch(), applied.origin(),
-				applied.seq(), applied.originNanos(), null);
+		this.state.applyChange(applied);
 		if (applied.origin() == this.masterNodeId) {
 			this.confirmDue = true;
 		}

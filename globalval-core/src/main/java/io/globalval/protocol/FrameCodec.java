@@ -51,7 +51,9 @@ public final class FrameCodec {
 			return new WireWriter(FrameType.ACK, 20).varint(m.revision()).varint(m.seq()).toFrame();
 		}
 		if (message instanceof SetValue m) {
-			return new WireWriter(FrameType.SET, 24 + m.key().length() * 3 + m.value().length).varint(m.seq())
+			int size = WireWriter.varintSize(m.seq()) + WireWriter.stringSize(m.key())
+					+ WireWriter.varintSize(m.value().length) + m.value().length + 8;
+			return new WireWriter(FrameType.SET, size).varint(m.seq())
 				.string(m.key())
 				.bytes(m.value())
 				.fixed64(m.originNanos())
@@ -141,8 +143,10 @@ public final class FrameCodec {
 	}
 
 	private static byte[] encodeApplied(Applied m) {
-		int valueBytes = (m.value() != null) ? m.value().length : 0;
-		return new WireWriter(FrameType.APPLIED, 50 + m.key().length() * 3 + valueBytes).varint(m.revision())
+		int value = (m.value() != null) ? WireWriter.varintSize(m.value().length + 1L) + m.value().length : 1;
+		int size = WireWriter.varintSize(m.revision()) + WireWriter.varintSize(m.epoch()) + WireWriter.stringSize(m.key())
+				+ value + WireWriter.varintSize(m.origin()) + WireWriter.varintSize(m.seq()) + 8;
+		return new WireWriter(FrameType.APPLIED, size).varint(m.revision())
 			.varint(m.epoch())
 			.string(m.key())
 			.nullableBytes(m.value())

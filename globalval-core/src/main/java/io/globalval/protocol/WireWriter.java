@@ -13,8 +13,14 @@ final class WireWriter {
 
 	private int position;
 
+	/**
+	 * Start a frame.
+	 * @param type its type
+	 * @param expectedPayloadBytes the payload's size, exact when known (then the frame's
+	 * array is allocated once and never copied), else an estimate
+	 */
 	WireWriter(FrameType type, int expectedPayloadBytes) {
-		this.bytes = new byte[Frame.HEADER_BYTES + Math.max(expectedPayloadBytes, 16)];
+		this.bytes = new byte[Frame.HEADER_BYTES + Math.max(expectedPayloadBytes, 0)];
 		this.bytes[Frame.LENGTH_FIELD_BYTES] = (byte) type.code();
 		this.position = Frame.HEADER_BYTES;
 	}
@@ -86,6 +92,27 @@ final class WireWriter {
 		System.arraycopy(value, 0, this.bytes, this.position, value.length);
 		this.position += value.length;
 		return this;
+	}
+
+	/**
+	 * Return how many bytes {@link #varint} writes for a value.
+	 * @param value the value
+	 * @return 1 to 10
+	 */
+	static int varintSize(long value) {
+		// 7 bits per byte: the bits after the highest set one, at least one byte
+		return Math.max(1, (64 - Long.numberOfLeadingZeros(value) + 6) / 7);
+	}
+
+	/**
+	 * Return how many bytes {@link #string} writes for a string of ASCII characters, or
+	 * an upper bound for any other.
+	 * @param value the string
+	 * @return the size
+	 */
+	static int stringSize(String value) {
+		int length = value.length();
+		return isAscii(value) ? varintSize(length) + length : varintSize(length * 3L) + length * 3;
 	}
 
 	byte[] toFrame() {

@@ -87,6 +87,34 @@ class FrameCodecTests {
 	}
 
 	@Test
+	void varintSizeIsWhatAVarintTakes() {
+		long[] values = { 0, 1, 127, 128, 16_383, 16_384, Integer.MAX_VALUE, Long.MAX_VALUE, -1, Long.MIN_VALUE };
+		for (long value : values) {
+			WireWriter writer = new WireWriter(FrameType.RESYNC, 0).varint(value);
+			assertThat(WireWriter.varintSize(value)).as("%d", value)
+				.isEqualTo(writer.toFrame().length - Frame.HEADER_BYTES);
+		}
+		for (int bits = 0; bits < 64; bits++) {
+			long value = 1L << bits;
+			assertThat(WireWriter.varintSize(value)).isEqualTo(new WireWriter(FrameType.RESYNC, 0).varint(value)
+				.toFrame().length - Frame.HEADER_BYTES);
+		}
+	}
+
+	@Test
+	void setAndAppliedFramesOfAsciiKeysAreSizedExactlyAndNonAsciiOnesStillEncode() {
+		byte[] value = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+		for (String key : List.of("k", "key-" + "x".repeat(200), "clé-ü-€")) {
+			Message.Applied applied = new Message.Applied(1L << 40, 7, key, value, -5, 300, 123);
+			assertThat(FrameCodec.decode(FrameCodec.encode(applied))).isEqualTo(applied);
+			Message.Applied deleted = new Message.Applied(2, 7, key, null, 9, 1, 0);
+			assertThat(FrameCodec.decode(FrameCodec.encode(deleted))).isEqualTo(deleted);
+			WriteCommand.SetValue set = new WriteCommand.SetValue(1L << 50, key, value, 42);
+			assertThat(FrameCodec.decode(FrameCodec.encode(set))).isEqualTo(set);
+		}
+	}
+
+	@Test
 	void sampleMessagesCoverEveryFrameType() {
 		EnumSet<FrameType> covered = messages().stream()
 			.map(Message::type)
