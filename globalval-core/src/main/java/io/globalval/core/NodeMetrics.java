@@ -27,6 +27,10 @@ public final class NodeMetrics {
 
 	final LongAdder changesDiscarded = new LongAdder();
 
+	final LongAdder writesWaited = new LongAdder();
+
+	private volatile IntSupplier pendingWrites = () -> 0;
+
 	private volatile IntSupplier commandQueue = () -> 0;
 
 	private volatile IntSupplier eventQueue = () -> 0;
@@ -72,6 +76,27 @@ public final class NodeMetrics {
 	/** @return commands waiting for this node's sequencer (0 unless it is master) */
 	public int commandsQueued() {
 		return this.commandQueue.getAsInt();
+	}
+
+	/** @return writes of this node waiting for their answer (a worker's or a Redis peer's; 0 on a master) */
+	public int writesPending() {
+		return this.pendingWrites.getAsInt();
+	}
+
+	/**
+	 * @return writes that found as many writes of this node waiting for their answer as
+	 * {@link NodeSettings#maxPendingWrites()} allows, and waited for room (back-pressure)
+	 */
+	public long writesWaited() {
+		return this.writesWaited.sum();
+	}
+
+	/**
+	 * Read the number of writes waiting for their answer from now on.
+	 * @param count the count
+	 */
+	void trackPendingWrites(IntSupplier count) {
+		this.pendingWrites = count;
 	}
 
 	/** @return change events waiting to be delivered to this node's listeners */

@@ -50,6 +50,7 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 		this.sequencer = sequencer;
 		this.ready = ready;
 		this.timer = state.every("timeouts", this::expireWrites, state.writeSweepPeriod());
+		state.metrics.trackPendingWrites(this.pending::size);
 	}
 
 	void start() {

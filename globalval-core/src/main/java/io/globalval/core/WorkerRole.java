@@ -106,6 +106,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		this.owner = owner;
 		this.ready = ready;
 		this.timer = state.every("timeouts", this::expireWrites, state.writeSweepPeriod());
+		state.metrics.trackPendingWrites(this.pending::size);
 	}
 
 	void attachTransport(AutoCloseable transport) {
@@ -141,9 +142,13 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 
 	@Override
 	public boolean awaitRoomForWrite(long timeoutNanos) throws InterruptedException {
+		int limit = this.state.settings.maxPendingWrites();
 		// the reader thread's answers make the room (a write chained to a future runs there): it never waits
-		return Thread.currentThread() == this.readerThread
-				|| this.pending.awaitRoom(this.state.settings.maxPendingWrites(), timeoutNanos);
+		if (this.pending.size() < limit || Thread.currentThread() == this.readerThread) {
+			return true;
+		}
+		this.state.metrics.writesWaited.increment();
+		return this.pending.awaitRoom(limit, timeoutNanos);
 	}
 
 	private <T> CompletableFuture<T> submit(WriteCommand command, long now) {

@@ -19,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests of the {@link WorkerRole} driven by hand: the test plays the master, handing the
@@ -265,11 +266,16 @@ class WorkerRoleTests {
 		role.write(new SetValue(1, "a", json("1"), now), now);
 		role.write(new SetValue(2, "b", json("2"), now), now);
 		assertThat(role.awaitRoomForWrite(0)).isTrue();
+		assertThat(smallState.metrics.writesPending()).isEqualTo(2);
+		assertThat(smallState.metrics.writesWaited()).isZero();
 		CompletableFuture<Boolean> full = CompletableFuture.supplyAsync(() -> awaitRoom(role, Duration.ofMillis(20)));
 		assertThat(full.get(10, java.util.concurrent.TimeUnit.SECONDS)).isFalse();
+		assertThat(smallState.metrics.writesWaited()).isEqualTo(1);
 		CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> awaitRoom(role, Duration.ofSeconds(30)));
+		await().atMost(Duration.ofSeconds(10)).until(() -> smallState.metrics.writesWaited() == 2);
 		role.received(new Message.Ack(1, 1));
 		assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		assertThat(smallState.metrics.writesPending()).isEqualTo(1);
 	}
 
 	private static boolean awaitRoom(WorkerRole role, Duration timeout) {

@@ -98,12 +98,20 @@ public class GlobalValMetrics implements MeterBinder, AutoCloseable {
 		counter(registry, "globalval.changes.discarded",
 				"Changes this process had applied that the group's history does not keep (reported, then replaced)", null,
 				metrics, NodeMetrics::changesDiscarded);
+		counter(registry, "globalval.writes.waited",
+				"Writes that waited for room among this process's pending writes (globalval.max-pending-writes)", null,
+				metrics, NodeMetrics::writesWaited);
 		gauge(registry, "globalval.keys", "Keys in this process's replica", (node) -> node.replica().size());
 		gauge(registry, "globalval.revision", "Last revision applied in this process",
 				(node) -> node.replica().revision());
 		gauge(registry, "globalval.workers", "Workers connected to this master", (node) -> node.workers().size());
 		Gauge.builder("globalval.queue.commands", metrics, NodeMetrics::commandsQueued)
 			.description("Commands waiting for this master's sequencer (bounded: submitters wait when it is full)")
+			.tags(this.tags)
+			.register(registry);
+		Gauge.builder("globalval.writes.pending", metrics, NodeMetrics::writesPending)
+			.description("Writes of this process waiting for their answer (a worker's are bounded by "
+					+ "globalval.max-pending-writes)")
 			.tags(this.tags)
 			.register(registry);
 		Gauge.builder("globalval.queue.events", metrics, NodeMetrics::eventsQueued)

@@ -71,7 +71,7 @@ class GlobalValMetricsAutoConfigurationTests {
 						"globalval.network.sent", "globalval.network.received", "globalval.workers", "globalval.keys",
 						"globalval.revision", "globalval.resyncs", "globalval.frames.rejected",
 						"globalval.snapshots.applied", "globalval.queue.commands", "globalval.queue.events",
-						"globalval.changes.discarded");
+						"globalval.changes.discarded", "globalval.writes.pending", "globalval.writes.waited");
 			assertThat(registry.get("globalval.keys").tag("name", OtherNodes.NAME).gauge().value()).isZero();
 			// the master's timers queue a command now and then (write timeouts every 10-100 ms):
 			// the queues are empty once they are idle, not at every instant
@@ -137,6 +137,7 @@ class GlobalValMetricsAutoConfigurationTests {
 						"globalval_snapshots_applied_total{", "globalval_frames_rejected_total{",
 						"globalval_changes_discarded_total{", "globalval_keys{", "globalval_revision{",
 						"globalval_workers{", "globalval_queue_commands{", "globalval_queue_events{",
+						"globalval_writes_pending{", "globalval_writes_waited_total{",
 						"globalval_propagation_seconds_count{", "globalval_worker_revisions_behind{",
 						"globalval_worker_lag_seconds{");
 				List<String> names = scrape.lines()
