@@ -410,21 +410,14 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 		return write((seq, now) -> new BroadcastAll(seq));
 	}
 
-	/** Builds a write once it has its sequence number and time. */
-	@FunctionalInterface
-	private interface WriteFactory {
-
-		WriteCommand create(long seq, long nowNanos);
-
-	}
-
 	/**
 	 * Hand a write to the current role; its future completes with the command's result
 	 * type. When as many writes of this process wait for their answer as
 	 * {@code maxPendingWrites} allows, the caller's thread first waits for room (at most
 	 * the write timeout); the write takes its sequence number and its time after the wait.
-	 * Threads that write at once may send their writes in another order than their
-	 * numbers; the master takes them in any order (see {@code RecentWrites}).
+	 * A worker numbers its writes where it sends them, so that they reach the master in
+	 * order ({@link WorkerRole#write(WriteFactory, long)}); a master's own writes may reach
+	 * its sequencer in another order than their numbers, which it takes as they come.
 	 */
 	@SuppressWarnings("unchecked")
 	private <T> CompletableFuture<T> write(WriteFactory factory) {
@@ -432,9 +425,13 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 		if (noRoom != null) {
 			return CompletableFuture.failedFuture(noRoom);
 		}
+		RoleEngine engine = this.role;
 		long now = this.state.runtime.nanoTime();
-		WriteCommand command = factory.create(this.state.sequence.incrementAndGet(), now);
-		return (CompletableFuture<T>) (CompletableFuture<?>) this.role.write(command, now);
+		if (engine instanceof WorkerRole worker) {
+			return (CompletableFuture<T>) (CompletableFuture<?>) worker.write(factory, now);
+		}
+		WriteCommand command = factory.create(this.state.runtime.nextWriteSeq(this.state.sequence, false), now);
+		return (CompletableFuture<T>) (CompletableFuture<?>) engine.write(command, now);
 	}
 
 	/** Wait for room among the pending writes; return why there is none, or {@code null}. */

@@ -3,6 +3,7 @@ package io.globalval.core;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Everything the engine takes from the world outside it: time, timers, the threads that
@@ -24,6 +25,20 @@ public interface EngineRuntime {
 	 * @return nanoseconds, comparable only with other values of this runtime
 	 */
 	long nanoTime();
+
+	/**
+	 * Return the sequence number of this process's next write. In production the next
+	 * value of the counter; a simulation may hand numbers out of order where production
+	 * can, as threads of one process do when they take their numbers in one order and
+	 * hand their writes on in another (the master takes a process's writes in any order).
+	 * @param counter the process's counter of write numbers
+	 * @param ordered whether the caller takes the number and hands the write on under one
+	 * lock, so that numbers leave in order (a worker's writes)
+	 * @return the number, never one handed out before
+	 */
+	default long nextWriteSeq(AtomicLong counter, boolean ordered) {
+		return counter.incrementAndGet();
+	}
 
 	/**
 	 * Return a new random node id.

@@ -151,40 +151,80 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		return this.pending.awaitRoom(limit, timeoutNanos);
 	}
 
-	private <T> CompletableFuture<T> submit(WriteCommand command, long now) {
-		return submit(new PendingWrite(command, FrameCodec.encode(command),
-				now + this.state.settings.writeTimeout().toNanos()));
+	/**
+	 * Make a write that takes its sequence number under the send lock, where its place
+	 * among this process's writes to the master is decided: so a worker's writes reach the
+	 * master in the order of their numbers, even from many threads. A master that took
+	 * over knows the highest number its predecessor applied from each process, and
+	 * answers a number at or below it, that it has no outcome of, as processed before.
+	 * @param factory builds the write
+	 * @param now the runtime's time
+	 * @return its result once applied here
+	 */
+	CompletableFuture<Object> write(WriteFactory factory, long now) {
+		long deadline = now + this.state.settings.writeTimeout().toNanos();
+		PendingWrite write;
+		boolean refused;
+		boolean forward = false;
+		synchronized (this.sendLock) {
+			WriteCommand command = factory.create(this.state.runtime.nextWriteSeq(this.state.sequence, true), now);
+			write = new PendingWrite(command, FrameCodec.encode(command), deadline);
+			refused = this.refusal != null || this.closed;
+			if (!refused) {
+				forward = registerAndSend(write);
+			}
+		}
+		return afterSubmit(write, refused, forward);
 	}
 
-	@SuppressWarnings("unchecked")
-	private <T> CompletableFuture<T> submit(PendingWrite write) {
-		GlobalValException refused = this.refusal;
-		if (refused != null || this.closed) {
-			write.future.completeExceptionally((refused != null) ? refused
+	private CompletableFuture<Object> submit(WriteCommand command, long now) {
+		PendingWrite write = new PendingWrite(command, FrameCodec.encode(command),
+				now + this.state.settings.writeTimeout().toNanos());
+		boolean refused = this.refusal != null || this.closed;
+		boolean forward = false;
+		if (!refused) {
+			synchronized (this.sendLock) {
+				forward = registerAndSend(write);
+			}
+		}
+		return afterSubmit(write, refused, forward);
+	}
+
+	/**
+	 * Track a write and send it, or queue it behind the writes waiting for room or a
+	 * connection; the caller holds the send lock.
+	 * @return whether this worker has retired, so that the write goes to the node's master instead
+	 */
+	private boolean registerAndSend(PendingWrite write) {
+		if (this.retired) {
+			return true;
+		}
+		this.pending.register(write);
+		if (this.welcomed && this.unsent.isEmpty() && inFlight() <= MAX_IN_FLIGHT) {
+			markSent(write);
+			this.master.send(write.frame);
+		}
+		else {
+			this.unsent.add(write);
+			this.backlogged = this.welcomed;
+		}
+		return false;
+	}
+
+	/** Fail a refused write, or hand a write over to the node's master, outside the send lock. */
+	private CompletableFuture<Object> afterSubmit(PendingWrite write, boolean refused, boolean forward) {
+		if (refused) {
+			GlobalValException refusal = this.refusal;
+			write.future.completeExceptionally((refusal != null) ? refusal
 					: new GlobalValConnectionException("The globalval node of '" + this.state.settings.name()
 							+ "' is closed; " + write.describe() + " was not sent"));
-			return (CompletableFuture<T>) (CompletableFuture<?>) write.future;
-		}
-		boolean forward;
-		synchronized (this.sendLock) {
-			forward = this.retired;
-			if (!forward) {
-				this.pending.register(write);
-				if (this.welcomed && this.unsent.isEmpty() && inFlight() <= MAX_IN_FLIGHT) {
-					markSent(write);
-					this.master.send(write.frame);
-				}
-				else {
-					this.unsent.add(write);
-					this.backlogged = this.welcomed;
-				}
-			}
+			return write.future;
 		}
 		if (forward) {
 			this.owner.resubmit(write);
 		}
 		this.state.metrics.writesSent.increment();
-		return (CompletableFuture<T>) (CompletableFuture<?>) write.future;
+		return write.future;
 	}
 
 	private void expireWrites() {

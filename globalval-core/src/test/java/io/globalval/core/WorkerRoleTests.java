@@ -247,6 +247,27 @@ class WorkerRoleTests {
 	}
 
 	@Test
+	void writesOfManyThreadsReachTheMasterInTheOrderOfTheirNumbers() throws Exception {
+		welcomedWithEmptySnapshot();
+		List<Thread> writers = new ArrayList<>();
+		for (int t = 0; t < 4; t++) {
+			String key = "thread-" + t;
+			Thread writer = new Thread(() -> {
+				for (int i = 0; i < 500; i++) {
+					this.worker.write((seq, now) -> new SetValue(seq, key, json("1"), now), this.runtime.nanoTime());
+				}
+			});
+			writer.start();
+			writers.add(writer);
+		}
+		for (Thread writer : writers) {
+			writer.join(30_000);
+		}
+		List<Long> seqs = seqs(this.master.take());
+		assertThat(seqs).hasSize(2000).isSorted().doesNotHaveDuplicates();
+	}
+
+	@Test
 	void writersWaitForRoomAmongThePendingWritesButTheReaderThreadNever() throws Exception {
 		NodeSettings small = NodeSettings.builder()
 			.name("test")

@@ -30,8 +30,8 @@ final class Incarnation {
 
 	final NodeLog log;
 
-	/** Writes issued through the node's API, so the sequence number of the next one is known. */
-	long writesIssued;
+	/** The runtime of this incarnation, which numbers its writes (so the number of the next one is known). */
+	SimRuntime runtime;
 
 	Incarnation(SimProcess process, int number) {
 		this.process = process;

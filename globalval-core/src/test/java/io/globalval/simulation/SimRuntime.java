@@ -3,6 +3,8 @@ package io.globalval.simulation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.globalval.core.CommandHandler;
 import io.globalval.core.CommandRunner;
@@ -27,9 +29,75 @@ final class SimRuntime implements EngineRuntime {
 
 	private final Incarnation incarnation;
 
+	/**
+	 * Picks which writes of this incarnation take their numbers out of order: its own
+	 * generator, so that the rest of the seed's schedule is the same with or without it.
+	 */
+	private final Random reorder;
+
+	/** Numbers taken so far: the simulation numbers an incarnation's writes itself. */
+	private long taken;
+
+	/** A number taken and not yet handed out: a write that lost the race to the connection; 0 if none. */
+	private long heldSeq;
+
+	/** The epoch of the node when {@link #heldSeq} was held. */
+	private long heldEpoch;
+
+	/** The number the next write gets, once asked for; 0 if not decided yet. */
+	private long upcoming;
+
 	SimRuntime(Simulation simulation, Incarnation incarnation) {
 		this.simulation = simulation;
 		this.incarnation = incarnation;
+		this.reorder = new Random(simulation.seed * 31 + incarnation.name.hashCode());
+	}
+
+	/**
+	 * Hand numbers out of order now and then where production can (a master's own
+	 * writes, taken by racing threads): one write in 16 leaves its number for the next
+	 * write of the same kind and takes the one after. A held number is dropped (a gap, as
+	 * a write that failed before it was numbered leaves) when the node's epoch changed
+	 * meanwhile: racing threads hold a number for microseconds, never across a takeover.
+	 * The node's own counter is not used: numbers are per incarnation, as node ids are.
+	 */
+	@Override
+	public long nextWriteSeq(AtomicLong counter, boolean ordered) {
+		long seq = upcomingWriteSeq(ordered);
+		this.upcoming = 0;
+		return seq;
+	}
+
+	/**
+	 * Return the number the next write of this incarnation will get, so that the history
+	 * knows a write's identity before the write is made.
+	 * @param ordered whether the write takes its number in order (a worker's)
+	 * @return the number
+	 */
+	long upcomingWriteSeq(boolean ordered) {
+		if (this.upcoming == 0) {
+			this.upcoming = decideNextSeq(ordered);
+		}
+		return this.upcoming;
+	}
+
+	private long decideNextSeq(boolean ordered) {
+		long epoch = this.incarnation.node.epoch();
+		if (this.heldSeq != 0 && (ordered || this.heldEpoch != epoch)) {
+			this.heldSeq = 0;
+		}
+		if (this.heldSeq != 0) {
+			long held = this.heldSeq;
+			this.heldSeq = 0;
+			return held;
+		}
+		long seq = ++this.taken;
+		if (!ordered && this.reorder.nextInt(16) == 0) {
+			this.heldSeq = seq;
+			this.heldEpoch = epoch;
+			seq = ++this.taken;
+		}
+		return seq;
 	}
 
 	@Override
