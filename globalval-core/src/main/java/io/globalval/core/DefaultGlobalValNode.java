@@ -17,7 +17,6 @@ import io.globalval.protocol.WriteCommand.IncrementValue;
 import io.globalval.protocol.WriteCommand.DeleteKey;
 import io.globalval.protocol.WriteCommand.CompareAndSetValue;
 import io.globalval.protocol.WriteCommand.BroadcastAll;
-import io.globalval.protocol.WriteCommand;
 
 /**
  * A node whose role can change: it starts as master (if it takes the application's
@@ -415,9 +414,8 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 	 * type. When as many writes of this process wait for their answer as
 	 * {@code maxPendingWrites} allows, the caller's thread first waits for room (at most
 	 * the write timeout); the write takes its sequence number and its time after the wait.
-	 * A worker numbers its writes where it sends them, so that they reach the master in
-	 * order ({@link WorkerRole#write(WriteFactory, long)}); a master's own writes may reach
-	 * its sequencer in another order than their numbers, which it takes as they come.
+	 * The role numbers the write where the order of this process's writes is decided
+	 * ({@link RoleEngine#write}).
 	 */
 	@SuppressWarnings("unchecked")
 	private <T> CompletableFuture<T> write(WriteFactory factory) {
@@ -425,13 +423,7 @@ public final class DefaultGlobalValNode implements GlobalValNode {
 		if (noRoom != null) {
 			return CompletableFuture.failedFuture(noRoom);
 		}
-		RoleEngine engine = this.role;
-		long now = this.state.runtime.nanoTime();
-		if (engine instanceof WorkerRole worker) {
-			return (CompletableFuture<T>) (CompletableFuture<?>) worker.write(factory, now);
-		}
-		WriteCommand command = factory.create(this.state.runtime.nextWriteSeq(this.state.sequence, false), now);
-		return (CompletableFuture<T>) (CompletableFuture<?>) engine.write(command, now);
+		return (CompletableFuture<T>) (CompletableFuture<?>) this.role.write(factory, this.state.runtime.nanoTime());
 	}
 
 	/** Wait for room among the pending writes; return why there is none, or {@code null}. */

@@ -217,7 +217,9 @@ final class MasterRole implements RoleEngine, MasterHandler {
 	}
 
 	@Override
-	public CompletableFuture<Object> write(WriteCommand command, long nowNanos) {
+	public CompletableFuture<Object> write(WriteFactory factory, long nowNanos) {
+		// the local writes of many threads may reach the sequencer in another order than their numbers: it takes them
+		WriteCommand command = this.state.number(factory, nowNanos, false);
 		CompletableFuture<Object> future = new CompletableFuture<>();
 		this.state.metrics.writesSent.increment();
 		// the sequencer sends a broadcast down its broadcast path itself

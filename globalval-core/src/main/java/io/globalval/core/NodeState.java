@@ -15,6 +15,7 @@ import io.globalval.Role;
 import io.globalval.protocol.EpochHistory;
 import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.Message;
+import io.globalval.protocol.WriteCommand;
 
 /**
  * What a node keeps whatever its role, so that a worker can become master without
@@ -100,6 +101,18 @@ final class NodeState {
 	 */
 	Duration writeSweepPeriod() {
 		return Duration.ofMillis(Math.max(10, Math.min(100, this.settings.writeTimeout().toMillis() / 10)));
+	}
+
+	/**
+	 * Give a write this process's next sequence number.
+	 * @param factory builds the write
+	 * @param nowNanos the runtime's time
+	 * @param ordered whether the caller holds the lock under which its writes leave, so
+	 * that they leave in the order of their numbers (see {@link EngineRuntime#nextWriteSeq})
+	 * @return the write
+	 */
+	WriteCommand number(WriteFactory factory, long nowNanos, boolean ordered) {
+		return factory.create(this.runtime.nextWriteSeq(this.sequence, ordered), nowNanos);
 	}
 
 	java.util.concurrent.CompletableFuture<Long> awaitRevision(long revision) {

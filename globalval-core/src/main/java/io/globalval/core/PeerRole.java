@@ -75,7 +75,9 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 	// writes
 
 	@Override
-	public CompletableFuture<Object> write(WriteCommand command, long nowNanos) {
+	public CompletableFuture<Object> write(WriteFactory factory, long nowNanos) {
+		// the sequencer keeps the ids of a process's writes, not a mark: any order will do
+		WriteCommand command = this.state.number(factory, nowNanos, false);
 		if (command instanceof CompareAndSetValue cas && cas.expected() != null) {
 			byte[] expected = asStored(cas.key(), cas.expected());
 			if (expected != cas.expected()) {

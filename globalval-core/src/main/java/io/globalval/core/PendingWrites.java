@@ -147,7 +147,11 @@ final class PendingWrites {
 	 * @return whether it was tracked
 	 */
 	boolean remove(PendingWrite write) {
-		return untracked(this.bySeq.remove(write.seq, write) ? write : null) != null;
+		if (!this.bySeq.remove(write.seq, write)) {
+			return false;
+		}
+		untracked(1);
+		return true;
 	}
 
 	/**

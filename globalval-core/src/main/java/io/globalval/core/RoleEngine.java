@@ -17,12 +17,13 @@ interface RoleEngine {
 
 	/**
 	 * Make a write: sequence it (master), send it to the master (worker) or to the remote
-	 * sequencer (peer). The node has given it its sequence number.
-	 * @param command the write
+	 * sequencer (peer). The role gives it its sequence number ({@link NodeState#number})
+	 * where the order of this process's writes is decided.
+	 * @param factory builds the write once it has its number
 	 * @param nowNanos the runtime's time when it was made, for its deadline
 	 * @return its result once applied here (see {@link WriteCommand#result})
 	 */
-	CompletableFuture<Object> write(WriteCommand command, long nowNanos);
+	CompletableFuture<Object> write(WriteFactory factory, long nowNanos);
 
 	/**
 	 * Wait, in the caller's thread, until this role has room for one more write of this

@@ -136,11 +136,6 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 	// writes
 
 	@Override
-	public CompletableFuture<Object> write(WriteCommand command, long nowNanos) {
-		return submit(command, nowNanos);
-	}
-
-	@Override
 	public boolean awaitRoomForWrite(long timeoutNanos) throws InterruptedException {
 		int limit = this.state.settings.maxPendingWrites();
 		// the reader thread's answers make the room (a write chained to a future runs there): it never waits
@@ -161,29 +156,17 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 	 * @param now the runtime's time
 	 * @return its result once applied here
 	 */
-	CompletableFuture<Object> write(WriteFactory factory, long now) {
+	@Override
+	public CompletableFuture<Object> write(WriteFactory factory, long now) {
 		long deadline = now + this.state.settings.writeTimeout().toNanos();
 		PendingWrite write;
 		boolean refused;
 		boolean forward = false;
 		synchronized (this.sendLock) {
-			WriteCommand command = factory.create(this.state.runtime.nextWriteSeq(this.state.sequence, true), now);
+			WriteCommand command = this.state.number(factory, now, true);
 			write = new PendingWrite(command, FrameCodec.encode(command), deadline);
 			refused = this.refusal != null || this.closed;
 			if (!refused) {
-				forward = registerAndSend(write);
-			}
-		}
-		return afterSubmit(write, refused, forward);
-	}
-
-	private CompletableFuture<Object> submit(WriteCommand command, long now) {
-		PendingWrite write = new PendingWrite(command, FrameCodec.encode(command),
-				now + this.state.settings.writeTimeout().toNanos());
-		boolean refused = this.refusal != null || this.closed;
-		boolean forward = false;
-		if (!refused) {
-			synchronized (this.sendLock) {
 				forward = registerAndSend(write);
 			}
 		}

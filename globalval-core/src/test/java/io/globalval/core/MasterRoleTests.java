@@ -128,7 +128,8 @@ class MasterRoleTests {
 		RecordingPeer peer = new RecordingPeer("worker-1");
 		this.master.received(peer, hello("test", 11));
 		this.runtime.runAll();
-		CompletableFuture<Object> write = this.master.write(new SetValue(1, "k", json("1"), 0), this.runtime.nanoTime());
+		CompletableFuture<Object> write = this.master.write((seq, time) -> new SetValue(seq, "k", json("1"), 0),
+				this.runtime.nanoTime());
 		this.runtime.runAll();
 		// a worker is connected: the write waits for its confirmation
 		assertThat(write).isNotDone();

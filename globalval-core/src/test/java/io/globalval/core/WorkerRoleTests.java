@@ -235,15 +235,14 @@ class WorkerRoleTests {
 	private CompletableFuture<Long> set(String key, byte[] json) {
 		long now = this.runtime.nanoTime();
 		return (CompletableFuture<Long>) (CompletableFuture<?>) this.worker
-			.write(new WriteCommand.SetValue(this.state.sequence.incrementAndGet(), key, json, now), now);
+			.write((seq, time) -> new WriteCommand.SetValue(seq, key, json, time), now);
 	}
 
 	@SuppressWarnings("unchecked")
 	private CompletableFuture<Boolean> compareAndSet(String key, byte[] expected, byte[] update) {
 		long now = this.runtime.nanoTime();
-		return (CompletableFuture<Boolean>) (CompletableFuture<?>) this.worker.write(
-				new WriteCommand.CompareAndSetValue(this.state.sequence.incrementAndGet(), key, expected, update, now),
-				now);
+		return (CompletableFuture<Boolean>) (CompletableFuture<?>) this.worker
+			.write((seq, time) -> new WriteCommand.CompareAndSetValue(seq, key, expected, update, time), now);
 	}
 
 	@Test
@@ -284,8 +283,9 @@ class WorkerRoleTests {
 		role.received(new Message.Welcome(EPOCH, MASTER_ID, 0, true, 0));
 		role.received(new Message.Snapshot(0, 0, true, List.of(), EpochHistory.EMPTY));
 		long now = this.runtime.nanoTime();
-		role.write(new SetValue(1, "a", json("1"), now), now);
-		role.write(new SetValue(2, "b", json("2"), now), now);
+		// numbers 1 and 2, the first two of the role's node
+		role.write((seq, time) -> new SetValue(seq, "a", json("1"), time), now);
+		role.write((seq, time) -> new SetValue(seq, "b", json("2"), time), now);
 		assertThat(role.awaitRoomForWrite(0)).isTrue();
 		assertThat(smallState.metrics.writesPending()).isEqualTo(2);
 		assertThat(smallState.metrics.writesWaited()).isZero();
