@@ -1,7 +1,9 @@
 package io.globalval.core;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -19,6 +21,12 @@ import org.slf4j.LoggerFactory;
  * thread that feeds this queue (the worker's reader, the master's sequencer). Were that
  * thread to wait for room here, neither could go on. A slow listener therefore costs
  * memory, which the gauge shows, never replication.
+ * <p>
+ * Held events: the thread that applies a burst of changes (a worker's reader, with every
+ * change of one read) may {@link #hold} their events and {@link #release} them together
+ * when the burst ends, so that the event thread is woken once per burst instead of once
+ * per change. They are delivered in the same order, by the same thread, with each
+ * listener's failure isolated per event as before.
  */
 final class EventDispatcher implements AutoCloseable, CommandHandler<Consumer<ChangeListener>> {
 
@@ -27,6 +35,12 @@ final class EventDispatcher implements AutoCloseable, CommandHandler<Consumer<Ch
 	private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
 	private final CommandRunner<Consumer<ChangeListener>> runner;
+
+	/** Events held by the applying thread until {@link #release}; that thread only. */
+	private List<Consumer<ChangeListener>> held = new ArrayList<>();
+
+	/** Events submitted to the runner and not yet delivered, held ones counted one by one. */
+	private final AtomicInteger waiting = new AtomicInteger();
 
 	private volatile boolean closed;
 
@@ -50,7 +64,7 @@ final class EventDispatcher implements AutoCloseable, CommandHandler<Consumer<Ch
 	 * @return the events queued
 	 */
 	int queued() {
-		return this.runner.queued();
+		return this.waiting.get();
 	}
 
 	void addListener(ChangeListener listener) {
@@ -67,12 +81,63 @@ final class EventDispatcher implements AutoCloseable, CommandHandler<Consumer<Ch
 
 	void dispatch(Consumer<ChangeListener> call) {
 		if (!this.listeners.isEmpty() && !this.closed) {
+			this.waiting.incrementAndGet();
 			this.runner.submit(call);
 		}
 	}
 
+	/**
+	 * Keep an event until {@link #release()}: for the applying thread only, which must
+	 * release before it dispatches anything else and before it waits for more changes.
+	 * @param call the event
+	 */
+	void hold(Consumer<ChangeListener> call) {
+		if (!this.listeners.isEmpty() && !this.closed) {
+			this.held.add(call);
+		}
+	}
+
+	/**
+	 * Hand the events held so far to the event thread, as one hand-off. Applying thread only.
+	 */
+	void release() {
+		int count = this.held.size();
+		if (count == 0) {
+			return;
+		}
+		Consumer<ChangeListener> handOff;
+		if (count == 1) {
+			handOff = this.held.get(0);
+			this.held.clear();
+		}
+		else {
+			handOff = new HeldEvents(this.held);
+			this.held = new ArrayList<>();
+		}
+		this.waiting.addAndGet(count);
+		this.runner.submit(handOff);
+	}
+
 	@Override
 	public void process(Consumer<ChangeListener> call) {
+		if (call instanceof HeldEvents events) {
+			for (Consumer<ChangeListener> event : events.calls()) {
+				this.waiting.decrementAndGet();
+				deliver(event);
+			}
+		}
+		else {
+			this.waiting.decrementAndGet();
+			deliver(call);
+		}
+	}
+
+	@Override
+	public void rejected(Consumer<ChangeListener> call, String reason) {
+		this.waiting.addAndGet((call instanceof HeldEvents events) ? -events.calls().size() : -1);
+	}
+
+	private void deliver(Consumer<ChangeListener> call) {
 		for (ChangeListener listener : this.listeners) {
 			try {
 				call.accept(listener);
@@ -90,6 +155,19 @@ final class EventDispatcher implements AutoCloseable, CommandHandler<Consumer<Ch
 	public void close() {
 		this.closed = true;
 		this.runner.close();
+	}
+
+	/**
+	 * Events released together: delivered one after the other, each to every listener.
+	 * @param calls the events, in order
+	 */
+	private record HeldEvents(List<Consumer<ChangeListener>> calls) implements Consumer<ChangeListener> {
+
+		@Override
+		public void accept(ChangeListener listener) {
+			throw new UnsupportedOperationException("delivered event by event by the dispatcher");
+		}
+
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,12 @@ final class NodeState {
 	private final EventDispatcher events;
 
 	private final RevisionWaiters waiters = new RevisionWaiters();
+
+	/**
+	 * Whether the applying thread holds the change events it makes until
+	 * {@link #releaseEvents()}; that thread only.
+	 */
+	private boolean holdingEvents;
 
 	/** The epoch of the master this node follows (or is). */
 	volatile long epoch;
@@ -166,9 +173,33 @@ final class NodeState {
 		if (this.events.hasListeners()) {
 			ChangeEvent event = new ChangeEvent(key, current, previous, revision, origin, seq, originNanos,
 					origin == this.nodeId, this.codec);
-			this.events.dispatch((listener) -> listener.onChange(event));
+			Consumer<ChangeListener> call = (listener) -> listener.onChange(event);
+			if (this.holdingEvents) {
+				this.events.hold(call);
+			}
+			else {
+				this.events.dispatch(call);
+			}
 		}
 		this.waiters.reached(revision);
+	}
+
+	/**
+	 * Hold the events of the changes applied from now on, to hand them to the event thread
+	 * together at {@link #releaseEvents()}: for a thread that applies bursts of changes and
+	 * knows where each ends. Applying thread only.
+	 */
+	void holdEvents() {
+		this.holdingEvents = true;
+	}
+
+	/**
+	 * Hand the held events to the event thread, and stop holding. Applying thread only;
+	 * before it dispatches any other event and before it waits for more changes.
+	 */
+	void releaseEvents() {
+		this.holdingEvents = false;
+		this.events.release();
 	}
 
 	/**

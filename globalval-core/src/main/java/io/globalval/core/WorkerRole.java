@@ -286,6 +286,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 
 	@Override
 	public void endOfBatch() {
+		this.state.releaseEvents();
 		if (this.confirmDue) {
 			this.confirmDue = false;
 			send(FrameCodec.encode(new Message.Confirm(this.state.replica.revision())));
@@ -294,6 +295,13 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 
 	@Override
 	public void received(Message message) {
+		// the events of a burst of changes go to the event thread together, at its end
+		if (message instanceof Message.Applied || message instanceof Message.Ack) {
+			this.state.holdEvents();
+		}
+		else {
+			this.state.releaseEvents();
+		}
 		dispatch(message);
 		if (this.backlogged) {
 			synchronized (this.sendLock) {
@@ -521,6 +529,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 
 	@Override
 	public void disconnected(String reason) {
+		this.state.releaseEvents();
 		this.connected = false;
 		this.state.connectionChanged(false);
 		this.staging = null;

@@ -1,6 +1,8 @@
 package io.globalval.core;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,6 +59,30 @@ class EventDispatcherTests {
 		assertThat(this.metrics.eventsQueued()).isEqualTo(EVENTS);
 		this.release.countDown();
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.delivered.get() == EVENTS);
+		assertThat(this.metrics.eventsQueued()).isZero();
+	}
+
+	@Test
+	void heldEventsAreDeliveredInOrderOnceReleasedAndAFailingListenerSkipsOnlyOneEvent() {
+		List<String> heard = new CopyOnWriteArrayList<>();
+		this.dispatcher.addListener((event) -> {
+		});
+		for (int i = 1; i <= 3; i++) {
+			int n = i;
+			this.dispatcher.hold((listener) -> {
+				if (n == 2) {
+					throw new IllegalStateException("listener failed on event 2");
+				}
+				heard.add("event " + n);
+			});
+		}
+		this.dispatcher.dispatch((listener) -> heard.add("not held"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> heard.contains("not held"));
+		assertThat(heard).containsExactly("not held");
+		assertThat(this.metrics.eventsQueued()).isZero();
+		this.dispatcher.release();
+		await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 3);
+		assertThat(heard).containsExactly("not held", "event 1", "event 3");
 		assertThat(this.metrics.eventsQueued()).isZero();
 	}
 

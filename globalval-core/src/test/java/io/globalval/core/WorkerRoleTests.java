@@ -210,9 +210,61 @@ class WorkerRoleTests {
 		welcomedWithEmptySnapshot();
 		this.worker.received(applied(1, "a", "1", MASTER_ID, 1));
 		this.worker.received(applied(2, "a", "2", MASTER_ID, 2));
+		this.worker.endOfBatch();
 		assertThat(heard).isEmpty();
 		this.runtime.runAll();
 		assertThat(heard).containsExactly(1L, 2L);
+	}
+
+	@Test
+	void eventsOfABurstOfChangesReachTheEventRunnerTogetherWhenTheBurstEnds() {
+		List<Long> heard = new ArrayList<>();
+		this.state.addListener((event) -> heard.add(event.revision()));
+		welcomedWithEmptySnapshot();
+		this.runtime.runAll();
+		this.worker.received(applied(1, "a", "1", MASTER_ID, 1));
+		this.worker.received(applied(2, "a", "2", MASTER_ID, 2));
+		this.worker.received(applied(3, "b", "3", MASTER_ID, 3));
+		assertThat(this.runtime.queued()).isZero();
+		assertThat(this.state.metrics.eventsQueued()).isZero();
+		this.worker.endOfBatch();
+		assertThat(this.runtime.queued()).isOne();
+		assertThat(this.state.metrics.eventsQueued()).isEqualTo(3);
+		this.runtime.runAll();
+		assertThat(heard).containsExactly(1L, 2L, 3L);
+		assertThat(this.state.metrics.eventsQueued()).isZero();
+	}
+
+	@Test
+	void heldEventsGoBeforeTheEventsOfAnyOtherMessageAndOfALostConnection() {
+		List<String> heard = new ArrayList<>();
+		this.state.addListener(new ChangeListener() {
+
+			@Override
+			public void onChange(ChangeEvent event) {
+				heard.add("change " + event.revision());
+			}
+
+			@Override
+			public void onSnapshot(long revision, int keys) {
+				heard.add("snapshot " + revision);
+			}
+
+			@Override
+			public void onConnectionChanged(boolean connected) {
+				heard.add("connected " + connected);
+			}
+
+		});
+		welcomedWithEmptySnapshot();
+		this.runtime.runAll();
+		heard.clear();
+		this.worker.received(applied(1, "a", "1", MASTER_ID, 1));
+		this.worker.received(new Message.Snapshot(2, 0, true, List.of(new Message.Entry("a", 2, json("2"))), HISTORY));
+		this.worker.received(applied(3, "a", "3", MASTER_ID, 3));
+		this.worker.disconnected("test");
+		this.runtime.runAll();
+		assertThat(heard).containsExactly("change 1", "change 2", "snapshot 2", "change 3", "connected false");
 	}
 
 	@Test
