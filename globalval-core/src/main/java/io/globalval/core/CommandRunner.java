@@ -19,6 +19,17 @@ public interface CommandRunner<C> extends AutoCloseable {
 	void submit(C command);
 
 	/**
+	 * Queue a command from a thread that may run the handler itself (a transport's
+	 * reader, never interrupted while it does): where the runner allows it, and no other
+	 * thread is running a batch, the batch runs on this thread instead of waking the
+	 * runner's, so the command crosses one thread less. Otherwise as {@link #submit}.
+	 * @param command the command
+	 */
+	default void submitInline(C command) {
+		submit(command);
+	}
+
+	/**
 	 * Return how many commands wait to be processed, for a gauge.
 	 * @return the commands queued, 0 where the runner does not count them
 	 */

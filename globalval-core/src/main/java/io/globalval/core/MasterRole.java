@@ -265,17 +265,17 @@ final class MasterRole implements RoleEngine, MasterHandler {
 			link.lagNanos = this.state.runtime.nanoTime() - pong.nanos();
 		}
 		else if (message instanceof Message.BroadcastAck ack) {
-			this.sequencer.submit(new Sequencer.BroadcastAcked(link, ack.broadcastId()));
+			this.sequencer.submitInline(new Sequencer.BroadcastAcked(link, ack.broadcastId()));
 		}
 		else if (message instanceof Message.Resync resync) {
-			this.sequencer.submit(new Sequencer.Resync(link, resync.lastRevision()));
+			this.sequencer.submitInline(new Sequencer.Resync(link, resync.lastRevision()));
 		}
 		else if (message instanceof Message.Confirm confirm && !link.adopting) {
-			this.sequencer.submit(new Sequencer.Confirmed(confirm.revision()));
+			this.sequencer.submitInline(new Sequencer.Confirmed(confirm.revision()));
 		}
 		else if (link.adopting && (message instanceof Message.Applied || message instanceof Message.Snapshot
 				|| message instanceof Message.Confirm)) {
-			this.sequencer.submit(new Sequencer.Adopt(link, message));
+			this.sequencer.submitInline(new Sequencer.Adopt(link, message));
 		}
 		else {
 			reject(peer, "sent " + message.type() + ", which only a master sends");
@@ -287,7 +287,7 @@ final class MasterRole implements RoleEngine, MasterHandler {
 			link.send(FrameCodec.encode(new Message.Failure(request.seq(), ErrorCode.BAD_REQUEST, problem)));
 			return;
 		}
-		this.sequencer.submit(new Sequencer.Write(link, request, null));
+		this.sequencer.submitInline(new Sequencer.Write(link, request, null));
 	}
 
 	private void accept(Peer peer, Message.Hello hello) {

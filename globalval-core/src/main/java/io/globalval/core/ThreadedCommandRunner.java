@@ -2,9 +2,12 @@ package io.globalval.core;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,13 +17,22 @@ import org.slf4j.LoggerFactory;
  * (up to {@link #MAX_BATCH}), hands them to the handler one by one, then ends the batch.
  * A command that throws is logged and the handler goes on with the next one.
  * <p>
+ * Inline batches: a thread of our own that {@link #submitInline submits inline} (a
+ * transport's reader) runs the batch itself when no other thread is running one, instead
+ * of waking the runner's thread, as Agrona's {@code AgentInvoker} drives an agent on the
+ * caller's thread: a write then crosses one thread less. Whichever thread runs a batch
+ * holds the runner's processing lock and takes the commands off the queue under it, so
+ * commands are processed one at a time, in the order they were queued, and batches keep
+ * their meaning (one flush, one fsync, per batch). A thread that finds the lock taken
+ * leaves its command to the holder, which looks at the queue again after it lets go.
+ * <p>
  * Back-pressure: a bounded runner lets at most its capacity of commands wait; a thread
  * that submits to a full queue (a transport's reader, an API caller) waits for room, so a
- * flood of writes slows its sources down instead of exhausting memory. The runner's own
- * thread never waits on its own queue (it alone makes room): what it submits is queued
- * over the limit if need be. A waiting submitter that is interrupted, or whose runner
- * closes or stops, has its command {@link CommandHandler#rejected rejected}. An unbounded
- * runner never waits.
+ * flood of writes slows its sources down instead of exhausting memory. The thread that
+ * runs a batch never waits on its own queue (it alone makes room): what it submits is
+ * queued over the limit if need be. A waiting submitter that is interrupted, or whose
+ * runner closes or stops, has its command {@link CommandHandler#rejected rejected}. An
+ * unbounded runner never waits.
  *
  * @param <C> the command type
  */
@@ -44,15 +56,27 @@ final class ThreadedCommandRunner<C> implements CommandRunner<C> {
 
 	private final CommandHandler<C> handler;
 
-	private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+	private final ConcurrentLinkedQueue<C> queue = new ConcurrentLinkedQueue<>();
+
+	/** Commands in {@link #queue}: its own size() walks it. */
+	private final AtomicInteger queued = new AtomicInteger();
 
 	/** One permit per command that may still be queued; {@code null} when unbounded. */
 	private final Semaphore room;
 
+	/** Held by the thread that runs a batch: the runner's own, or one that submitted inline. */
+	private final ReentrantLock processing = new ReentrantLock();
+
 	private final Thread thread;
 
-	/** Commands the runner's own thread queued without a permit; its thread only. */
+	/** The batch being processed; under {@link #processing}. */
+	private final List<C> batch = new ArrayList<>(MAX_BATCH);
+
+	/** Commands queued without a permit by the thread running a batch; under {@link #processing}. */
 	private int overdraft;
+
+	/** Whether the runner's thread is about to park or parked, so that a submitter must wake it. */
+	private volatile boolean idle;
 
 	private volatile boolean closed;
 
@@ -82,21 +106,62 @@ final class ThreadedCommandRunner<C> implements CommandRunner<C> {
 
 	@Override
 	public void submit(C command) {
-		if (this.closed) {
-			this.handler.rejected(command, "it is shutting down");
+		if (enqueue(command) && this.idle) {
+			LockSupport.unpark(this.thread);
+		}
+	}
+
+	/**
+	 * Queue a command and, unless another thread is running a batch, run the batch on this
+	 * thread. For threads of our own that may do the handler's work (its sends, its disk
+	 * writes) and are never interrupted while they do: a transport's reader.
+	 * @param command the command
+	 */
+	@Override
+	public void submitInline(C command) {
+		if (!enqueue(command)) {
 			return;
 		}
+		if (this.processing.isHeldByCurrentThread()) {
+			return;
+		}
+		while (!this.queue.isEmpty() && !this.closed && this.processing.tryLock()) {
+			try {
+				runBatch();
+			}
+			finally {
+				this.processing.unlock();
+			}
+		}
+		// the lock was taken: its holder looks at the queue again once it lets go; once
+		// closed, the runner's thread processes what is left
+		if (this.closed && this.idle) {
+			LockSupport.unpark(this.thread);
+		}
+	}
+
+	/**
+	 * Queue a command, having taken a permit (waiting for one) if bounded.
+	 * @return whether it was queued; if not, it was rejected
+	 */
+	private boolean enqueue(C command) {
+		if (this.closed) {
+			this.handler.rejected(command, "it is shutting down");
+			return false;
+		}
 		if (this.room != null) {
-			if (Thread.currentThread() == this.thread) {
+			if (this.processing.isHeldByCurrentThread()) {
 				if (!this.room.tryAcquire()) {
 					this.overdraft++;
 				}
 			}
 			else if (!awaitRoom(command)) {
-				return;
+				return false;
 			}
 		}
+		this.queued.incrementAndGet();
 		this.queue.add(command);
+		return true;
 	}
 
 	/**
@@ -122,43 +187,85 @@ final class ThreadedCommandRunner<C> implements CommandRunner<C> {
 
 	@Override
 	public int queued() {
-		return this.queue.size();
+		return this.queued.get();
 	}
 
-	@SuppressWarnings("unchecked")
 	private void run() {
-		List<Object> batch = new ArrayList<>(MAX_BATCH);
 		try {
-			while (!this.closed || !this.queue.isEmpty()) {
-				batch.add(this.queue.take());
-				this.queue.drainTo(batch, MAX_BATCH - 1);
-				makeRoom(batch);
-				for (Object command : batch) {
-					if (command == WAKE_UP) {
-						continue;
+			while (!this.stopped) {
+				if (this.queue.isEmpty()) {
+					if (this.closed) {
+						break;
 					}
-					try {
-						this.handler.process((C) command);
+					// a submitter queues, then reads idle; this thread sets idle, then reads the
+					// queue: one of them sees the other
+					this.idle = true;
+					if (this.queue.isEmpty() && !this.closed) {
+						LockSupport.park(this);
 					}
-					catch (RuntimeException ex) {
-						logger.error("{} failed on {}; it goes on with the next command", this.thread.getName(), command,
-								ex);
-						this.handler.rejected((C) command, "internal error: " + ex);
-					}
+					this.idle = false;
+					continue;
 				}
-				batch.clear();
-				this.handler.endBatch();
+				this.processing.lock();
+				try {
+					runBatch();
+				}
+				finally {
+					this.processing.unlock();
+				}
 			}
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		finally {
+			this.processing.lock();
+			try {
+				this.stopped = true;
+				this.handler.stopped();
+			}
+			finally {
+				this.processing.unlock();
+			}
+		}
+	}
+
+	/**
+	 * Process what is queued, up to {@link #MAX_BATCH} commands, and end the batch. Under
+	 * {@link #processing}; nothing when the runner stopped.
+	 */
+	private void runBatch() {
+		if (this.stopped) {
+			return;
+		}
+		List<C> commands = this.batch;
+		C command;
+		while (commands.size() < MAX_BATCH && (command = this.queue.poll()) != null) {
+			commands.add(command);
+		}
+		if (commands.isEmpty()) {
+			return;
+		}
+		this.queued.addAndGet(-commands.size());
+		makeRoom(commands.size());
+		try {
+			for (C each : commands) {
+				try {
+					this.handler.process(each);
+				}
+				catch (RuntimeException ex) {
+					logger.error("{} failed on {}; it goes on with the next command", this.thread.getName(), each, ex);
+					this.handler.rejected(each, "internal error: " + ex);
+				}
+			}
+		}
+		finally {
+			commands.clear();
+		}
+		try {
+			this.handler.endBatch();
 		}
 		catch (RuntimeException ex) {
 			logger.error("{} stopped: ending a batch failed", this.thread.getName(), ex);
-		}
-		finally {
 			this.stopped = true;
-			this.handler.stopped();
+			LockSupport.unpark(this.thread);
 		}
 	}
 
@@ -166,15 +273,9 @@ final class ThreadedCommandRunner<C> implements CommandRunner<C> {
 	 * Give back the permits of commands just taken off the queue, less those queued
 	 * without one: the capacity counts what waits, not the batch being processed.
 	 */
-	private void makeRoom(List<Object> batch) {
+	private void makeRoom(int taken) {
 		if (this.room == null) {
 			return;
-		}
-		int taken = 0;
-		for (Object command : batch) {
-			if (command != WAKE_UP) {
-				taken++;
-			}
 		}
 		int unpermitted = Math.min(this.overdraft, taken);
 		this.overdraft -= unpermitted;
@@ -186,8 +287,8 @@ final class ThreadedCommandRunner<C> implements CommandRunner<C> {
 	@Override
 	public void close() {
 		this.closed = true;
-		this.queue.add(WAKE_UP);
-		if (Thread.currentThread() == this.thread) {
+		LockSupport.unpark(this.thread);
+		if (Thread.currentThread() == this.thread || this.processing.isHeldByCurrentThread()) {
 			return;
 		}
 		try {
@@ -198,7 +299,5 @@ final class ThreadedCommandRunner<C> implements CommandRunner<C> {
 		}
 		this.thread.interrupt();
 	}
-
-	private static final Object WAKE_UP = new Object();
 
 }

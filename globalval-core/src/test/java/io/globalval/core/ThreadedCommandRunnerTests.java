@@ -1,10 +1,13 @@
 package io.globalval.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +18,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The runner's queue on real threads: a bounded queue makes submitters wait for room
- * (never the runner's own thread), and its depth can be read.
+ * (never the thread running a batch), its depth can be read, and inline submitters run
+ * batches on their own thread, one thread at a time, in queue order.
  */
 class ThreadedCommandRunnerTests {
 
@@ -163,6 +167,98 @@ class ThreadedCommandRunnerTests {
 		assertThat(runner.queued()).isEqualTo(10_000);
 		this.release.countDown();
 		await().atMost(BOUND).until(() -> this.processed.size() == 10_001);
+	}
+
+	@Test
+	void inlineSubmitterRunsTheBatchOnItsOwnThreadWhenNoneIsRunning() {
+		List<String> threads = new CopyOnWriteArrayList<>();
+		AtomicInteger batches = new AtomicInteger();
+		this.runner = new ThreadedCommandRunner<>("runner-test", new CommandHandler<>() {
+
+			@Override
+			public void process(Integer command) {
+				threads.add(Thread.currentThread().getName());
+				ThreadedCommandRunnerTests.this.processed.add(command);
+			}
+
+			@Override
+			public void endBatch() {
+				batches.incrementAndGet();
+			}
+
+		}, 16);
+		this.runner.submitInline(1);
+		this.runner.submitInline(2);
+		assertThat(this.processed).containsExactly(1, 2);
+		assertThat(threads).containsOnly(Thread.currentThread().getName());
+		assertThat(batches).hasValue(2);
+		assertThat(this.runner.queued()).isZero();
+	}
+
+	@Test
+	void inlineSubmitterLeavesItsCommandToTheThreadRunningABatch() throws Exception {
+		ThreadedCommandRunner<Integer> runner = start(16);
+		occupy(runner);
+		// the runner's thread is in a batch: this thread queues and goes on at once
+		runner.submitInline(1);
+		runner.submitInline(2);
+		assertThat(this.processed).isEmpty();
+		assertThat(runner.queued()).isEqualTo(2);
+		this.release.countDown();
+		await().atMost(BOUND).until(() -> this.processed.size() == 3);
+		assertThat(this.processed).containsExactly(0, 1, 2);
+	}
+
+	@Test
+	void manyInlineAndQueuedSubmittersKeepOneThreadAtATimeAndEachSubmittersOrder() throws Exception {
+		int threads = 4;
+		int each = 20_000;
+		AtomicInteger inside = new AtomicInteger();
+		AtomicInteger overlaps = new AtomicInteger();
+		List<List<Integer>> seen = new ArrayList<>();
+		for (int i = 0; i < threads; i++) {
+			seen.add(Collections.synchronizedList(new ArrayList<>()));
+		}
+		this.runner = new ThreadedCommandRunner<>("runner-test", new CommandHandler<>() {
+
+			@Override
+			public void process(Integer command) {
+				if (inside.incrementAndGet() != 1) {
+					overlaps.incrementAndGet();
+				}
+				// the runner lets one thread at a time in (the list's lock is for the test's reads)
+				seen.get(command / each).add(command % each);
+				inside.decrementAndGet();
+			}
+
+		}, 64);
+		List<Thread> submitters = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			int base = t * each;
+			boolean inline = t % 2 == 0;
+			Thread submitter = new Thread(() -> {
+				for (int i = 0; i < each; i++) {
+					if (inline) {
+						this.runner.submitInline(base + i);
+					}
+					else {
+						this.runner.submit(base + i);
+					}
+				}
+			}, "submitter-" + t);
+			submitter.setDaemon(true);
+			submitters.add(submitter);
+			submitter.start();
+		}
+		for (Thread submitter : submitters) {
+			submitter.join(BOUND.toMillis());
+			assertThat(submitter.isAlive()).isFalse();
+		}
+		await().atMost(BOUND).until(() -> this.runner.queued() == 0 && seen.stream().mapToInt(List::size).sum() == threads * each);
+		assertThat(overlaps).hasValue(0);
+		for (List<Integer> commands : seen) {
+			assertThat(commands).isEqualTo(IntStream.range(0, each).boxed().toList());
+		}
 	}
 
 }
