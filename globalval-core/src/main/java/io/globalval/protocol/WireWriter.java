@@ -26,7 +26,8 @@ final class WireWriter {
 	}
 
 	WireWriter varint(long value) {
-		ensure(10);
+		// exactly what it takes: a frame allocated at its exact size is then never grown
+		ensure(varintSize(value));
 		long v = value;
 		while ((v & ~0x7FL) != 0) {
 			this.bytes[this.position++] = (byte) ((v & 0x7F) | 0x80);
