@@ -194,6 +194,7 @@ public final class RedisClusterServers implements AutoCloseable {
 				case "CLUSTER INFO" -> connection.sync().clusterInfo();
 				case "CLUSTER NODES" -> connection.sync().clusterNodes();
 				case "CLUSTER FAILOVER" -> connection.sync().clusterFailover(false);
+				case "CLIENT LIST" -> connection.sync().clientList();
 				default -> throw new IllegalArgumentException("Not a command of these tests: " + command);
 			};
 		}

@@ -1,6 +1,7 @@
 package io.globalval.transport.redis;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.AbstractRedisClient;
@@ -13,10 +14,12 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.RedisCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 
 /**
  * One of the sequencer's connections, to a standalone Redis (found directly or through
@@ -38,12 +41,16 @@ abstract sealed class RedisConnection implements AutoCloseable {
 	 * Connect with a client.
 	 * @param client a {@link RedisClient} (standalone or Sentinel) or a {@link RedisClusterClient}
 	 * @param uri where to connect, or {@code null} for the client's own URI (always for a Cluster)
-	 * @param clientName the name of the connection in {@code CLIENT LIST} (standalone only)
+	 * @param clientName the name of the connection in {@code CLIENT LIST}: in a Cluster, of
+	 * its connection to the primary that owns {@code slotKey}'s slot, whichever it is
+	 * @param slotKey a key of the application (all share one slot)
 	 * @return the connection
 	 */
-	static RedisConnection open(AbstractRedisClient client, RedisURI uri, String clientName) {
+	static RedisConnection open(AbstractRedisClient client, RedisURI uri, String clientName, String slotKey) {
 		if (client instanceof RedisClusterClient cluster) {
-			return new Cluster(cluster, cluster.connect(CODEC));
+			Cluster connection = new Cluster(cluster, cluster.connect(CODEC), clientName, slotKey);
+			connection.nameOwnersConnection();
+			return connection;
 		}
 		RedisClient redis = (RedisClient) client;
 		// not RedisURI.builder(uri).withClientName: it cannot copy a Sentinel URI, which has no host
@@ -59,7 +66,7 @@ abstract sealed class RedisConnection implements AutoCloseable {
 	 * the first reconnect.
 	 */
 	@SuppressWarnings("deprecation")
-	private static void name(StatefulRedisConnection<String, byte[]> connection, String name) {
+	static void name(StatefulRedisConnection<String, byte[]> connection, String name) {
 		if (connection instanceof StatefulRedisConnectionImpl<?, ?> impl) {
 			impl.setClientName(name);
 		}
@@ -153,20 +160,84 @@ abstract sealed class RedisConnection implements AutoCloseable {
 
 	}
 
-	/** A Redis Cluster: keyed commands go where the key's slot is. */
+	/**
+	 * A Redis Cluster: keyed commands go where the key's slot is. Its connection to the
+	 * primary that owns the application's slot carries the client name, named when it
+	 * connects and again after every reload of the topology (a failover gives the slot
+	 * another primary, and Lettuce another node connection).
+	 */
 	static final class Cluster extends RedisConnection {
 
 		private static final long REFRESH_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
+
+		/** How long after a topology change the slot's primary's connection is named again. */
+		private static final long NAME_AGAIN_MILLIS = 1000;
 
 		private final RedisClusterClient client;
 
 		private final StatefulRedisClusterConnection<String, byte[]> connection;
 
+		private final String clientName;
+
+		private final String slotKey;
+
 		private final AtomicLong lastRefreshNanos = new AtomicLong(System.nanoTime() - REFRESH_INTERVAL_NANOS);
 
-		Cluster(RedisClusterClient client, StatefulRedisClusterConnection<String, byte[]> connection) {
+		/** The node connection named last, so that each is named once. */
+		private volatile StatefulRedisConnection<String, byte[]> named;
+
+		/** Our subscription to the client's topology changes, or {@code null}. */
+		private final Disposable topologyChanges;
+
+		Cluster(RedisClusterClient client, StatefulRedisClusterConnection<String, byte[]> connection,
+				String clientName, String slotKey) {
 			this.client = client;
 			this.connection = connection;
+			this.clientName = clientName;
+			this.slotKey = slotKey;
+			// Lettuce reloads the topology on its own triggers too (MOVED, reconnects, periodically):
+			// name the new primary's connection then, now and a moment later, when the partitions
+			// this connection reads were surely updated
+			this.topologyChanges = client.getResources()
+				.eventBus()
+				.get()
+				.filter(ClusterTopologyChangedEvent.class::isInstance)
+				.subscribe((event) -> {
+					nameOwnersConnection();
+					try {
+						client.getResources()
+							.eventExecutorGroup()
+							.schedule(this::nameOwnersConnection, NAME_AGAIN_MILLIS, TimeUnit.MILLISECONDS);
+					}
+					catch (RuntimeException ex) {
+						// shutting down
+						logger.debug("Could not name the connection to the slot's primary later", ex);
+					}
+				}, (ex) -> logger.debug("Following the Cluster's topology changes failed", ex));
+		}
+
+		/**
+		 * Name the connection to the slot's primary, unless it has its name already. Never
+		 * waits: the node connection may still be connecting.
+		 */
+		void nameOwnersConnection() {
+			if (!this.connection.isOpen()) {
+				return;
+			}
+			RedisClusterNode owner = this.connection.getPartitions().getMasterBySlot(SlotHash.getSlot(this.slotKey));
+			if (owner == null) {
+				return;
+			}
+			this.connection.getConnectionAsync(owner.getUri().getHost(), owner.getUri().getPort())
+				.whenComplete((node, ex) -> {
+					if (ex != null) {
+						logger.debug("Naming the connection to {} failed", owner.getUri(), ex);
+					}
+					else if (node != this.named) {
+						this.named = node;
+						name(node, this.clientName);
+					}
+				});
 		}
 
 		@Override
@@ -205,8 +276,17 @@ abstract sealed class RedisConnection implements AutoCloseable {
 					if (ex != null) {
 						logger.debug("Reloading the Cluster topology failed", ex);
 					}
+					else {
+						nameOwnersConnection();
+					}
 				});
 			}
+		}
+
+		@Override
+		public void close() {
+			this.topologyChanges.dispose();
+			super.close();
 		}
 
 	}

@@ -542,7 +542,7 @@ public final class RedisSequencer implements RemoteSequencer {
 	}
 
 	private RedisConnection connect(NodeSettings settings, String purpose) {
-		return RedisConnection.open(this.client, this.uri, clientName(settings, purpose));
+		return RedisConnection.open(this.client, this.uri, clientName(settings, purpose), this.keys.changes);
 	}
 
 	/**

@@ -97,6 +97,9 @@ class RedisClusterTests {
 			get(peers.get(i % 2).set("before-" + i, i));
 		}
 		int owner = this.cluster.ownerOf(KEY, 0);
+		// each peer's write and tail connections to the slot's primary are named
+		assertThat(clientNames(owner)).contains("globalval:app:a:write", "globalval:app:a:tail", "globalval:app:b:write",
+				"globalval:app:b:tail");
 		long killed = System.nanoTime();
 		this.cluster.server(owner).kill();
 		List<CompletableFuture<Long>> writes = new ArrayList<>();
@@ -127,6 +130,24 @@ class RedisClusterTests {
 			assertThat(converged).containsEntry("after-" + i, i);
 		}
 		assertThat(discards).isEmpty();
+		// and so are their connections to the primary that took over
+		int newOwner = this.cluster.ownerOf(KEY, owner);
+		await().atMost(FAILOVER)
+			.untilAsserted(() -> assertThat(clientNames(newOwner)).contains("globalval:app:a:write",
+					"globalval:app:a:tail", "globalval:app:b:write", "globalval:app:b:tail"));
+	}
+
+	/** The names in a node's {@code CLIENT LIST}. */
+	private static List<String> clientNames(int port) {
+		List<String> names = new ArrayList<>();
+		for (String line : RedisClusterServers.command(port, "CLIENT LIST").split("\n")) {
+			for (String field : line.trim().split(" ")) {
+				if (field.startsWith("name=") && field.length() > 5) {
+					names.add(field.substring(5));
+				}
+			}
+		}
+		return names;
 	}
 
 	@Test
