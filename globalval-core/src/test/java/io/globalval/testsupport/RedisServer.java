@@ -87,12 +87,13 @@ public final class RedisServer implements AutoCloseable {
 		}
 	}
 
-	private void launch() throws IOException {
+	private void launch(String... moreOptions) throws IOException {
 		List<String> command = new ArrayList<>(List.of(this.executable.toString(), "--port",
 				String.valueOf(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir",
 				this.directory.toString(), "--logfile", log().toString(), "--daemonize", "no"));
 		// later options win over the defaults above
 		command.addAll(this.options);
+		command.addAll(List.of(moreOptions));
 		this.process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.directory.resolve("redis-stdout.log").toFile()))
 			.start();
@@ -191,6 +192,16 @@ public final class RedisServer implements AutoCloseable {
 	public void restart() throws IOException {
 		kill();
 		launch();
+	}
+
+	/**
+	 * Start the server again on the same port, directory and options, with more options
+	 * for this start only (say {@code --replicaof host port}), after {@link #kill()}.
+	 * @param moreOptions the options, which win over the others
+	 */
+	public void restart(String... moreOptions) throws IOException {
+		kill();
+		launch(moreOptions);
 	}
 
 	/**
