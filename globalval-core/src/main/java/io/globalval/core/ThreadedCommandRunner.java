@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * holds the runner's processing lock and takes the commands off the queue under it, so
  * commands are processed one at a time, in the order they were queued, and batches keep
  * their meaning (one flush, one fsync, per batch). A thread that finds the lock taken
- * leaves its command to the holder, which looks at the queue again after it lets go.
+ * leaves its command to the holder; an inline thread runs one batch at most (then it
+ * goes back to its own connection) and leaves what is still queued to the runner's
+ * thread, which it wakes.
  * <p>
  * Back-pressure: a bounded runner lets at most its capacity of commands wait; a thread
  * that submits to a full queue (a transport's reader, an API caller) waits for room, so a
@@ -125,7 +127,7 @@ final class ThreadedCommandRunner<C> implements CommandRunner<C> {
 		if (this.processing.isHeldByCurrentThread()) {
 			return;
 		}
-		while (!this.queue.isEmpty() && !this.closed && this.processing.tryLock()) {
+		if (!this.closed && this.processing.tryLock()) {
 			try {
 				runBatch();
 			}
@@ -133,9 +135,11 @@ final class ThreadedCommandRunner<C> implements CommandRunner<C> {
 				this.processing.unlock();
 			}
 		}
-		// the lock was taken: its holder looks at the queue again once it lets go; once
-		// closed, the runner's thread processes what is left
-		if (this.closed && this.idle) {
+		// One batch at most, so that a reader gets back to its own connection however fast
+		// others queue. What is left goes to the runner's thread: queued while this thread
+		// held the lock, or by one that found it held by another inline thread, which also
+		// looks at the queue after it lets go.
+		if (!this.queue.isEmpty() && this.idle) {
 			LockSupport.unpark(this.thread);
 		}
 	}

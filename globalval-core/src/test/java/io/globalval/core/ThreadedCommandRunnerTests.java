@@ -196,6 +196,30 @@ class ThreadedCommandRunnerTests {
 	}
 
 	@Test
+	void inlineSubmitterRunsOneBatchAtMostAndLeavesTheRestToTheRunnersThread() {
+		List<String> threads = new CopyOnWriteArrayList<>();
+		this.runner = new ThreadedCommandRunner<>("runner-test", new CommandHandler<>() {
+
+			@Override
+			public void process(Integer command) {
+				if (command == 0) {
+					// more than a batch, queued while this batch runs
+					IntStream.rangeClosed(1, 600).forEach(ThreadedCommandRunnerTests.this.runner::submit);
+				}
+				threads.add(Thread.currentThread().getName());
+				ThreadedCommandRunnerTests.this.processed.add(command);
+			}
+
+		}, 16);
+		String caller = Thread.currentThread().getName();
+		this.runner.submitInline(0);
+		await().atMost(BOUND).until(() -> this.processed.size() == 601);
+		assertThat(this.processed).isEqualTo(IntStream.rangeClosed(0, 600).boxed().toList());
+		assertThat(threads.get(0)).isEqualTo(caller);
+		assertThat(threads.subList(1, 601)).containsOnly("runner-test");
+	}
+
+	@Test
 	void inlineSubmitterLeavesItsCommandToTheThreadRunningABatch() throws Exception {
 		ThreadedCommandRunner<Integer> runner = start(16);
 		occupy(runner);
