@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 
 /**
- * Reads frames from a blocking channel. Many small frames arrive in one read and are
+ * Reads frames from a blocking channel into a direct buffer of its own. Many small frames arrive in one read and are
  * returned one by one from the same buffer; a frame larger than the buffer gets its own
  * array, allocated only after its announced length has been checked against the maximum,
  * and grown as its bytes arrive rather than sized by the announcement.
@@ -35,7 +35,8 @@ public final class FrameReader {
 	public FrameReader(ReadableByteChannel channel, int maxFrameBytes) {
 		this.channel = channel;
 		this.maxFrameBytes = maxFrameBytes;
-		this.buffer = ByteBuffer.allocate(BUFFER_BYTES);
+		// direct: the channel reads into it without the JDK's copy through a temporary direct buffer
+		this.buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
 		this.buffer.flip();
 	}
 

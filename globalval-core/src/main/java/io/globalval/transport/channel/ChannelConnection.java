@@ -6,7 +6,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -25,9 +24,13 @@ import io.globalval.protocol.Message;
  * One connection of a socket transport (Unix domain or TCP), in non-blocking mode, and
  * its writer thread.
  * <p>
- * Writing: frames wait in one queue, in order. When the connection is idle (nothing
+ * Writing: frames wait in one queue, in order, and leave through one direct buffer of
+ * the connection's own (the outbox): they are copied into it and it is written with one
+ * plain write. (A gathering write of heap buffers would make the JDK copy each frame into
+ * a temporary direct buffer of its own, taken from, and often allocated and zeroed
+ * for, a per-thread cache.) When the connection is idle (nothing
  * written for {@link #IDLE_NANOS}), {@link #send} and {@link #flush()} write what is
- * queued at once, on the caller's thread, with one gathering non-blocking write: no
+ * queued at once, on the caller's thread, with one non-blocking write: no
  * thread hand-off on a lightly loaded link. Otherwise the writer thread owns the queue
  * until it has written all of it: under a stream of frames it gathers what piles up
  * while it runs into one write, as a receiver woken per frame would cost throughput. It
@@ -42,15 +45,15 @@ import io.globalval.protocol.Message;
  * Reading: {@link #readFrames} runs on the caller's thread, which waits for data on a
  * selector of its own.
  * <p>
- * Over 350 lines because direct writes, the writer thread's gathering writes, the queue
+ * Over 350 lines because direct writes, the writer thread's writes, the outbox, the queue
  * limit and the reader share the connection's buffers and its one lock.
  */
 public final class ChannelConnection implements Peer {
 
 	private static final Logger logger = LoggerFactory.getLogger(ChannelConnection.class);
 
-	/** Most buffers one gathering write takes (the usual IOV_MAX). */
-	private static final int MAX_BATCH_FRAMES = 1024;
+	/** Size of the outbox, the direct buffer frames are copied into to be written. */
+	static final int OUTBOX_BYTES = 64 * 1024;
 
 	/** Bytes {@link #append} lets wait before it writes anyway, so a large batch (a snapshot) never nears the limit. */
 	private static final long MAX_CORKED_BYTES = 256 * 1024;
@@ -75,12 +78,18 @@ public final class ChannelConnection implements Peer {
 
 	// guarded by lock
 
-	private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+	/** Frames not yet copied into the outbox. */
+	private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
 
-	private final ByteBuffer[] gather = new ByteBuffer[MAX_BATCH_FRAMES];
+	/** Bytes of the queue's first frame already copied into the outbox. */
+	private int headCopied;
 
-	/** The writer thread's own batch, filled under the lock and written outside it. */
-	private final ByteBuffer[] writerBatch = new ByteBuffer[MAX_BATCH_FRAMES];
+	/**
+	 * Bytes copied from the queue and not yet written, between position and limit.
+	 * Used by the thread that writes: under the lock while the writer thread does not
+	 * own the queue, by the writer thread alone (outside the lock too) while it does.
+	 */
+	private final ByteBuffer outbox = ByteBuffer.allocateDirect(OUTBOX_BYTES).flip();
 
 	/** Whether the writer thread owns the queue, until it has written all of it. */
 	private boolean handedOff;
@@ -253,7 +262,7 @@ public final class ChannelConnection implements Peer {
 			close("too slow: " + queued + " bytes queued");
 			return false;
 		}
-		this.queue.add(ByteBuffer.wrap(frame));
+		this.queue.add(frame);
 		this.queuedBytes = queued;
 		return true;
 	}
@@ -264,7 +273,7 @@ public final class ChannelConnection implements Peer {
 	 * Called with the lock held.
 	 */
 	private void writeQueued() {
-		if (this.handedOff || this.closed || this.queue.isEmpty()) {
+		if (this.handedOff || this.closed || !hasUnwritten()) {
 			return;
 		}
 		if (System.nanoTime() - this.lastWriteNanos < IDLE_NANOS) {
@@ -279,7 +288,7 @@ public final class ChannelConnection implements Peer {
 			writeFailed(ex);
 			return;
 		}
-		if (!this.queue.isEmpty()) {
+		if (hasUnwritten()) {
 			this.handedOff = true;
 			this.backlogged.signal();
 		}
@@ -293,24 +302,52 @@ public final class ChannelConnection implements Peer {
 	 * Called with the lock held.
 	 */
 	private void writeSome() throws IOException {
-		while (!this.queue.isEmpty()) {
-			int count = 0;
-			long offered = 0;
-			for (ByteBuffer buffer : this.queue) {
-				this.gather[count++] = buffer;
-				offered += buffer.remaining();
-				if (count == MAX_BATCH_FRAMES) {
-					break;
-				}
+		while (true) {
+			fillOutbox();
+			int offered = this.outbox.remaining();
+			if (offered == 0) {
+				return;
 			}
-			long written = (count == 1) ? this.channel.write(this.gather[0])
-					: this.channel.write(this.gather, 0, count);
-			Arrays.fill(this.gather, 0, count, null);
+			int written = this.channel.write(this.outbox);
 			this.lastWriteNanos = System.nanoTime();
 			wrote(written);
 			if (written < offered) {
 				return;
 			}
+		}
+	}
+
+	/** Whether frames wait, copied into the outbox or not. Called with the lock held. */
+	private boolean hasUnwritten() {
+		return this.outbox.hasRemaining() || !this.queue.isEmpty();
+	}
+
+	/**
+	 * Copy queued frames into the outbox while it has room, a frame larger than the room
+	 * in parts. Called with the lock held, by the thread that writes.
+	 */
+	private void fillOutbox() {
+		if (this.queue.isEmpty() || this.outbox.limit() == this.outbox.capacity() && this.outbox.position() == 0) {
+			return;
+		}
+		this.outbox.compact();
+		try {
+			while (this.outbox.hasRemaining()) {
+				byte[] head = this.queue.peekFirst();
+				if (head == null) {
+					return;
+				}
+				int length = Math.min(head.length - this.headCopied, this.outbox.remaining());
+				this.outbox.put(head, this.headCopied, length);
+				this.headCopied += length;
+				if (this.headCopied == head.length) {
+					this.queue.pollFirst();
+					this.headCopied = 0;
+				}
+			}
+		}
+		finally {
+			this.outbox.flip();
 		}
 	}
 
@@ -323,7 +360,6 @@ public final class ChannelConnection implements Peer {
 	private void writeLoop() {
 		try {
 			while (!this.closed) {
-				int count = 0;
 				this.lock.lock();
 				try {
 					while (!this.handedOff && !this.closed) {
@@ -332,27 +368,17 @@ public final class ChannelConnection implements Peer {
 					if (this.closed) {
 						return;
 					}
-					if (this.queue.isEmpty()) {
+					fillOutbox();
+					if (!this.outbox.hasRemaining()) {
 						writtenAll();
 						continue;
-					}
-					for (ByteBuffer buffer : this.queue) {
-						this.writerBatch[count++] = buffer;
-						if (count == MAX_BATCH_FRAMES) {
-							break;
-						}
 					}
 				}
 				finally {
 					this.lock.unlock();
 				}
-				long offered = 0;
-				for (int i = 0; i < count; i++) {
-					offered += this.writerBatch[i].remaining();
-				}
-				long written = (count == 1) ? this.channel.write(this.writerBatch[0])
-						: this.channel.write(this.writerBatch, 0, count);
-				Arrays.fill(this.writerBatch, 0, count, null);
+				int offered = this.outbox.remaining();
+				int written = this.channel.write(this.outbox);
 				this.lock.lock();
 				try {
 					this.lastWriteNanos = System.nanoTime();
@@ -360,7 +386,7 @@ public final class ChannelConnection implements Peer {
 						return;
 					}
 					wrote(written);
-					if (this.queue.isEmpty()) {
+					if (!hasUnwritten()) {
 						writtenAll();
 						continue;
 					}
@@ -385,14 +411,11 @@ public final class ChannelConnection implements Peer {
 		}
 	}
 
-	/** Count bytes the kernel took and drop the frames they finished. Called with the lock held. */
+	/** Count bytes the kernel took. Called with the lock held. */
 	private void wrote(long written) {
 		if (written > 0) {
 			this.metrics.addBytesSent(written);
 			this.queuedBytes -= written;
-			while (!this.queue.isEmpty() && !this.queue.peekFirst().hasRemaining()) {
-				this.queue.pollFirst();
-			}
 		}
 	}
 
@@ -500,7 +523,9 @@ public final class ChannelConnection implements Peer {
 		this.lock.lock();
 		try {
 			this.backlogged.signalAll();
+			// the outbox is left alone: the writer thread may be writing it
 			this.queue.clear();
+			this.headCopied = 0;
 			this.queuedBytes = 0;
 		}
 		finally {
