@@ -112,7 +112,8 @@ final class EventDispatcher implements AutoCloseable, CommandHandler<Consumer<Ch
 		}
 		else {
 			handOff = new HeldEvents(this.held);
-			this.held = new ArrayList<>();
+			// sized for a burst like this one, so that the next does not grow it step by step
+			this.held = new ArrayList<>(count);
 		}
 		this.waiting.addAndGet(count);
 		this.runner.submit(handOff);

@@ -506,14 +506,14 @@ final class Sequencer implements CommandHandler<Sequencer.Command> {
 	private long commit(String key, byte[] json, long origin, long seq, long originNanos, WorkerLink originLink,
 			boolean ackOrigin) {
 		long revision = this.replica.revision() + 1;
-		byte[] frame = FrameCodec.encode(new Applied(revision, this.epoch, key, json, origin, seq, originNanos));
+		byte[] frame = FrameCodec.encodeApplied(revision, this.epoch, key, json, origin, seq, originNanos);
 		if (this.store != null) {
 			// before it is applied: a change that cannot be stored is not applied (and the master steps down)
 			this.store.append(frame);
 		}
 		this.state.applyChange(key, json, revision, this.epoch, origin, seq, originNanos, frame);
 		for (WorkerLink link : this.subscribers) {
-			deliver(link, (link == originLink && ackOrigin) ? FrameCodec.encode(new Message.Ack(revision, seq)) : frame);
+			deliver(link, (link == originLink && ackOrigin) ? FrameCodec.encodeAck(revision, seq) : frame);
 		}
 		return revision;
 	}

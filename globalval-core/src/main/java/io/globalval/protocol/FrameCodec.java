@@ -48,7 +48,7 @@ public final class FrameCodec {
 			return encodeApplied(m);
 		}
 		if (message instanceof Ack m) {
-			return new WireWriter(FrameType.ACK, 20).varint(m.revision()).varint(m.seq()).toFrame();
+			return encodeAck(m.revision(), m.seq());
 		}
 		if (message instanceof SetValue m) {
 			int size = WireWriter.varintSize(m.seq()) + WireWriter.stringSize(m.key())
@@ -143,16 +143,46 @@ public final class FrameCodec {
 	}
 
 	private static byte[] encodeApplied(Applied m) {
-		int value = (m.value() != null) ? WireWriter.varintSize(m.value().length + 1L) + m.value().length : 1;
-		int size = WireWriter.varintSize(m.revision()) + WireWriter.varintSize(m.epoch()) + WireWriter.stringSize(m.key())
-				+ value + WireWriter.varintSize(m.origin()) + WireWriter.varintSize(m.seq()) + 8;
-		return new WireWriter(FrameType.APPLIED, size).varint(m.revision())
-			.varint(m.epoch())
-			.string(m.key())
-			.nullableBytes(m.value())
-			.varint(m.origin())
-			.varint(m.seq())
-			.fixed64(m.originNanos())
+		return encodeApplied(m.revision(), m.epoch(), m.key(), m.value(), m.origin(), m.seq(), m.originNanos());
+	}
+
+	/**
+	 * Encode an {@link Applied} message from its fields, without the message object: the
+	 * master does this once per change.
+	 * @param revision the change's revision
+	 * @param epoch the master's epoch
+	 * @param key the key
+	 * @param value the value's JSON bytes, or {@code null} for a delete
+	 * @param origin the node id of the writer
+	 * @param seq the writer's sequence number
+	 * @param originNanos when the writer sent it, or 0
+	 * @return the frame bytes, length field included
+	 */
+	public static byte[] encodeApplied(long revision, long epoch, String key, byte[] value, long origin, long seq,
+			long originNanos) {
+		int valueBytes = (value != null) ? WireWriter.varintSize(value.length + 1L) + value.length : 1;
+		int size = WireWriter.varintSize(revision) + WireWriter.varintSize(epoch) + WireWriter.stringSize(key)
+				+ valueBytes + WireWriter.varintSize(origin) + WireWriter.varintSize(seq) + 8;
+		return new WireWriter(FrameType.APPLIED, size).varint(revision)
+			.varint(epoch)
+			.string(key)
+			.nullableBytes(value)
+			.varint(origin)
+			.varint(seq)
+			.fixed64(originNanos)
+			.toFrame();
+	}
+
+	/**
+	 * Encode an {@link Ack} message from its fields, at its exact size.
+	 * @param revision the revision the write made
+	 * @param seq the writer's sequence number
+	 * @return the frame bytes, length field included
+	 */
+	public static byte[] encodeAck(long revision, long seq) {
+		return new WireWriter(FrameType.ACK, WireWriter.varintSize(revision) + WireWriter.varintSize(seq))
+			.varint(revision)
+			.varint(seq)
 			.toFrame();
 	}
 

@@ -25,6 +25,9 @@ public final class FrameReader {
 
 	private final ByteBuffer buffer;
 
+	/** The payload of the frame returned last, a view of {@link #buffer}; reused, as frames are decoded at once. */
+	private final ByteBuffer view;
+
 	private long bytesRead;
 
 	/**
@@ -38,10 +41,12 @@ public final class FrameReader {
 		// direct: the channel reads into it without the JDK's copy through a temporary direct buffer
 		this.buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
 		this.buffer.flip();
+		this.view = this.buffer.duplicate();
 	}
 
 	/**
-	 * Read the next frame, blocking until it is complete.
+	 * Read the next frame, blocking until it is complete. A frame that fits the buffer is
+	 * a view of it, valid until the next call: decode it before reading on.
 	 * @return the frame, or {@code null} when the peer closed the connection between frames
 	 * @throws FrameTooLargeException if the frame announces a length over the maximum
 	 * @throws ProtocolException if the length is invalid, the type unknown, or the peer
@@ -64,9 +69,9 @@ public final class FrameReader {
 			fill(total, total);
 			int start = this.buffer.position();
 			FrameType type = FrameType.ofCode(this.buffer.get(start + Frame.LENGTH_FIELD_BYTES) & 0xFF);
-			ByteBuffer payload = this.buffer.slice(start + Frame.HEADER_BYTES, length - 1);
+			this.view.limit(start + total).position(start + Frame.HEADER_BYTES);
 			this.buffer.position(start + total);
-			return new Frame(type, payload);
+			return new Frame(type, this.view);
 		}
 		return readLarge(length);
 	}

@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
  */
 final class WireReader {
 
+	/** Room for a string read from a direct buffer on its way into a {@link String}; per thread. */
+	private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[256]);
+
 	private final ByteBuffer buffer;
 
 	private final FrameType type;
@@ -65,9 +68,11 @@ final class WireReader {
 			this.buffer.position(this.buffer.position() + length);
 		}
 		else {
-			byte[] bytes = new byte[length];
-			this.buffer.get(bytes);
-			value = new String(bytes, StandardCharsets.UTF_8);
+			// a direct buffer: through a scratch array of the thread's, as the String copies anyway
+			byte[] scratch = SCRATCH.get();
+			byte[] bytes = (length <= scratch.length) ? scratch : new byte[length];
+			this.buffer.get(bytes, 0, length);
+			value = new String(bytes, 0, length, StandardCharsets.UTF_8);
 		}
 		return value;
 	}

@@ -87,6 +87,22 @@ class FrameCodecTests {
 	}
 
 	@Test
+	void appliedAndAckEncodedFromTheirFieldsAreTheFramesOfTheirMessages() {
+		byte[] value = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+		for (long n : new long[] { 0, 1, 127, 128, 300_000, Long.MAX_VALUE }) {
+			assertThat(FrameCodec.encodeApplied(n, 3, "k", value, 7, n, -n))
+				.isEqualTo(FrameCodec.encode(new Message.Applied(n, 3, "k", value, 7, n, -n)));
+			assertThat(FrameCodec.encodeApplied(n, n, "ключ", null, n, 1, 0))
+				.isEqualTo(FrameCodec.encode(new Message.Applied(n, n, "ключ", null, n, 1, 0)));
+			byte[] ack = FrameCodec.encodeAck(n, n + 1);
+			assertThat(FrameCodec.decode(ack)).isEqualTo(new Message.Ack(n, n + 1));
+			assertThat(ack).as("exact size")
+				.hasSize(Frame.HEADER_BYTES + WireWriter.varintSize(n) + WireWriter.varintSize(n + 1))
+				.isEqualTo(FrameCodec.encode(new Message.Ack(n, n + 1)));
+		}
+	}
+
+	@Test
 	void varintSizeIsWhatAVarintTakes() {
 		long[] values = { 0, 1, 127, 128, 16_383, 16_384, Integer.MAX_VALUE, Long.MAX_VALUE, -1, Long.MIN_VALUE };
 		for (long value : values) {
