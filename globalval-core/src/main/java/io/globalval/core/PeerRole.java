@@ -106,7 +106,7 @@ final class PeerRole implements RoleEngine, RemoteSequencer.Follower {
 
 	@SuppressWarnings("unchecked")
 	private <T> CompletableFuture<T> submit(WriteCommand command, long now) {
-		PendingWrite entry = new PendingWrite(command, null, now + this.state.settings.writeTimeout().toNanos());
+		PendingWrite entry = new PendingWrite(command, now + this.state.settings.writeTimeout().toNanos());
 		if (this.closed) {
 			entry.future.completeExceptionally(new GlobalValConnectionException(
 					"The globalval node of '" + this.state.settings.name() + "' is closed; " + entry.describe()

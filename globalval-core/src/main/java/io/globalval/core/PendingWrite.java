@@ -16,9 +16,6 @@ final class PendingWrite {
 
 	final long seq;
 
-	/** The frame that carries the command to the master; {@code null} for a peer's write. */
-	final byte[] frame;
-
 	final long deadlineNanos;
 
 	final CompletableFuture<Object> future = new CompletableFuture<>();
@@ -39,15 +36,15 @@ final class PendingWrite {
 	long ackedRevision;
 
 	/**
-	 * Create a pending write.
+	 * Create a pending write. It keeps the command, not its frame: a worker encodes the
+	 * frame each time it sends it (once, unless a reconnect makes it send again), so that a
+	 * write waiting for its answer does not hold its value twice.
 	 * @param command the write
-	 * @param frame its encoded frame, or {@code null} if it is not sent as a frame
 	 * @param deadlineNanos when the caller stops waiting, in {@link System#nanoTime()} terms
 	 */
-	PendingWrite(WriteCommand command, byte[] frame, long deadlineNanos) {
+	PendingWrite(WriteCommand command, long deadlineNanos) {
 		this.command = command;
 		this.seq = command.seq();
-		this.frame = frame;
 		this.deadlineNanos = deadlineNanos;
 	}
 

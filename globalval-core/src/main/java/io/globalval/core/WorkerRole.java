@@ -164,7 +164,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		boolean forward = false;
 		synchronized (this.sendLock) {
 			WriteCommand command = this.state.number(factory, now, true);
-			write = new PendingWrite(command, FrameCodec.encode(command), deadline);
+			write = new PendingWrite(command, deadline);
 			refused = this.refusal != null || this.closed;
 			if (!refused) {
 				forward = registerAndSend(write);
@@ -185,7 +185,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		this.pending.register(write);
 		if (this.welcomed && this.unsent.isEmpty() && inFlight() <= MAX_IN_FLIGHT) {
 			markSent(write);
-			this.master.send(write.frame);
+			this.master.send(FrameCodec.encode(write.command));
 		}
 		else {
 			this.unsent.add(write);
@@ -267,7 +267,7 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		while (room > 0 && !this.unsent.isEmpty()) {
 			PendingWrite write = this.unsent.poll();
 			markSent(write);
-			this.master.append(write.frame);
+			this.master.append(FrameCodec.encode(write.command));
 			room--;
 		}
 		this.master.flush();

@@ -34,7 +34,7 @@ class PendingWritesTests {
 	@Test
 	void answeredWriteCompletesWithItsKindsResultAndIsForgotten() {
 		PendingWrite set = register(write(1, 100));
-		PendingWrite increment = register(new PendingWrite(new IncrementValue(2, "n", 5, 0), null, 100));
+		PendingWrite increment = register(new PendingWrite(new IncrementValue(2, "n", 5, 0), 100));
 		assertThat(this.pending.complete(1, new WriteOutcome(7, true, 0))).isTrue();
 		assertThat(this.pending.complete(2, new WriteOutcome(8, true, 15))).isTrue();
 		assertThat(set.future).isCompletedWithValue(7L);
@@ -45,7 +45,7 @@ class PendingWritesTests {
 
 	@Test
 	void appliedIncrementCompletesWithTheNumberInTheChange() {
-		PendingWrite increment = register(new PendingWrite(new IncrementValue(1, "n", 5, 0), null, 100));
+		PendingWrite increment = register(new PendingWrite(new IncrementValue(1, "n", 5, 0), 100));
 		this.pending.remove(1).applied(3, "15".getBytes(StandardCharsets.US_ASCII));
 		assertThat(increment.future).isCompletedWithValue(15L);
 	}
@@ -206,7 +206,7 @@ class PendingWritesTests {
 
 	private static PendingWrite write(long seq, long deadlineNanos) {
 		WriteCommand command = new SetValue(seq, "k" + seq, "1".getBytes(StandardCharsets.US_ASCII), 0);
-		return new PendingWrite(command, null, deadlineNanos);
+		return new PendingWrite(command, deadlineNanos);
 	}
 
 }
