@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * goes back to its own connection) and leaves what is still queued to the runner's
  * thread, which it wakes.
  * <p>
+ * Parking: when its queue is empty, the runner's thread yields once and looks again
+ * before it parks, so that a command queued meanwhile (the next burst's events, under a
+ * stream of changes) costs no wake-up. One yield per empty queue, never a spin.
+ * <p>
  * Back-pressure: a bounded runner lets at most its capacity of commands wait; a thread
  * that submits to a full queue (a transport's reader, an API caller) waits for room, so a
  * flood of writes slows its sources down instead of exhausting memory. The thread that
@@ -196,11 +200,19 @@ final class ThreadedCommandRunner<C> implements CommandRunner<C> {
 
 	private void run() {
 		try {
+			boolean yielded = false;
 			while (!this.stopped) {
 				if (this.queue.isEmpty()) {
 					if (this.closed) {
 						break;
 					}
+					if (!yielded) {
+						// once, before parking: what submitters queue meanwhile runs without a wake-up
+						yielded = true;
+						Thread.yield();
+						continue;
+					}
+					yielded = false;
 					// a submitter queues, then reads idle; this thread sets idle, then reads the
 					// queue: one of them sees the other
 					this.idle = true;
@@ -210,6 +222,7 @@ final class ThreadedCommandRunner<C> implements CommandRunner<C> {
 					this.idle = false;
 					continue;
 				}
+				yielded = false;
 				this.processing.lock();
 				try {
 					runBatch();
