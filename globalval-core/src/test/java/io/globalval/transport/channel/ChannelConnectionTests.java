@@ -1,5 +1,6 @@
 package io.globalval.transport.channel;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -200,6 +202,44 @@ class ChannelConnectionTests {
 		}
 		await().atMost(BOUND).until(() -> this.metrics.bytesSent() == (long) frames * size);
 		assertThat(pair.connection().isClosed()).isFalse();
+	}
+
+	@Test
+	void framesOfEverySizeSentAppendedAndBatchedLeaveThroughTheOutboxIntactAndInOrder() throws Exception {
+		Pair pair = connect(256 * 1024 * 1024);
+		Random random = new Random(42);
+		ByteArrayOutputStream expected = new ByteArrayOutputStream();
+		int[] sizes = { 1, 5, 300, ChannelConnection.OUTBOX_BYTES - 1, ChannelConnection.OUTBOX_BYTES,
+				ChannelConnection.OUTBOX_BYTES + 1, 3 * ChannelConnection.OUTBOX_BYTES + 7 };
+		Future<byte[]> reader = this.threads.submit(() -> readToEnd(pair.peer()));
+		for (int i = 0; i < 600; i++) {
+			int size = (i < sizes.length) ? sizes[i] : (random.nextInt(10) == 0) ? random.nextInt(200_000) + 1
+					: random.nextInt(400) + 1;
+			byte[] frame = new byte[size];
+			random.nextBytes(frame);
+			expected.write(frame);
+			switch (i % 3) {
+				case 0 -> pair.connection().send(frame);
+				case 1 -> pair.connection().append(frame);
+				default -> pair.connection().sendAll(List.of(frame, frame.clone()));
+			}
+			if (i % 3 == 2) {
+				expected.write(frame);
+			}
+		}
+		pair.connection().flush();
+		await().atMost(BOUND).until(() -> this.metrics.bytesSent() == expected.size());
+		pair.connection().close("done");
+		assertThat(reader.get(BOUND.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(expected.toByteArray());
+	}
+
+	private static byte[] readToEnd(SocketChannel channel) throws IOException {
+		ByteArrayOutputStream all = new ByteArrayOutputStream();
+		ByteBuffer buffer = ByteBuffer.allocate(8192);
+		while (channel.read(buffer.clear()) >= 0) {
+			all.write(buffer.array(), 0, buffer.position());
+		}
+		return all.toByteArray();
 	}
 
 	@Test
