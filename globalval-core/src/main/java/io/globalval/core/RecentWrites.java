@@ -130,19 +130,8 @@ final class RecentWrites {
 		long forgottenUpTo;
 
 		WriteOutcome get(long seq) {
-			if (seq == FREE) {
-				return null;
-			}
-			int mask = this.keys.length - 1;
-			for (int i = slot(seq, mask);; i = (i + 1) & mask) {
-				long key = this.keys[i];
-				if (key == seq) {
-					return this.outcomes[i];
-				}
-				if (key == FREE) {
-					return null;
-				}
-			}
+			int i = indexOf(this.keys, seq);
+			return (i >= 0) ? this.outcomes[i] : null;
 		}
 
 		void put(long seq, WriteOutcome outcome) {
@@ -186,11 +175,7 @@ final class RecentWrites {
 		/** Remove a kept number, shifting back the entries after it in its run. */
 		private void remove(long seq) {
 			int mask = this.keys.length - 1;
-			int i = slot(seq, mask);
-			while (this.keys[i] != seq) {
-				i = (i + 1) & mask;
-			}
-			int hole = i;
+			int hole = indexOf(this.keys, seq);
 			for (int j = (hole + 1) & mask; this.keys[j] != FREE; j = (j + 1) & mask) {
 				int home = slot(this.keys[j], mask);
 				// move the entry at j into the hole unless its home lies cyclically in (hole, j]
@@ -217,20 +202,27 @@ final class RecentWrites {
 			this.order = new long[capacity];
 			this.oldest = 0;
 			this.size = 0;
-			Origin lookup = new Origin(oldKeys, oldOutcomes);
 			for (int k = 0; k < count; k++) {
 				long seq = oldOrder[(first + k) % oldOrder.length];
-				put(seq, lookup.get(seq));
+				put(seq, oldOutcomes[indexOf(oldKeys, seq)]);
 			}
 		}
 
-		Origin() {
-		}
-
-		/** A read-only view of an old table, for {@link #grow()}. */
-		private Origin(long[] keys, WriteOutcome[] outcomes) {
-			this.keys = keys;
-			this.outcomes = outcomes;
+		/** The slot of a number in a table, or -1 if the table does not hold it. */
+		private static int indexOf(long[] keys, long seq) {
+			if (seq == FREE) {
+				return -1;
+			}
+			int mask = keys.length - 1;
+			for (int i = slot(seq, mask);; i = (i + 1) & mask) {
+				long key = keys[i];
+				if (key == seq) {
+					return i;
+				}
+				if (key == FREE) {
+					return -1;
+				}
+			}
 		}
 
 		private static int slot(long seq, int mask) {

@@ -5,11 +5,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 
 /**
- * Reads frames from a blocking channel into a direct buffer of its own. Many small frames arrive in one read and are
- * returned one by one from the same buffer; a frame larger than the buffer gets its own
- * array, allocated only after its announced length has been checked against the maximum,
- * and grown as its bytes arrive rather than sized by the announcement.
- * Not thread-safe: one reader thread per connection.
+ * Reads frames from a blocking channel into a direct buffer of its own. Many small
+ * frames arrive in one read and are returned one by one from the same buffer; a frame
+ * larger than the buffer gets its own array, allocated only after its announced length
+ * has been checked against the maximum, and grown as its bytes arrive rather than sized
+ * by the announcement. Not thread-safe: one reader thread per connection.
  */
 public final class FrameReader {
 

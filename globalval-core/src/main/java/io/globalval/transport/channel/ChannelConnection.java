@@ -327,7 +327,7 @@ public final class ChannelConnection implements Peer {
 	 * in parts. Called with the lock held, by the thread that writes.
 	 */
 	private void fillOutbox() {
-		if (this.queue.isEmpty() || this.outbox.limit() == this.outbox.capacity() && this.outbox.position() == 0) {
+		if (this.queue.isEmpty() || this.outbox.remaining() == this.outbox.capacity()) {
 			return;
 		}
 		this.outbox.compact();
