@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.awaitility.Awaitility;
 
 /**
  * A child JVM running {@link NodeProcessMain}, and the commands a test sends it. Every
@@ -199,6 +203,57 @@ public final class NodeProcess implements AutoCloseable {
 	 */
 	public Process process() {
 		return this.process;
+	}
+
+	/**
+	 * Stop the process with SIGSTOP and wait until every one of its threads has stopped.
+	 * {@code kill} returns once the signal is sent; the threads keep running until each
+	 * has taken it, which takes tens of milliseconds on a loaded machine, so a test that
+	 * relies on a paused process must not act before this returns.
+	 */
+	public void pause() throws Exception {
+		signal("STOP");
+		Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(this::stopped);
+	}
+
+	/**
+	 * Let a process stopped by {@link #pause()} go on, with SIGCONT.
+	 */
+	public void resume() throws Exception {
+		signal("CONT");
+	}
+
+	private void signal(String signal) throws Exception {
+		Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(this.process.pid())).inheritIO()
+			.start();
+		try {
+			if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+				throw new IllegalStateException("kill -" + signal + " " + this.process.pid() + " failed");
+			}
+		}
+		finally {
+			kill.destroyForcibly();
+		}
+	}
+
+	/** Whether every thread of the process is stopped, as /proc/PID/task/TID/stat says. */
+	private boolean stopped() throws IOException {
+		try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(this.process.pid()), "task"))) {
+			for (Path task : (Iterable<Path>) tasks::iterator) {
+				String stat;
+				try {
+					stat = Files.readString(task.resolve("stat"));
+				}
+				catch (IOException ex) {
+					continue; // the thread ended
+				}
+				char state = stat.charAt(stat.lastIndexOf(')') + 2);
+				if (state != 'T' && state != 't' && state != 'Z' && state != 'X') {
+					return false;
+				}
+			}
+		}
+		return true;
 	}
 
 	/**

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
@@ -110,7 +109,7 @@ class GlobalValObservationAutoConfigurationTests {
 					assertThat(template.role()).isEqualTo(Role.WORKER);
 					template.set("before", 1).join();
 					// the master stops answering, its socket stays open: the write is sent and waits
-					signal(master, "STOP");
+					master.pause();
 					assertThatExceptionOfType(CompletionException.class)
 						.isThrownBy(() -> template.set("during", 2).join())
 						.havingCause()
@@ -126,7 +125,7 @@ class GlobalValObservationAutoConfigurationTests {
 				});
 		}
 		finally {
-			signal(master, "CONT");
+			master.resume();
 			master.close();
 		}
 	}
@@ -147,11 +146,6 @@ class GlobalValObservationAutoConfigurationTests {
 				.hasSingleBean(GlobalValTemplate.class));
 	}
 
-	private static void signal(NodeProcess process, String signal) throws Exception {
-		Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.process().pid())).start();
-		assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-		assertThat(kill.exitValue()).as("kill -%s", signal).isZero();
-	}
 
 	private static TestObservationRegistry registry(List<String> writes) {
 		TestObservationRegistry registry = TestObservationRegistry.create();

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
@@ -127,13 +126,13 @@ class RedisChaosTests {
 		startPeers("10");
 		NodeProcess paused = this.peers.get(2);
 		this.peers.get(0).call("set far-start 0");
-		signal(paused, "STOP");
+		paused.pause();
 		try {
 			this.peers.get(0).call("preload 1000 far-");
 			this.peers.get(1).call("increment far-counter 200");
 		}
 		finally {
-			signal(paused, "CONT");
+			paused.resume();
 		}
 		try (StatefulRedisConnection<String, String> connection = RedisClient.create(this.redis.uri()).connect()) {
 			assertThat(connection.sync().xlen("{globalval:chaos}:changes")).as("trimmed stream").isLessThan(500);
@@ -145,11 +144,6 @@ class RedisChaosTests {
 		assertThat(Long.parseLong(paused.call("snapshots"))).as("snapshots of the paused peer").isGreaterThan(1);
 	}
 
-	private static void signal(NodeProcess peer, String signal) throws Exception {
-		Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(peer.process().pid())).start();
-		assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-		assertThat(kill.exitValue()).as("kill -%s", signal).isZero();
-	}
 
 	/** The ids of a peer's connections, found by the client names the transport gives them. */
 	private static List<String> connectionsOf(StatefulRedisConnection<String, String> connection, NodeProcess peer) {

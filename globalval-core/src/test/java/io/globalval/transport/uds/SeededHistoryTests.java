@@ -305,7 +305,7 @@ class SeededHistoryTests {
 				}
 			}
 			why = (pausing.pauseFurthestAhead ? "furthest ahead at revision " : "busiest writer with in flight ") + best;
-			signal(paused, "STOP");
+			paused.node.pause();
 			paused.paused = true;
 		}
 		master.node.process().destroyForcibly();
@@ -315,7 +315,7 @@ class SeededHistoryTests {
 		if (paused != null) {
 			Incarnation resumed = paused;
 			this.resumer.schedule(() -> {
-				signal(resumed, "CONT");
+				resumed.node.resume();
 				resumed.paused = false;
 				return null;
 			}, pausing.pauseMillis, TimeUnit.MILLISECONDS);
@@ -368,18 +368,6 @@ class SeededHistoryTests {
 				+ elapsedMillis() + " ms");
 	}
 
-	private static void signal(Incarnation incarnation, String signal) throws IOException, InterruptedException {
-		Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(incarnation.node.process().pid()))
-			.inheritIO()
-			.start();
-		try {
-			assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-			assertThat(kill.exitValue()).as("kill -%s %s", signal, incarnation.name).isZero();
-		}
-		finally {
-			kill.destroyForcibly();
-		}
-	}
 
 	// the processes
 
