@@ -339,12 +339,14 @@ public class GlobalValProperties implements InitializingBean {
 	public static class ChangeLog {
 
 		/**
-		 * Most recent changes the master keeps for catch-up.
+		 * Most recent changes each process keeps for catch-up (a worker too, for when it
+		 * becomes master).
 		 */
 		private int capacity = 100_000;
 
 		/**
-		 * Most data of recent changes the master keeps for catch-up.
+		 * Most data of recent changes each process keeps for catch-up: their frames, end
+		 * to end in one array that grows up to this size (at most 2GB).
 		 */
 		private DataSize maxSize = DataSize.ofMegabytes(64);
 
