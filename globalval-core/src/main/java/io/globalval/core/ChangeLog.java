@@ -1,5 +1,6 @@
 package io.globalval.core;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +17,9 @@ import io.globalval.protocol.Message;
  * in a circular array of offsets, both grown as needed up to the bounds. The log holds
  * no object per change: a change stays in it for about a second under a stream of writes,
  * long enough for the collector to copy (and promote) every object it would keep, which
- * cost a receiving worker more than decoding and applying the change.
+ * cost a receiving worker more than decoding and applying the change. The master copies
+ * the frame it sends, a worker the frame as it arrived (or encodes the change, when the
+ * transport does not hand its frame on).
  */
 final class ChangeLog {
 
@@ -69,7 +72,17 @@ final class ChangeLog {
 	 * @param frame the encoded frame
 	 */
 	void append(long revision, byte[] frame) {
-		add(revision, frame);
+		add(revision, frame.length, frame, null);
+	}
+
+	/**
+	 * Add the frame of the change with the next revision, as it arrived.
+	 * @param revision its revision, one more than the last added (or anything, if empty)
+	 * @param frame the encoded frame, length field included, from its position to its
+	 * limit (neither is moved)
+	 */
+	void append(long revision, ByteBuffer frame) {
+		add(revision, frame.remaining(), null, frame);
 	}
 
 	/**
@@ -78,10 +91,12 @@ final class ChangeLog {
 	 * if empty)
 	 */
 	void append(Message.Applied applied) {
-		add(applied.revision(), FrameCodec.encode(applied));
+		byte[] frame = FrameCodec.encode(applied);
+		add(applied.revision(), frame.length, frame, null);
 	}
 
-	private void add(long revision, byte[] frame) {
+	/** Add a frame given as an array or as a buffer (the other one {@code null}). */
+	private void add(long revision, int frameBytes, byte[] frame, ByteBuffer buffer) {
 		if (this.size > 0 && revision != this.firstRevision + this.size) {
 			clear();
 		}
@@ -91,11 +106,16 @@ final class ChangeLog {
 		if (this.size == this.capacity) {
 			dropOldest();
 		}
-		while (this.size > 0 && (this.end - this.start) + frame.length > this.maxBytes) {
+		while (this.size > 0 && (this.end - this.start) + frameBytes > this.maxBytes) {
 			dropOldest();
 		}
-		ensureRoom(frame.length);
-		copyIn(frame);
+		ensureRoom(frameBytes);
+		if (frame != null) {
+			copyIn(frame);
+		}
+		else {
+			copyIn(buffer);
+		}
 		this.ends[(this.head + this.size) % this.ends.length] = this.end;
 		this.size++;
 	}
@@ -127,6 +147,15 @@ final class ChangeLog {
 		System.arraycopy(frame, 0, this.bytes, at, first);
 		System.arraycopy(frame, first, this.bytes, 0, frame.length - first);
 		this.end += frame.length;
+	}
+
+	private void copyIn(ByteBuffer frame) {
+		int length = frame.remaining();
+		int at = (int) (this.end % this.bytes.length);
+		int first = Math.min(length, this.bytes.length - at);
+		frame.get(frame.position(), this.bytes, at, first);
+		frame.get(frame.position() + first, this.bytes, 0, length - first);
+		this.end += length;
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.globalval.core;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,6 +62,12 @@ final class NodeState {
 	 * {@link #releaseEvents()}; that thread only.
 	 */
 	private boolean holdingEvents;
+
+	/** The change being received, whose frame as it arrived is {@link #receivedFrame}; the applying thread's. */
+	private Message.Applied receivedChange;
+
+	/** The frame of {@link #receivedChange}, valid only while it is handled. */
+	private ByteBuffer receivedFrame;
 
 	/** The epoch of the master this node follows (or is). */
 	volatile long epoch;
@@ -135,13 +142,34 @@ final class NodeState {
 	}
 
 	/**
-	 * Apply one change received as its message, log that message (encoded only if the
-	 * log is read), and tell listeners and waiters.
+	 * Apply one change received as its message, log it (its frame as it arrived when
+	 * {@link #receiving} named it, else encoded again), and tell listeners and waiters.
 	 * @param applied the change
 	 */
 	void applyChange(Message.Applied applied) {
+		if (applied == this.receivedChange) {
+			// the frame as it arrived goes to the log as it is
+			ByteBuffer frame = this.receivedFrame;
+			this.receivedChange = null;
+			this.receivedFrame = null;
+			applyChange(applied.key(), applied.value(), applied.revision(), applied.epoch(), applied.origin(),
+					applied.seq(), applied.originNanos(), null, applied, frame);
+			return;
+		}
 		applyChange(applied.key(), applied.value(), applied.revision(), applied.epoch(), applied.origin(),
-				applied.seq(), applied.originNanos(), null, applied);
+				applied.seq(), applied.originNanos(), null, applied, null);
+	}
+
+	/**
+	 * Say which change is being received, with its frame as it arrived, so that applying
+	 * it copies that frame into the log instead of encoding the change again. Applying
+	 * thread only; the frame is used only while this change is applied.
+	 * @param applied the change, or {@code null} once it was handled
+	 * @param frame its encoded frame, or {@code null}
+	 */
+	void receiving(Message.Applied applied, ByteBuffer frame) {
+		this.receivedChange = applied;
+		this.receivedFrame = frame;
 	}
 
 	/**
@@ -150,17 +178,20 @@ final class NodeState {
 	 */
 	void applyChange(String key, byte[] json, long revision, long epoch, long origin, long seq, long originNanos,
 			byte[] frame) {
-		applyChange(key, json, revision, epoch, origin, seq, originNanos, frame, null);
+		applyChange(key, json, revision, epoch, origin, seq, originNanos, frame, null, null);
 	}
 
 	private void applyChange(String key, byte[] json, long revision, long epoch, long origin, long seq,
-			long originNanos, byte[] frame, Message.Applied applied) {
+			long originNanos, byte[] frame, Message.Applied applied, ByteBuffer received) {
 		ReplicaEntry current = (json != null) ? Replica.newEntry(json, revision) : null;
 		ReplicaEntry previous = this.replica.apply(key, current, revision);
 		this.history = this.history.extend(revision, epoch);
 		this.appliedSequences.applied(origin, seq);
 		if (frame != null) {
 			this.log.append(revision, frame);
+		}
+		else if (received != null) {
+			this.log.append(revision, received);
 		}
 		else {
 			this.log.append((applied != null) ? applied

@@ -1,5 +1,7 @@
 package io.globalval.core;
 
+import java.nio.ByteBuffer;
+
 import io.globalval.protocol.Message;
 
 /**
@@ -25,6 +27,18 @@ public interface WorkerHandler {
 	 * @param message the message
 	 */
 	void received(Message message);
+
+	/**
+	 * A message arrived from the master, with its frame as it arrived, so that a change
+	 * can be kept in the change log without encoding it again. Called on the thread that
+	 * read it; the frame is valid only during the call.
+	 * @param message the message
+	 * @param frame its encoded frame (length field included, from position to limit), or
+	 * {@code null} when the transport does not have it
+	 */
+	default void received(Message message, ByteBuffer frame) {
+		received(message);
+	}
 
 	/**
 	 * The messages received so far are all handled, and the transport is about to wait for

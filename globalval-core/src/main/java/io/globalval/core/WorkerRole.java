@@ -1,5 +1,6 @@
 package io.globalval.core;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -290,6 +291,21 @@ final class WorkerRole implements RoleEngine, WorkerHandler {
 		if (this.confirmDue) {
 			this.confirmDue = false;
 			send(FrameCodec.encode(new Message.Confirm(this.state.replica.revision())));
+		}
+	}
+
+	@Override
+	public void received(Message message, ByteBuffer frame) {
+		if (frame == null || !(message instanceof Message.Applied applied)) {
+			received(message);
+			return;
+		}
+		this.state.receiving(applied, frame);
+		try {
+			received(message);
+		}
+		finally {
+			this.state.receiving(null, null);
 		}
 	}
 

@@ -28,6 +28,12 @@ public final class FrameReader {
 	/** The payload of the frame returned last, a view of {@link #buffer}; reused, as frames are decoded at once. */
 	private final ByteBuffer view;
 
+	/** The frame returned last as it arrived, length field included, a view of {@link #buffer}. */
+	private final ByteBuffer encoded;
+
+	/** Whether {@link #encoded} shows the frame returned last (not so for a large frame). */
+	private boolean encodedValid;
+
 	private long bytesRead;
 
 	/**
@@ -42,6 +48,7 @@ public final class FrameReader {
 		this.buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
 		this.buffer.flip();
 		this.view = this.buffer.duplicate();
+		this.encoded = this.buffer.duplicate();
 	}
 
 	/**
@@ -70,10 +77,23 @@ public final class FrameReader {
 			int start = this.buffer.position();
 			FrameType type = FrameType.ofCode(this.buffer.get(start + Frame.LENGTH_FIELD_BYTES) & 0xFF);
 			this.view.limit(start + total).position(start + Frame.HEADER_BYTES);
+			this.encoded.limit(start + total).position(start);
+			this.encodedValid = true;
 			this.buffer.position(start + total);
 			return new Frame(type, this.view);
 		}
+		this.encodedValid = false;
 		return readLarge(length);
+	}
+
+	/**
+	 * Return the frame that {@link #next()} returned last as it arrived, length field
+	 * included: a view of the read buffer, valid until the next call to {@link #next()}.
+	 * @return the frame's bytes from position to limit, or {@code null} for a frame larger
+	 * than the read buffer (its header is not kept) or before the first frame
+	 */
+	public ByteBuffer lastFrameBytes() {
+		return (this.encodedValid) ? this.encoded : null;
 	}
 
 	/**
@@ -107,11 +127,6 @@ public final class FrameReader {
 	}
 
 	/**
-	 * Make at least {@code needed} bytes available at the buffer's position.
-	 * @return false on end of stream
-	 * @throws ProtocolException on end of stream after part of a frame
-	 */
-	/**
 	 * Return whether a whole frame is already buffered, so that {@link #next()} returns
 	 * without reading (or throws for an invalid length); when not, the next call may wait
 	 * for the peer.
@@ -126,6 +141,11 @@ public final class FrameReader {
 		return length < 1 || length > this.maxFrameBytes || remaining - Frame.LENGTH_FIELD_BYTES >= length;
 	}
 
+	/**
+	 * Make at least {@code needed} bytes available at the buffer's position.
+	 * @return false on end of stream
+	 * @throws ProtocolException on end of stream after part of a frame
+	 */
 	private boolean fill(int needed, int frameTotal) throws IOException {
 		if (this.buffer.remaining() >= needed) {
 			return true;

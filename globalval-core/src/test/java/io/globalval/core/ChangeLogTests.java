@@ -1,5 +1,6 @@
 package io.globalval.core;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -101,11 +102,19 @@ class ChangeLogTests {
 				String value = "v".repeat((random.nextInt(10) == 0) ? random.nextInt(5000) : random.nextInt(80));
 				Message.Applied change = applied(revision, "k" + random.nextInt(100), value);
 				byte[] frame = FrameCodec.encode(change);
-				if (random.nextBoolean()) {
-					log.append(change);
-				}
-				else {
-					log.append(revision, frame);
+				switch (random.nextInt(3)) {
+					case 0 -> log.append(change);
+					case 1 -> log.append(revision, frame);
+					default -> {
+						// as a reader hands it on: a view of a larger direct buffer, left as it was
+						int offset = random.nextInt(100);
+						ByteBuffer buffer = ByteBuffer.allocateDirect(offset + frame.length + 10);
+						buffer.put(offset, frame);
+						ByteBuffer view = buffer.duplicate().limit(offset + frame.length).position(offset);
+						log.append(revision, view);
+						assertThat(view.position()).isEqualTo(offset);
+						assertThat(view.limit()).isEqualTo(offset + frame.length);
+					}
 				}
 				if (model.size() == capacity) {
 					modelBytes -= model.removeFirst().length;

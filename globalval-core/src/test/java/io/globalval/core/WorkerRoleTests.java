@@ -1,5 +1,6 @@
 package io.globalval.core;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import io.globalval.GlobalValTimeoutException;
 import io.globalval.protocol.EpochHistory;
+import io.globalval.protocol.FrameCodec;
 import io.globalval.protocol.Message;
 import io.globalval.protocol.WriteCommand;
 import io.globalval.protocol.WriteCommand.SetValue;
@@ -94,6 +96,30 @@ class WorkerRoleTests {
 		assertThat(this.state.replica.revision()).isEqualTo(3);
 		assertThat(this.state.replica.entry("a").json()).isEqualTo(json("3"));
 		assertThat(this.state.metrics.changesApplied.sum()).isEqualTo(3);
+	}
+
+	@Test
+	void aChangeReceivedWithItsFrameIsLoggedAsThatFrame() {
+		welcomedWithEmptySnapshot();
+		Message.Applied first = applied(1, "a", "1", MASTER_ID, 1);
+		// the frame as it arrived, in a larger buffer as a reader hands it on; its origin
+		// time differs from the message's, so the log shows which of the two it holds
+		byte[] encoded = FrameCodec.encode(new Message.Applied(first.revision(), first.epoch(), first.key(),
+				first.value(), first.origin(), first.seq(), 777));
+		assertThat(encoded).isNotEqualTo(FrameCodec.encode(first));
+		ByteBuffer buffer = ByteBuffer.allocateDirect(encoded.length + 20);
+		buffer.put(7, encoded);
+		ByteBuffer frame = buffer.duplicate().limit(7 + encoded.length).position(7);
+		this.worker.received(first, frame);
+		assertThat(frame.position()).isEqualTo(7);
+		// a change received without its frame is encoded for the log
+		Message.Applied second = applied(2, "b", "2", MASTER_ID, 2);
+		this.worker.received(second, null);
+		// a change whose frame is not the one being received is encoded too
+		this.worker.received(applied(3, "c", "3", MASTER_ID, 3));
+		assertThat(this.state.replica.revision()).isEqualTo(3);
+		assertThat(this.state.log.all()).containsExactly(encoded, FrameCodec.encode(second),
+				FrameCodec.encode(applied(3, "c", "3", MASTER_ID, 3)));
 	}
 
 	@Test

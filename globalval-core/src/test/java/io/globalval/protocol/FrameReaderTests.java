@@ -77,6 +77,32 @@ class FrameReaderTests {
 	}
 
 	@Test
+	void eachFrameIsAlsoShownAsItArrivedExceptOneLargerThanTheBuffer() throws IOException {
+		byte[] value = new byte[FrameReader.BUFFER_BYTES + 10];
+		List<Message> messages = new ArrayList<>();
+		for (int i = 0; i < 5_000; i++) {
+			messages.add(new Message.Applied(i, 1, "key-" + i, ("value-" + i).getBytes(), i % 7, i, -i));
+		}
+		messages.add(2_500, new WriteCommand.SetValue(2, "big", value, 3));
+		byte[] stream = concat(messages);
+		int[] splits = { 3, 17, 40, 1000, 65_535, 65_536, 65_537, 100_000, stream.length - 5 };
+		FrameReader reader = new FrameReader(ChunkedChannel.splitAt(stream, splits), MAX_FRAME_BYTES);
+		assertThat(reader.lastFrameBytes()).isNull();
+		for (Message message : messages) {
+			Frame frame = reader.next();
+			assertThat(FrameCodec.decode(frame)).isEqualTo(message);
+			ByteBuffer bytes = reader.lastFrameBytes();
+			if (message instanceof WriteCommand.SetValue) {
+				assertThat(bytes).isNull();
+			}
+			else {
+				assertThat(remaining(bytes.duplicate())).isEqualTo(FrameCodec.encode(message));
+			}
+		}
+		assertThat(reader.next()).isNull();
+	}
+
+	@Test
 	void frameLargerThanTheBufferSplitAcrossManyReadsRoundTrips() throws IOException {
 		byte[] value = new byte[300_000];
 		Arrays.fill(value, (byte) 'x');

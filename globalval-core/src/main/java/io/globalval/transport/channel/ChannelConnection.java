@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -472,6 +473,27 @@ public final class ChannelConnection implements Peer {
 	public void readFrames(int maxFrameBytes, NodeMetrics metrics, long helloTimeoutNanos, Consumer<Message> handler,
 			Runnable endOfBatch)
 			throws IOException {
+		readFramesWithBytes(maxFrameBytes, metrics, helloTimeoutNanos, (message, frame) -> handler.accept(message),
+				endOfBatch);
+	}
+
+	/**
+	 * Read frames as {@link #readFrames(int, NodeMetrics, long, Consumer, Runnable)} does,
+	 * handing on each message with its frame as it arrived.
+	 * @param maxFrameBytes the frame limit
+	 * @param metrics counts the bytes read
+	 * @param helloTimeoutNanos how long the peer has to send a complete HELLO, or 0 for
+	 * no limit
+	 * @param handler receives each message and its encoded frame (length field included,
+	 * from position to limit), a view valid only during the call, or {@code null} for a
+	 * frame larger than the read buffer
+	 * @param endOfBatch run before a read that may wait, or {@code null}
+	 * @throws java.net.SocketTimeoutException if no HELLO arrived in time
+	 * @throws IOException if reading fails, or the connection was closed
+	 * @throws io.globalval.protocol.ProtocolException if the peer sends an invalid frame
+	 */
+	public void readFramesWithBytes(int maxFrameBytes, NodeMetrics metrics, long helloTimeoutNanos,
+			BiConsumer<Message, ByteBuffer> handler, Runnable endOfBatch) throws IOException {
 		try (Selector selector = Selector.open()) {
 			this.readable = selector;
 			if (this.closed) {
@@ -479,18 +501,18 @@ public final class ChannelConnection implements Peer {
 			}
 			this.channel.register(selector, SelectionKey.OP_READ);
 			WaitingReadChannel reading = new WaitingReadChannel(this.channel, selector);
-			Consumer<Message> receiver = handler;
+			BiConsumer<Message, ByteBuffer> receiver = handler;
 			if (helloTimeoutNanos > 0) {
 				reading.setDeadline(System.nanoTime() + helloTimeoutNanos, "sent no HELLO within %d ms of being admitted"
 					.formatted(TimeUnit.NANOSECONDS.toMillis(helloTimeoutNanos)));
-				receiver = (message) -> {
+				receiver = (message, frame) -> {
 					if (message instanceof Message.Hello) {
 						reading.clearDeadline();
 					}
-					handler.accept(message);
+					handler.accept(message, frame);
 				};
 			}
-			FrameLoop.run(reading, maxFrameBytes, metrics, receiver, endOfBatch);
+			FrameLoop.runWithFrames(reading, maxFrameBytes, metrics, receiver, endOfBatch);
 		}
 		finally {
 			this.readable = null;

@@ -145,11 +145,11 @@ public final class ChannelWorkerClient implements AutoCloseable {
 			current.send(FrameCodec.encode(this.handler.hello()));
 			this.handler.connected(current);
 			logger.info("Connected to the master of '{}' on {}", this.settings.name(), this.connector.describe());
-			current.readFrames(this.settings.maxFrameSize(), this.handler.metrics(), 0, (message) -> {
+			current.readFramesWithBytes(this.settings.maxFrameSize(), this.handler.metrics(), 0, (message, frame) -> {
 				if (message instanceof Message.Welcome) {
 					this.welcomed = true;
 				}
-				this.handler.received(message);
+				this.handler.received(message, frame);
 			}, this.handler::endOfBatch);
 		}
 		catch (ProtocolException ex) {

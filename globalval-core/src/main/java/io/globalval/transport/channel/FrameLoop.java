@@ -1,7 +1,9 @@
 package io.globalval.transport.channel;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import io.globalval.core.NodeMetrics;
@@ -45,6 +47,24 @@ public final class FrameLoop {
 	 */
 	public static void run(ReadableByteChannel channel, int maxFrameBytes, NodeMetrics metrics, Consumer<Message> handler,
 			Runnable endOfBatch) throws IOException {
+		runWithFrames(channel, maxFrameBytes, metrics, (message, frame) -> handler.accept(message), endOfBatch);
+	}
+
+	/**
+	 * Read until the peer closes the connection, handing on each message with its frame
+	 * as it arrived, and say when the frames read so far are all handled.
+	 * @param channel the channel
+	 * @param maxFrameBytes the frame limit
+	 * @param metrics counts the bytes read
+	 * @param handler receives each message and its encoded frame (length field included,
+	 * from position to limit), a view valid only during the call, or {@code null} for a
+	 * frame larger than the read buffer
+	 * @param endOfBatch run when no complete frame is left buffered, or {@code null}
+	 * @throws IOException if reading fails
+	 * @throws io.globalval.protocol.ProtocolException if the peer sends an invalid frame
+	 */
+	public static void runWithFrames(ReadableByteChannel channel, int maxFrameBytes, NodeMetrics metrics,
+			BiConsumer<Message, ByteBuffer> handler, Runnable endOfBatch) throws IOException {
 		FrameReader reader = new FrameReader(channel, maxFrameBytes);
 		long counted = 0;
 		Frame frame;
@@ -53,7 +73,7 @@ public final class FrameLoop {
 			long read = reader.bytesRead();
 			metrics.addBytesReceived(read - counted);
 			counted = read;
-			handler.accept(message);
+			handler.accept(message, reader.lastFrameBytes());
 			if (endOfBatch != null && !reader.hasCompleteFrame()) {
 				endOfBatch.run();
 			}
