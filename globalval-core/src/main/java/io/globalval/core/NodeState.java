@@ -147,17 +147,9 @@ final class NodeState {
 	 * @param applied the change
 	 */
 	void applyChange(Message.Applied applied) {
-		if (applied == this.receivedChange) {
-			// the frame as it arrived goes to the log as it is
-			ByteBuffer frame = this.receivedFrame;
-			this.receivedChange = null;
-			this.receivedFrame = null;
-			applyChange(applied.key(), applied.value(), applied.revision(), applied.epoch(), applied.origin(),
-					applied.seq(), applied.originNanos(), null, applied, frame);
-			return;
-		}
+		ByteBuffer received = (applied == this.receivedChange) ? this.receivedFrame : null;
 		applyChange(applied.key(), applied.value(), applied.revision(), applied.epoch(), applied.origin(),
-				applied.seq(), applied.originNanos(), null, applied, null);
+				applied.seq(), applied.originNanos(), null, applied, received);
 	}
 
 	/**

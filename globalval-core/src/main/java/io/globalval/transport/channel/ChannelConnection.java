@@ -512,7 +512,7 @@ public final class ChannelConnection implements Peer {
 					handler.accept(message, frame);
 				};
 			}
-			FrameLoop.runWithFrames(reading, maxFrameBytes, metrics, receiver, endOfBatch);
+			FrameLoop.run(reading, maxFrameBytes, metrics, receiver, endOfBatch);
 		}
 		finally {
 			this.readable = null;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 import io.globalval.core.NodeMetrics;
 import io.globalval.protocol.Frame;
@@ -21,36 +20,6 @@ public final class FrameLoop {
 	}
 
 	/**
-	 * Read until the peer closes the connection.
-	 * @param channel the channel
-	 * @param maxFrameBytes the frame limit
-	 * @param metrics counts the bytes read
-	 * @param handler receives each message
-	 * @throws IOException if reading fails
-	 * @throws io.globalval.protocol.ProtocolException if the peer sends an invalid frame
-	 */
-	public static void run(ReadableByteChannel channel, int maxFrameBytes, NodeMetrics metrics, Consumer<Message> handler)
-			throws IOException {
-		run(channel, maxFrameBytes, metrics, handler, null);
-	}
-
-	/**
-	 * Read until the peer closes the connection, and say when the frames read so far are
-	 * all handled (before a read that may wait).
-	 * @param channel the channel
-	 * @param maxFrameBytes the frame limit
-	 * @param metrics counts the bytes read
-	 * @param handler receives each message
-	 * @param endOfBatch run when no complete frame is left buffered, or {@code null}
-	 * @throws IOException if reading fails
-	 * @throws io.globalval.protocol.ProtocolException if the peer sends an invalid frame
-	 */
-	public static void run(ReadableByteChannel channel, int maxFrameBytes, NodeMetrics metrics, Consumer<Message> handler,
-			Runnable endOfBatch) throws IOException {
-		runWithFrames(channel, maxFrameBytes, metrics, (message, frame) -> handler.accept(message), endOfBatch);
-	}
-
-	/**
 	 * Read until the peer closes the connection, handing on each message with its frame
 	 * as it arrived, and say when the frames read so far are all handled.
 	 * @param channel the channel
@@ -63,7 +32,7 @@ public final class FrameLoop {
 	 * @throws IOException if reading fails
 	 * @throws io.globalval.protocol.ProtocolException if the peer sends an invalid frame
 	 */
-	public static void runWithFrames(ReadableByteChannel channel, int maxFrameBytes, NodeMetrics metrics,
+	public static void run(ReadableByteChannel channel, int maxFrameBytes, NodeMetrics metrics,
 			BiConsumer<Message, ByteBuffer> handler, Runnable endOfBatch) throws IOException {
 		FrameReader reader = new FrameReader(channel, maxFrameBytes);
 		long counted = 0;
