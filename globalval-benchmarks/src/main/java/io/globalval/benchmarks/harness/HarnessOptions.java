@@ -41,6 +41,12 @@ public final class HarnessOptions {
 
 	int throughputUpdates = 50_000;
 
+	/**
+	 * Updates of an unmeasured T phase run before the measured one, in the same group,
+	 * mode and keys, followed by an idle pause; 0 for none.
+	 */
+	int throughputWarmUpdates = 0;
+
 	int convergenceSets = 5000;
 
 	int convergenceIncrements = 1000;
@@ -95,6 +101,7 @@ public final class HarnessOptions {
 				case "S" -> o.latencySets = Integer.parseInt(value);
 				case "L-K" -> o.latencyKeys = ints(value);
 				case "U" -> o.throughputUpdates = Integer.parseInt(value);
+				case "T-warm" -> o.throughputWarmUpdates = Integer.parseInt(value);
 				case "C-sets" -> o.convergenceSets = Integer.parseInt(value);
 				case "C-incs" -> o.convergenceIncrements = Integer.parseInt(value);
 				case "B-K" -> o.bytesKeys = ints(value);

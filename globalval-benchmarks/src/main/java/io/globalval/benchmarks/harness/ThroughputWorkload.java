@@ -24,6 +24,9 @@ final class ThroughputWorkload extends Workload {
 
 	private static final Logger logger = LoggerFactory.getLogger(ThroughputWorkload.class);
 
+	/** Idle time after an unmeasured phase ({@code --T-warm}). */
+	private static final long WARM_PHASE_PAUSE_MILLIS = 2000;
+
 	ThroughputWorkload(Harness harness) {
 		super(harness, "T");
 	}
@@ -57,33 +60,17 @@ final class ThroughputWorkload extends Workload {
 		try (SystemGroup group = harness().startGroup(system, 10, jfr)) {
 			List<ChildProcess> writers = group.workers.subList(0, writerCount);
 			warm(group, writers);
-			StringBuilder spec = new StringBuilder();
-			for (int j = 0; j < writerCount; j++) {
-				spec.append((j > 0) ? "," : "").append(j).append(':').append(j * per).append(':').append((j + 1) * per);
+			if (options.throughputWarmUpdates > 0) {
+				// the same phase unmeasured, then idle: the JIT finishes what it queued (JMH's warm-up iterations)
+				Phase warmUp = phase(group, writers, updates, options.throughputWarmUpdates / writerCount);
+				line.put("warm_phase_s_" + mode, warmUp.done() ? round(warmUp.elapsedNanos() / 1e9, 3) : null);
+				pause(WARM_PHASE_PAUSE_MILLIS);
 			}
-			List<CompletableFuture<JsonNode>> armed = new ArrayList<>();
-			for (int i = 0; i < n; i++) {
-				armed.add(group.workers.get(i)
-					.send((i < writerCount) ? new ChildCommand.ThroughputArm(spec.toString(), i * per, (i + 1) * per)
-							: new ChildCommand.ThroughputArm(spec.toString())));
-			}
-			for (int i = 0; i < n; i++) {
-				group.workers.get(i).get(armed.get(i), ChildCommand.Verb.THROUGHPUT_ARM.wireName(), 60_000);
-			}
-			List<JsonNode> before = group.cpuSnapshot();
-			long redisCpuBefore = group.redisCpuNanos();
-			long startAt = System.nanoTime() + SECOND_NANOS / 2;
-			long deadline = startAt + options.capSeconds * SECOND_NANOS;
-			ChildCommand go = new ChildCommand.ThroughputGo(startAt, deadline);
-			List<CompletableFuture<JsonNode>> wrote = new ArrayList<>();
-			for (ChildProcess writer : writers) {
-				wrote.add(writer.send(go));
-			}
-			long waitMillis = (deadline - System.nanoTime()) / 1_000_000 + 60_000;
-			List<JsonNode> seen = ChildProcess.callAll(group.workers, waitMillis,
-					new ChildCommand.ThroughputResult(deadline));
-			List<JsonNode> after = group.cpuSnapshot();
-			long redisCpu = group.redisCpuNanos() - redisCpuBefore;
+			Phase phase = phase(group, writers, 0, per);
+			List<JsonNode> before = phase.cpuBefore;
+			List<JsonNode> after = phase.cpuAfter;
+			long redisCpu = phase.redisCpuNanos;
+			List<JsonNode> seen = phase.seen;
 			List<Long> cpuBefore = field(before, "cpu_ns");
 			List<Long> cpuAfter = field(after, "cpu_ns");
 			List<Long> sysBefore = field(before, "sys_ticks");
@@ -103,8 +90,7 @@ final class ThroughputWorkload extends Workload {
 			long t0 = Long.MAX_VALUE;
 			long enqueue = 0;
 			int setsDone = 0;
-			for (int i = 0; i < writers.size(); i++) {
-				JsonNode w = writers.get(i).get(wrote.get(i), go.verb().wireName(), 60_000);
+			for (JsonNode w : phase.wrote) {
 				t0 = Math.min(t0, w.get("t0").asLong());
 				enqueue = Math.max(enqueue, w.get("t1").asLong() - w.get("t0").asLong());
 				setsDone += w.get("n").asInt();
@@ -147,6 +133,80 @@ final class ThroughputWorkload extends Workload {
 				line.put("updates_per_s_before_cap_" + mode, Math.round(minSeen / (double) options.capSeconds));
 			}
 		}
+	}
+
+	/**
+	 * Run one phase: arm every worker, let the writers write {@code per} updates each from
+	 * half a second on, and wait until every worker saw them all or the cap passed. Writer
+	 * {@code j} writes the values numbered from {@code first + j * per}, so that two phases
+	 * write different values.
+	 */
+	private Phase phase(SystemGroup group, List<ChildProcess> writers, int first, int per) {
+		HarnessOptions options = options();
+		int n = options.workers;
+		int writerCount = writers.size();
+		StringBuilder spec = new StringBuilder();
+		for (int j = 0; j < writerCount; j++) {
+			spec.append((j > 0) ? "," : "")
+				.append(j)
+				.append(':')
+				.append(first + j * per)
+				.append(':')
+				.append(first + (j + 1) * per);
+		}
+		List<CompletableFuture<JsonNode>> armed = new ArrayList<>();
+		for (int i = 0; i < n; i++) {
+			armed.add(group.workers.get(i)
+				.send((i < writerCount)
+						? new ChildCommand.ThroughputArm(spec.toString(), first + i * per, first + (i + 1) * per)
+						: new ChildCommand.ThroughputArm(spec.toString())));
+		}
+		for (int i = 0; i < n; i++) {
+			group.workers.get(i).get(armed.get(i), ChildCommand.Verb.THROUGHPUT_ARM.wireName(), 60_000);
+		}
+		List<JsonNode> before = group.cpuSnapshot();
+		long redisCpuBefore = group.redisCpuNanos();
+		long startAt = System.nanoTime() + SECOND_NANOS / 2;
+		long deadline = startAt + options.capSeconds * SECOND_NANOS;
+		ChildCommand go = new ChildCommand.ThroughputGo(startAt, deadline);
+		List<CompletableFuture<JsonNode>> wrote = new ArrayList<>();
+		for (ChildProcess writer : writers) {
+			wrote.add(writer.send(go));
+		}
+		long waitMillis = (deadline - System.nanoTime()) / 1_000_000 + 60_000;
+		List<JsonNode> seen = ChildProcess.callAll(group.workers, waitMillis,
+				new ChildCommand.ThroughputResult(deadline));
+		List<JsonNode> after = group.cpuSnapshot();
+		long redisCpu = group.redisCpuNanos() - redisCpuBefore;
+		List<JsonNode> written = new ArrayList<>();
+		for (int i = 0; i < writers.size(); i++) {
+			written.add(writers.get(i).get(wrote.get(i), go.verb().wireName(), 60_000));
+		}
+		return new Phase(before, after, redisCpu, written, seen);
+	}
+
+	/** What one phase measured: CPU around it, each writer's answer, each worker's arrivals. */
+	private record Phase(List<JsonNode> cpuBefore, List<JsonNode> cpuAfter, long redisCpuNanos, List<JsonNode> wrote,
+			List<JsonNode> seen) {
+
+		/** Whether every worker saw every update before the cap. */
+		boolean done() {
+			return this.seen.stream().allMatch((s) -> s.get("done").asBoolean());
+		}
+
+		/** From the first set to the last arrival anywhere; only when {@link #done()}. */
+		long elapsedNanos() {
+			long t0 = Long.MAX_VALUE;
+			for (JsonNode w : this.wrote) {
+				t0 = Math.min(t0, w.get("t0").asLong());
+			}
+			long tDone = 0;
+			for (JsonNode s : this.seen) {
+				tDone = Math.max(tDone, s.get("tDone").asLong());
+			}
+			return tDone - t0;
+		}
+
 	}
 
 }

@@ -35,8 +35,8 @@ class HarnessSmokeTests {
 	@Test
 	void everyWorkloadPrintsOneWellFormedLinePerSystem(@TempDir Path work) throws Exception {
 		HarnessOptions options = HarnessOptions.parse("--runs=1", "--systems=globalval,relay", "--L-K=10", "--S=20",
-				"--U=200", "--C-sets=200", "--C-incs=50", "--B-K=10,100", "--B-reps=1", "--J-K=200", "--warm=50",
-				"--warm-ms=1000", "--cap-s=20", "--work-dir=" + work,
+				"--U=200", "--T-warm=100", "--C-sets=200", "--C-incs=50", "--B-K=10,100", "--B-reps=1", "--J-K=200",
+				"--warm=50", "--warm-ms=1000", "--cap-s=20", "--work-dir=" + work,
 				"--child-opts=-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData", "L", "T", "C", "B", "J");
 		List<JsonNode> lines = run(options);
 		assertThat(lines).allSatisfy((line) -> {
@@ -57,6 +57,9 @@ class HarnessSmokeTests {
 		JsonNode throughput = find(lines, "globalval-uds", "T");
 		assertThat(throughput.path("updates_per_s_1w").isNumber()).isTrue();
 		assertThat(throughput.path("updates_per_s_nw").isNumber()).isTrue();
+		// --T-warm: an unmeasured phase of the same shape ran first, in the same group
+		assertThat(throughput.path("warm_phase_s_1w").asDouble()).isPositive();
+		assertThat(throughput.path("warm_phase_s_nw").asDouble()).isPositive();
 		JsonNode convergence = find(lines, "globalval-uds", "C");
 		assertThat(convergence.path("divergent_keys").asInt()).isZero();
 		assertThat(convergence.path("counter_seen").asLong()).isEqualTo(200);
