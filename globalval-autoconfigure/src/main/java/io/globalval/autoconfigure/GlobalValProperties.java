@@ -63,9 +63,9 @@ public class GlobalValProperties implements InitializingBean {
 	 * once. A write beyond them waits in its caller's thread until an answer makes room
 	 * (back-pressure, as a Kafka producer's full buffer does), for at most the write
 	 * timeout, then fails; so a process that writes faster than its master answers holds
-	 * a bounded queue.
+	 * a bounded queue. Raise it only for a master far away (many writes per round trip).
 	 */
-	private int maxPendingWrites = 16_384;
+	private int maxPendingWrites = 2_048;
 
 	/**
 	 * How long startup may wait until this process can serve reads (for a worker: until
