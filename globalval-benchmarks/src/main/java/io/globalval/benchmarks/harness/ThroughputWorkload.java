@@ -67,10 +67,9 @@ final class ThroughputWorkload extends Workload {
 				pause(WARM_PHASE_PAUSE_MILLIS);
 			}
 			Phase phase = phase(group, writers, 0, per);
-			List<JsonNode> before = phase.cpuBefore;
-			List<JsonNode> after = phase.cpuAfter;
-			long redisCpu = phase.redisCpuNanos;
-			List<JsonNode> seen = phase.seen;
+			List<JsonNode> before = phase.cpuBefore();
+			List<JsonNode> after = phase.cpuAfter();
+			long redisCpu = phase.redisCpuNanos();
 			List<Long> cpuBefore = field(before, "cpu_ns");
 			List<Long> cpuAfter = field(after, "cpu_ns");
 			List<Long> sysBefore = field(before, "sys_ticks");
@@ -87,21 +86,16 @@ final class ThroughputWorkload extends Workload {
 				cpuUsed += cpuAfter.get(i) - cpuBefore.get(i);
 				cpuMillis.add(round((cpuAfter.get(i) - cpuBefore.get(i)) / 1e6, 1));
 			}
-			long t0 = Long.MAX_VALUE;
 			long enqueue = 0;
 			int setsDone = 0;
-			for (JsonNode w : phase.wrote) {
-				t0 = Math.min(t0, w.get("t0").asLong());
+			for (JsonNode w : phase.wrote()) {
 				enqueue = Math.max(enqueue, w.get("t1").asLong() - w.get("t0").asLong());
 				setsDone += w.get("n").asInt();
 			}
-			boolean done = true;
-			long tDone = 0;
+			boolean done = phase.done();
 			int minSeen = Integer.MAX_VALUE;
 			int failed = 0;
-			for (JsonNode s : seen) {
-				done &= s.get("done").asBoolean();
-				tDone = Math.max(tDone, s.get("tDone").asLong());
+			for (JsonNode s : phase.seen()) {
 				minSeen = Math.min(minSeen, s.get("seen").asInt());
 				failed += s.get("failed").asInt();
 				if (s.hasNonNull("failure")) {
@@ -122,7 +116,7 @@ final class ThroughputWorkload extends Workload {
 			line.put("cpu_kernel_share_by_process_" + mode, sysShare);
 			line.put("context_switches_per_update_" + mode, round(switches / (double) Math.max(1, setsDone), 2));
 			if (done) {
-				double seconds = (tDone - t0) / 1e9;
+				double seconds = phase.elapsedNanos() / 1e9;
 				line.put("elapsed_s_" + mode, round(seconds, 3));
 				line.put("updates_per_s_" + mode, Math.round(total / seconds));
 			}
